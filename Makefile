@@ -1,0 +1,81 @@
+# lleval build.  Each folder is a module built into build/lib<module>.a; the
+# command-line front end links them all.  `make check` runs every Check test.
+CC ?= gcc
+BUILD ?= build
+.DEFAULT_GOAL := all
+PKGS := sqlite3 gsl check
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs sqlite3 gsl 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS := -lcsv -linih -lnettle $(PKG_LIBS) -lm $(EXTRA_LDLIBS)
+
+# Link order: a module comes before the modules it uses.
+MODULES := report costs estimate compare derive synth ingest stats core
+define module_rules
+$(1)_SRC := $$(wildcard $(1)/*.c)
+$(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC))
+$(BUILD)/lib$(1).a: $$($(1)_OBJ)
+	@mkdir -p $$(@D)
+	rm -f $$@
+	$$(if $$^,ar rcs $$@ $$^,ar rcs $$@)
+endef
+$(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
+ALL_LIBS := $(foreach m,$(MODULES),$(BUILD)/lib$(m).a)
+
+# A test program links only the archives it needs, so one module's
+# half-written code does not stop another module's tests.
+TEST_LIBS_stats := stats core
+TEST_LIBS_models := stats core
+TEST_LIBS_core := core
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(patsubst tests/%.c,$(BUILD)/%,$(TEST_SRC))
+test_libs = $(foreach m,$(if $(TEST_LIBS_$(1)),$(TEST_LIBS_$(1)),$(MODULES)),$(BUILD)/lib$(m).a)
+
+CLI_SRC := $(wildcard cli/*.c)
+CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/%,$(BENCH_SRC))
+
+.PHONY: all deps check check-asan demo bench fuzz clean
+all: $(BUILD)/lleval
+
+$(BUILD)/%.o: %.c $(wildcard include/lleval/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/lleval: $(CLI_OBJ) $(ALL_LIBS)
+	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(ALL_LIBS) $(LDLIBS) $(LDFLAGS)
+
+.SECONDEXPANSION:
+$(BUILD)/test_%: tests/test_%.c $$(call test_libs,$$*) tests/testutil.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -o $@ $< $(call test_libs,$*) $(CHECK_LIBS) $(LDLIBS) $(LDFLAGS)
+
+$(BUILD)/bench_%: bench/bench_%.c $(ALL_LIBS)
+	$(CC) $(CFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS) $(LDFLAGS)
+
+deps:
+	@sh scripts/deps.sh
+
+# The README's test command.  Runs every test program; fails if any fails.
+check: deps
+	@$(MAKE) --no-print-directory $(BUILD)/lleval $(TEST_BIN)
+	@sh scripts/run-tests.sh $(BUILD) $(TEST_BIN)
+
+check-asan: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" build-asan/lleval $(patsubst $(BUILD)/%,build-asan/%,$(TEST_BIN))
+	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  sh scripts/run-tests.sh build-asan $(patsubst $(BUILD)/%,build-asan/%,$(TEST_BIN))
+
+demo: deps $(BUILD)/lleval
+	@$(BUILD)/lleval demo --out demo-out
+
+bench: deps $(BUILD)/lleval $(BENCH_BIN)
+	@sh bench/run.sh
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,9 @@
+/* PLACEHOLDER: lleval demo is being written; this file is replaced. */
+#include "commands.h"
+#include <stdio.h>
+int ll_cmd_demo(int argc, char **argv)
+{
+    (void)argc; (void)argv;
+    fprintf(stderr, "lleval demo: not built yet\n");
+    return LL_EXIT_INTERNAL;
+}

@@ -1,0 +1,78 @@
+/* Tests of the core helpers: day numbers and date parsing. */
+#include "testutil.h"
+
+#include "lleval/date.h"
+#include "lleval/error.h"
+
+#include <string.h>
+
+START_TEST(epoch_and_known_days)
+{
+    /* as.numeric(as.Date("2024-03-31")) in R is 19813 */
+    ck_assert_int_eq(ll_date_from_ymd(1970, 1, 1), 0);
+    ck_assert_int_eq(ll_date_from_ymd(2024, 3, 31), 19813);
+    ck_assert_int_eq(ll_date_from_ymd(1900, 1, 1), -25567);
+    int y, m, d;
+    ll_date_to_ymd(19813, &y, &m, &d);
+    ck_assert_int_eq(y, 2024);
+    ck_assert_int_eq(m, 3);
+    ck_assert_int_eq(d, 31);
+}
+END_TEST
+
+START_TEST(round_trip_every_day)
+{
+    for (long z = -30000; z < 60000; z++) {
+        int y, m, d;
+        ll_date_to_ymd(z, &y, &m, &d);
+        ck_assert_int_eq(ll_date_from_ymd(y, m, d), z);
+    }
+}
+END_TEST
+
+START_TEST(parse_both_forms)
+{
+    long a, b;
+    ck_assert_int_eq(ll_date_parse(&a, "29/02/2020"), 0);
+    ck_assert_int_eq(ll_date_parse(&b, "2020-02-29"), 0);
+    ck_assert_int_eq(a, b);
+    char buf[16];
+    ll_date_format(buf, sizeof buf, a);
+    ck_assert_str_eq(buf, "2020-02-29");
+}
+END_TEST
+
+START_TEST(parse_rejects_bad)
+{
+    long a;
+    const char *bad[] = {"31/02/2020", "29/02/2019", "", "2020-13-01", "1/1/2020",
+                         "2020/01/01", "00/01/2020", "01-01-2020", "2020-01-0x",
+                         "01/01/1899", " 01/01/2020"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        ck_assert_msg(ll_date_parse(&a, bad[i]) == LL_EINPUT, "accepted '%s'", bad[i]);
+}
+END_TEST
+
+START_TEST(error_messages)
+{
+    ll_error e;
+    ll_error_clear(&e);
+    ck_assert_int_eq(ll_error_set(&e, LL_EINPUT, "file %s line %d", "a.csv", 3), LL_EINPUT);
+    ck_assert_str_eq(e.msg, "file a.csv line 3");
+    ck_assert_int_eq(ll_error_set(NULL, LL_EDB, "x"), LL_EDB);
+    ck_assert_int_eq(ll_error_from_gsl(GSL_EMAXITER), LL_ENOCONV);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("core");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, epoch_and_known_days);
+    tcase_add_test(tc, round_trip_every_day);
+    tcase_add_test(tc, parse_both_forms);
+    tcase_add_test(tc, parse_rejects_bad);
+    tcase_add_test(tc, error_messages);
+    suite_add_tcase(s, tc);
+    return s;
+}
