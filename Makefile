@@ -8,7 +8,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs sqlite3 gsl 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+ALL_CFLAGS = $(CFLAGS) -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := -lcsv -linih -lnettle $(PKG_LIBS) -lm $(EXTRA_LDLIBS)
 
 # Link order: a module comes before the modules it uses.
@@ -29,6 +29,8 @@ ALL_LIBS := $(foreach m,$(MODULES),$(BUILD)/lib$(m).a)
 TEST_LIBS_stats := stats core
 TEST_LIBS_models := stats core
 TEST_LIBS_core := core
+TEST_LIBS_costs := costs core
+TEST_LIBS_synth := synth core
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/%,$(TEST_SRC))
 test_libs = $(foreach m,$(if $(TEST_LIBS_$(1)),$(TEST_LIBS_$(1)),$(MODULES)),$(BUILD)/lib$(m).a)
@@ -43,18 +45,18 @@ all: $(BUILD)/lleval
 
 $(BUILD)/%.o: %.c $(wildcard include/lleval/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/lleval: $(CLI_OBJ) $(ALL_LIBS)
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJ) $(ALL_LIBS) $(LDLIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(ALL_LIBS) $(LDLIBS) $(LDFLAGS)
 
 .SECONDEXPANSION:
 $(BUILD)/test_%: tests/test_%.c $$(call test_libs,$$*) tests/testutil.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -o $@ $< $(call test_libs,$*) $(CHECK_LIBS) $(LDLIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(call test_libs,$*) $(CHECK_LIBS) $(LDLIBS) $(LDFLAGS)
 
 $(BUILD)/bench_%: bench/bench_%.c $(ALL_LIBS)
-	$(CC) $(CFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LIBS) $(LDLIBS) $(LDFLAGS)
 
 deps:
 	@sh scripts/deps.sh
