@@ -1,0 +1,731 @@
+/* The whole cost-avoidance analysis (SPEC 7): parameters, the Monte Carlo,
+ * switching values, the tornado, and the rows of secure/costs.csv.  With no
+ * comparison group only the observed cost of the treated children's
+ * placements is given, since nothing avoided can be estimated. */
+#include "lleval/costs.h"
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_rng.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define Z_TORNADO 1.96 /* SPEC 7: effects at estimate -/+ 1.96 SE */
+#define NO_PROGRAMME_COST                                                      \
+    "programme_cost_per_child not given: set it to compute net, benefit per " \
+    "£1 and switching values"
+
+/* ---- Parameters ---------------------------------------------------------- */
+
+void ll_costs_params_init(ll_costs_params *out)
+{
+    memset(out, 0, sizeof *out);
+    out->horizon_years = 3;
+    out->discount_rate = 0.035;
+    out->persistence = 1;
+    out->attribution = 1;
+    out->optimism_bias = 0;
+    out->cost_range = 0.25;
+    out->mc_draws = 10000;
+    out->seed = 1;
+    for (int i = 0; i < LL_COST_N; i++) {
+        out->item[i].value = NAN;
+        out->item[i].price_year = NULL;
+        out->item[i].source = NULL;
+    }
+}
+
+static int check_share(double v, double lo, double hi, const char *key,
+                       ll_error *err)
+{
+    if (!(v >= lo && v <= hi))
+        return ll_error_set(err, LL_EINPUT,
+                            "[costs] %s = %g: must be between %g and %g", key, v,
+                            lo, hi);
+    return LL_OK;
+}
+
+int ll_costs_params_check(const ll_costs_params *p, ll_error *err)
+{
+    int rc = LL_OK;
+    if (p->horizon_years < 1 || p->horizon_years > 100)
+        return ll_error_set(err, LL_EINPUT,
+                            "[costs] horizon_years = %d: must be 1 to 100",
+                            p->horizon_years);
+    if (p->mc_draws < 1 || p->mc_draws > 10000000L)
+        return ll_error_set(err, LL_EINPUT,
+                            "[costs] mc_draws = %ld: must be 1 to 10000000",
+                            p->mc_draws);
+    if (rc == LL_OK)
+        rc = check_share(p->discount_rate, 0, 1, "discount_rate", err);
+    if (rc == LL_OK)
+        rc = check_share(p->persistence, 0, 1, "persistence", err);
+    if (rc == LL_OK)
+        rc = check_share(p->attribution, 0, 1, "attribution", err);
+    if (rc == LL_OK)
+        rc = check_share(p->optimism_bias, 0, 1, "optimism_bias", err);
+    if (rc == LL_OK)
+        rc = check_share(p->cost_range, 0, 1, "cost_range", err);
+    return rc;
+}
+
+/* ---- Rows ------------------------------------------------------------------ */
+
+typedef struct rowbuf {
+    ll_costs_result *r;
+    size_t cap;
+    int nomem;
+} rowbuf;
+
+static void set_text(char *dst, size_t cap, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+static void set_text(char *dst, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(dst, cap, fmt, ap);
+    va_end(ap);
+}
+
+/* A new row with empty cells, or NULL (and b->nomem) when out of memory. */
+static ll_costs_row *row_add(rowbuf *b, const char *component, const char *item)
+{
+    ll_costs_result *r = b->r;
+    if (b->nomem)
+        return NULL;
+    if (r->n_rows == b->cap) {
+        size_t cap = b->cap ? 2 * b->cap : 64;
+        ll_costs_row *p = realloc(r->rows, cap * sizeof *p);
+        if (p == NULL) {
+            b->nomem = 1;
+            return NULL;
+        }
+        r->rows = p;
+        b->cap = cap;
+    }
+    ll_costs_row *w = &r->rows[r->n_rows++];
+    memset(w, 0, sizeof *w);
+    w->estimate = w->std_error = w->low = w->high = NAN;
+    set_text(w->component, sizeof w->component, "%s", component);
+    set_text(w->item, sizeof w->item, "%s", item);
+    return w;
+}
+
+/* A row with an estimate, a unit and a note: the common case. */
+static ll_costs_row *row_value(rowbuf *b, const char *component,
+                               const char *item, double estimate,
+                               const char *unit, const char *note)
+{
+    ll_costs_row *w = row_add(b, component, item);
+    if (w != NULL) {
+        w->estimate = estimate;
+        set_text(w->unit, sizeof w->unit, "%s", unit);
+        set_text(w->note, sizeof w->note, "%s", note);
+    }
+    return w;
+}
+
+static void rows_parameters(rowbuf *b, const ll_costs_params *p)
+{
+    const char *c = "parameter";
+    if (p != NULL) {
+        row_value(b, c, "horizon_years", p->horizon_years, "years",
+                  "years t = 0 ... H-1 of placement savings");
+        row_value(b, c, "discount_rate", p->discount_rate, "per year",
+                  "year t discounted by (1 + r)^-t; year 0 undiscounted");
+        row_value(b, c, "persistence", p->persistence, "share",
+                  "year t keeps persistence^t of the first year's effect");
+        row_value(b, c, "attribution", p->attribution, "share",
+                  "share of the difference attributed to the programme");
+        row_value(b, c, "optimism_bias", p->optimism_bias, "share",
+                  "adjusted = gross x attribution x (1 - optimism_bias)");
+        row_value(b, c, "cost_range", p->cost_range, "share",
+                  "Monte Carlo: each cost triangular on value x (1 -/+ range), "
+                  "mode at the value");
+        row_value(b, c, "mc_draws", (double)p->mc_draws, "draws",
+                  "gsl_rng_mt19937");
+        row_value(b, c, "seed", (double)p->seed, "", "the same seed gives the same output");
+    }
+    ll_costs_row *w = row_value(b, c, "base_year", NAN, "",
+                                "every £ figure is at base_year prices (GDP deflator)");
+    if (w != NULL)
+        set_text(w->price_year, sizeof w->price_year, "%s", b->r->base_year);
+}
+
+/* One deflator row per distinct year used (base year and price years). */
+static void rows_deflator(rowbuf *b, const ll_costs_deflator *d)
+{
+    const ll_costs_result *r = b->r;
+    for (size_t k = 0; k < ll_costs_deflator_size(d); k++) {
+        const char *y = ll_costs_deflator_year(d, k);
+        char note[512] = "";
+        size_t len = 0;
+        if (strcmp(y, r->base_year) == 0)
+            len += (size_t)snprintf(note, sizeof note, "base year");
+        for (int i = 0; i < LL_COST_N; i++)
+            if (r->items[i].given && strcmp(r->items[i].price_year, y) == 0 &&
+                len < sizeof note)
+                len += (size_t)snprintf(note + len, sizeof note - len, "%s%s",
+                                        len == 0 ? "price year of "
+                                        : strstr(note, "price year") ? ", "
+                                                                      : "; price year of ",
+                                        ll_cost_key(i));
+        if (len == 0)
+            continue;
+        ll_costs_row *w = row_value(b, "deflator", y, ll_costs_deflator_value(d, k),
+                                    "index", note);
+        if (w != NULL) {
+            set_text(w->price_year, sizeof w->price_year, "%s", y);
+            set_text(w->source, sizeof w->source, "%s", ll_costs_deflator_source(d, k));
+        }
+    }
+}
+
+static void unit_note(char *note, size_t cap, const ll_costs_unit_cost *c, int i,
+                      const char *base)
+{
+    const char *who = c->user ? "user value " : "";
+    if (!c->given)
+        set_text(note, cap, "%s", NO_PROGRAMME_COST);
+    else if (c->value == 0)
+        set_text(note, cap, "%s0: not costed (no sourced default)", who);
+    else if (c->price_year[0] == '\0')
+        set_text(note, cap, "%s%g taken to be at base-year prices (no price year given)",
+                 who, c->value);
+    else
+        set_text(note, cap, "%s%g at %s prices x D(%s)/D(%s) = %.6g%s", who,
+                 c->value, c->price_year, base, c->price_year, c->deflator_ratio,
+                 i == LL_COST_HOMELESSNESS
+                     ? "; a one-off cost per homeless care leaver, not per year"
+                     : i == LL_COST_WEEKLY_KINSHIP && !c->user
+                           ? "; assumption: connected-persons carers are paid at "
+                             "LA foster rates"
+                           : "");
+}
+
+static void rows_units(rowbuf *b, double range, int with_range)
+{
+    const ll_costs_result *r = b->r;
+    for (int i = 0; i < LL_COST_N; i++) {
+        const ll_costs_unit_cost *c = &r->items[i];
+        ll_costs_row *w = row_add(b, "unit_cost", ll_cost_key(i));
+        if (w == NULL)
+            return;
+        w->estimate = c->uprated;
+        if (with_range && c->given) {
+            w->low = c->uprated * (1 - range);
+            w->high = c->uprated * (1 + range);
+        }
+        set_text(w->unit, sizeof w->unit, "%s", c->unit);
+        if (c->given)
+            set_text(w->price_year, sizeof w->price_year, "%s", r->base_year);
+        set_text(w->source, sizeof w->source, "%s", c->source);
+        unit_note(w->note, sizeof w->note, c, i, r->base_year);
+    }
+}
+
+static void row_effect(rowbuf *b, const char *item, const ll_costs_effect *e,
+                       const char *unit, int binary)
+{
+    ll_costs_row *w = row_add(b, "effect", item);
+    if (w == NULL)
+        return;
+    set_text(w->unit, sizeof w->unit, "%s", unit);
+    if (!e->computable) {
+        set_text(w->note, sizeof w->note,
+                 "not computable (treated n %zu, comparison n %zu: fewer than 2 "
+                 "in a group): counted as 0",
+                 e->n_t, e->n_c);
+        return;
+    }
+    w->estimate = e->estimate;
+    w->std_error = e->std_error;
+    w->low = e->estimate - Z_TORNADO * e->std_error;
+    w->high = e->estimate + Z_TORNADO * e->std_error;
+    set_text(w->note, sizeof w->note,
+             "comparison %.6g (n %zu) - treated %.6g (n %zu); SE %s; low/high "
+             "estimate -/+ 1.96 SE",
+             e->mean_c, e->n_c, e->mean_t, e->n_t,
+             binary ? "sqrt(p_t(1-p_t)/n_t + p_c(1-p_c)/n_c)" : "Welch");
+}
+
+static void rows_effects(rowbuf *b, const ll_costs_effects *e)
+{
+    char item[48];
+    row_effect(b, "moves", &e->moves,
+               "placements avoided per child in the year after index", 0);
+    for (int g = 0; g < LL_PG_N; g++) {
+        set_text(item, sizeof item, "weeks_%s", ll_placement_group_name(g));
+        row_effect(b, item, &e->weeks[g],
+                   "weeks per child in the year after index", 0);
+    }
+    row_effect(b, "homeless", &e->homeless,
+               "proportion of care leavers ever homeless", 1);
+}
+
+static void rows_model(rowbuf *b, const ll_costs_params *p)
+{
+    const ll_costs_result *r = b->r;
+    const ll_costs_model *m = &r->model;
+    const ll_costs_inputs *in = &r->inputs;
+    const char *c = "model", *gbp = "£";
+    char item[48], note[256];
+    row_value(b, c, "n_treated", in->n_treated, "children",
+              "N: treated children of the cohort");
+    row_value(b, c, "n_care_leavers", in->n_leavers, "children",
+              "L: treated children with homeless_ever not NA");
+    row_value(b, c, "annual_saving_per_child", m->annual_saving,
+              "£ per treated child per year",
+              "A = moves x cost_per_move + sum over groups of weeks_g x weekly_g");
+    row_value(b, c, "present_value_factor", m->pv_factor, "",
+              "F = sum over t < H of persistence^t / (1 + discount_rate)^t");
+    for (int t = 0; t < p->horizon_years; t++) {
+        double f = pow(in->persistence, t) / pow(1 + in->discount_rate, t);
+        set_text(item, sizeof item, "saving_year_%d", t);
+        set_text(note, sizeof note, "N x A x %.6g (persistence^%d / (1 + r)^%d)", f, t, t);
+        row_value(b, c, item, in->n_treated * m->annual_saving * f, gbp, note);
+    }
+    row_value(b, c, "saving_moves", m->saving_moves, gbp, "N x F x moves x cost_per_move");
+    for (int g = 0; g < LL_PG_N; g++) {
+        set_text(item, sizeof item, "saving_weeks_%s", ll_placement_group_name(g));
+        set_text(note, sizeof note, "N x F x weeks_%s x weekly_%s",
+                 ll_placement_group_name(g), ll_placement_group_name(g));
+        row_value(b, c, item, m->saving_weeks[g], gbp, note);
+    }
+    row_value(b, c, "saving_placements", m->saving_placements, gbp, "N x A x F");
+    row_value(b, c, "saving_homelessness", m->saving_homeless, gbp,
+              "L x homeless x homelessness_cost (one-off, not discounted)");
+    row_value(b, c, "gross", m->gross, gbp, "saving_placements + saving_homelessness");
+    set_text(note, sizeof note, "gross x (attribution x (1 - optimism_bias) - 1) = gross x %.6g",
+             in->attribution * (1 - in->optimism_bias) - 1);
+    row_value(b, c, "adjustment", m->adjusted - m->gross, gbp, note);
+    row_value(b, c, "adjusted", m->adjusted, gbp, "gross x attribution x (1 - optimism_bias)");
+    int pc = r->has_programme_cost;
+    row_value(b, c, "programme_cost", m->programme_cost, gbp,
+              pc ? "N x programme_cost_per_child" : NO_PROGRAMME_COST);
+    row_value(b, c, "net", m->net, gbp, pc ? "adjusted - programme_cost" : NO_PROGRAMME_COST);
+    row_value(b, c, "benefit_per_pound", m->benefit_per_pound, "£ per £1",
+              pc ? "adjusted / programme_cost" : NO_PROGRAMME_COST);
+}
+
+static void row_figure(rowbuf *b, const char *item, const ll_costs_figure *f,
+                       const char *unit, int shown, const ll_costs_params *p)
+{
+    char name[48], note[256];
+    set_text(name, sizeof name, "%s_median", item);
+    if (!shown) {
+        row_value(b, "summary", item, NAN, unit, NO_PROGRAMME_COST);
+        row_value(b, "summary", name, NAN, unit, NO_PROGRAMME_COST);
+        return;
+    }
+    set_text(note, sizeof note,
+             "deterministic value; low/high: 5th/95th percentiles of %ld Monte "
+             "Carlo draws (seed %lu, R type 7)", p->mc_draws, p->seed);
+    ll_costs_row *w = row_value(b, "summary", item, f->deterministic, unit, note);
+    if (w != NULL) {
+        w->low = f->p05;
+        w->high = f->p95;
+    }
+    set_text(note, sizeof note,
+             "Monte Carlo median; low/high: 5th/95th percentiles of %ld draws "
+             "(seed %lu, R type 7)", p->mc_draws, p->seed);
+    w = row_value(b, "summary", name, f->median, unit, note);
+    if (w != NULL) {
+        w->low = f->p05;
+        w->high = f->p95;
+    }
+}
+
+static void rows_summary(rowbuf *b, const ll_costs_params *p)
+{
+    const ll_costs_result *r = b->r;
+    int pc = r->has_programme_cost;
+    row_figure(b, "gross", &r->gross, "£", 1, p);
+    row_figure(b, "net", &r->net, "£", pc, p);
+    row_figure(b, "benefit_per_pound", &r->benefit_per_pound, "£ per £1", pc, p);
+    row_value(b, "summary", "share_net_positive", r->share_net_positive,
+              "share of draws", pc ? "share of Monte Carlo draws with net > 0"
+                                   : NO_PROGRAMME_COST);
+    char note[256];
+    if (pc)
+        set_text(note, sizeof note,
+                 "the moves effect at which net = 0, all else held (estimate %.6g)",
+                 r->inputs.d_moves);
+    row_value(b, "switching_value", "moves", r->switch_moves,
+              "placements avoided per child in the year after index",
+              pc ? (isnan(r->switch_moves)
+                        ? "not computable: no saving per move to scale"
+                        : note)
+                 : NO_PROGRAMME_COST);
+    if (pc)
+        set_text(note, sizeof note,
+                 "the programme cost per child at which net = 0, all else held "
+                 "(given %.6g)",
+                 r->inputs.programme_cost_per_child);
+    row_value(b, "switching_value", "programme_cost_per_child",
+              r->switch_programme_cost, "£ per treated child",
+              pc ? (isnan(r->switch_programme_cost) ? "not computable: N = 0" : note)
+                 : NO_PROGRAMME_COST);
+}
+
+static void rows_tornado(rowbuf *b)
+{
+    const ll_costs_result *r = b->r;
+    const char *unit = r->has_programme_cost
+                           ? "£ net"
+                           : "£ adjusted saving (no programme cost given)";
+    for (int k = 0; k < LL_COSTS_NTORNADO; k++) {
+        const ll_costs_tornado *t = &r->tornado[k];
+        int absent = strcmp(t->input, "programme_cost_per_child") == 0 &&
+                     !r->has_programme_cost;
+        char note[256];
+        set_text(note, sizeof note,
+                 "low/high at the input's low (%.6g) and high (%.6g) value; estimate "
+                 "is the swing", t->input_low, t->input_high);
+        ll_costs_row *w = row_value(b, "tornado", t->input, t->swing, unit,
+                                    absent ? NO_PROGRAMME_COST : note);
+        if (w != NULL) {
+            w->low = t->net_low;
+            w->high = t->net_high;
+            set_text(w->price_year, sizeof w->price_year, "%s", r->base_year);
+        }
+    }
+}
+
+/* ---- Monte Carlo ------------------------------------------------------------ */
+
+static double draw_normal(gsl_rng *rng, const ll_costs_effect *e)
+{
+    double u = gsl_rng_uniform_pos(rng); /* drawn even when not used */
+    if (!e->computable)
+        return 0;
+    return e->estimate + e->std_error * gsl_cdf_ugaussian_Pinv(u);
+}
+
+static double draw_cost(gsl_rng *rng, double v, double range)
+{
+    double u = gsl_rng_uniform_pos(rng);
+    if (isnan(v))
+        return v;
+    return ll_costs_triangular_inv(u, v * (1 - range), v, v * (1 + range));
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorts x and fills the percentiles; NAN when any draw is not finite. */
+static void summarise(ll_costs_figure *f, double *x, size_t n)
+{
+    f->median = f->p05 = f->p95 = NAN;
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i]))
+            return;
+    qsort(x, n, sizeof *x, cmp_double);
+    f->p05 = ll_costs_quantile7(x, n, 0.05);
+    f->median = ll_costs_quantile7(x, n, 0.5);
+    f->p95 = ll_costs_quantile7(x, n, 0.95);
+}
+
+static int monte_carlo(ll_costs_result *r, const ll_costs_params *p,
+                       const ll_costs_effects *e, ll_error *err)
+{
+    size_t n = (size_t)p->mc_draws, positive = 0;
+    double *g = malloc(n * sizeof *g), *net = malloc(n * sizeof *net);
+    double *bpp = malloc(n * sizeof *bpp);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    int rc = LL_OK;
+    if (g == NULL || net == NULL || bpp == NULL || rng == NULL) {
+        rc = ll_error_set(err, LL_ENOMEM, "out of memory");
+        goto done;
+    }
+    gsl_rng_set(rng, p->seed);
+    for (size_t k = 0; k < n; k++) {
+        ll_costs_inputs in = r->inputs;
+        ll_costs_model m;
+        in.d_moves = draw_normal(rng, &e->moves);
+        for (int j = 0; j < LL_PG_N; j++)
+            in.d_weeks[j] = draw_normal(rng, &e->weeks[j]);
+        in.d_homeless = draw_normal(rng, &e->homeless);
+        for (int i = 0; i < LL_COSTS_NUNIT; i++)
+            in.unit[i] = draw_cost(rng, r->inputs.unit[i], p->cost_range);
+        in.programme_cost_per_child =
+            draw_cost(rng, r->inputs.programme_cost_per_child, p->cost_range);
+        ll_costs_model_eval(&m, &in);
+        g[k] = m.gross;
+        net[k] = m.net;
+        bpp[k] = m.benefit_per_pound;
+        positive += m.net > 0;
+    }
+    summarise(&r->gross, g, n);
+    if (r->has_programme_cost) {
+        summarise(&r->net, net, n);
+        summarise(&r->benefit_per_pound, bpp, n);
+        r->share_net_positive = (double)positive / (double)n;
+    }
+done:
+    gsl_rng_free(rng);
+    free(g);
+    free(net);
+    free(bpp);
+    return rc;
+}
+
+/* ---- Tornado ------------------------------------------------------------------ */
+
+static const char *const TORNADO_INPUTS[LL_COSTS_NTORNADO] = {
+    "moves", "weeks_foster", "weeks_kinship", "weeks_residential",
+    "weeks_semi_independent", "weeks_adoption", "weeks_parents", "weeks_other",
+    "homeless", "cost_per_move", "weekly_foster", "weekly_kinship",
+    "weekly_residential", "weekly_semi_independent", "weekly_adoption",
+    "weekly_parents", "weekly_other", "homelessness_cost",
+    "programme_cost_per_child", "persistence", "discount_rate"};
+
+/* A pointer to input k inside in, and its low and high values. */
+static double *tornado_input(ll_costs_inputs *in, int k, const ll_costs_effects *e,
+                             double range, double *lo, double *hi)
+{
+    const ll_costs_effect *ef = NULL;
+    double *x;
+    if (k == 0)
+        x = &in->d_moves, ef = &e->moves;
+    else if (k <= LL_PG_N)
+        x = &in->d_weeks[k - 1], ef = &e->weeks[k - 1];
+    else if (k == 8)
+        x = &in->d_homeless, ef = &e->homeless;
+    else if (k < 9 + LL_COSTS_NUNIT)
+        x = &in->unit[k - 9];
+    else if (k == 18)
+        x = &in->programme_cost_per_child;
+    else if (k == 19) {
+        *lo = 0, *hi = 1;
+        return &in->persistence;
+    } else {
+        *lo = 0, *hi = 0.07;
+        return &in->discount_rate;
+    }
+    if (ef != NULL) {
+        double se = ef->computable ? ef->std_error : 0;
+        *lo = *x - Z_TORNADO * se, *hi = *x + Z_TORNADO * se;
+    } else {
+        *lo = *x * (1 - range), *hi = *x * (1 + range);
+    }
+    return x;
+}
+
+static double tornado_net(const ll_costs_inputs *in, int has_pc)
+{
+    ll_costs_model m;
+    ll_costs_model_eval(&m, in);
+    return has_pc ? m.net : m.adjusted;
+}
+
+static int cmp_tornado(const void *a, const void *b)
+{
+    const ll_costs_tornado *x = a, *y = b;
+    double sx = isnan(x->swing) ? -1 : x->swing, sy = isnan(y->swing) ? -1 : y->swing;
+    if (sx != sy)
+        return sx < sy ? 1 : -1;
+    int ix = 0, iy = 0; /* ties keep the input order */
+    while (TORNADO_INPUTS[ix] != x->input)
+        ix++;
+    while (TORNADO_INPUTS[iy] != y->input)
+        iy++;
+    return (ix > iy) - (ix < iy);
+}
+
+static void tornado(ll_costs_result *r, const ll_costs_params *p,
+                    const ll_costs_effects *e)
+{
+    int has_pc = r->has_programme_cost;
+    for (int k = 0; k < LL_COSTS_NTORNADO; k++) {
+        ll_costs_tornado *t = &r->tornado[k];
+        ll_costs_inputs in = r->inputs;
+        double lo, hi;
+        double *x = tornado_input(&in, k, e, p->cost_range, &lo, &hi);
+        t->input = TORNADO_INPUTS[k];
+        t->input_low = lo;
+        t->input_high = hi;
+        *x = lo;
+        t->net_low = tornado_net(&in, has_pc);
+        *x = hi;
+        t->net_high = tornado_net(&in, has_pc);
+        if (k == 18 && !has_pc)
+            t->net_low = t->net_high = NAN;
+        t->swing = fabs(t->net_high - t->net_low);
+    }
+    qsort(r->tornado, LL_COSTS_NTORNADO, sizeof r->tornado[0], cmp_tornado);
+}
+
+/* ---- Single group: the observed cost -------------------------------------- */
+
+static void observed(rowbuf *b, const ll_costs_effects *e)
+{
+    ll_costs_result *r = b->r;
+    const char *c = "observed";
+    char item[48], note[256];
+    const ll_costs_effect *mv = &e->moves;
+    double cm = r->items[LL_COST_MOVE].uprated;
+    double per_child = (mv->mean_t - 1) * cm;
+    double total = (mv->mean_t - 1) * (double)mv->n_t * cm;
+    row_value(b, c, "no_counterfactual", NAN, "",
+              "comparison = none: without a comparison group nothing avoided "
+              "can be estimated; these are the observed costs of the treated "
+              "children's placements in the year after index");
+    row_value(b, c, "n_treated", (double)e->n_treated, "children",
+              "treated children of the cohort");
+    set_text(note, sizeof note, "mean placements_after - 1 over %zu children "
+             "with a complete year after index", mv->n_t);
+    ll_costs_row *w = row_value(b, c, "new_placements", mv->mean_t - 1,
+                                "new placements per child in the year after index", note);
+    if (w != NULL)
+        w->std_error = mv->se_t;
+    row_value(b, c, "cost_new_placements", per_child, "£ per child",
+              "new_placements x cost_per_move");
+    for (int g = 0; g < LL_PG_N; g++) {
+        const ll_costs_effect *wk = &e->weeks[g];
+        double u = r->items[LL_COST_WEEKLY_FOSTER + g].uprated;
+        set_text(item, sizeof item, "weeks_%s", ll_placement_group_name(g));
+        set_text(note, sizeof note, "mean weeks_%s_after over %zu children",
+                 ll_placement_group_name(g), wk->n_t);
+        w = row_value(b, c, item, wk->mean_t, "weeks per child in the year after index", note);
+        if (w != NULL)
+            w->std_error = wk->se_t;
+        set_text(item, sizeof item, "cost_weeks_%s", ll_placement_group_name(g));
+        set_text(note, sizeof note, "weeks_%s x weekly_%s%s", ll_placement_group_name(g),
+                 ll_placement_group_name(g), u == 0 ? " (not costed)" : "");
+        row_value(b, c, item, wk->mean_t * u, "£ per child", note);
+        per_child += wk->mean_t * u;
+        total += wk->mean_t * (double)wk->n_t * u;
+    }
+    r->observed_per_child = per_child;
+    r->observed_total = total;
+    row_value(b, c, "cost_per_child", per_child, "£ per child",
+              "observed cost of placements in the year after index");
+    row_value(b, c, "cost_total", total, "£",
+              "summed over the treated children with a complete year after index");
+}
+
+/* ---- Entry point ---------------------------------------------------------- */
+
+static double effect_value(const ll_costs_effect *e)
+{
+    return e->computable ? e->estimate : 0;
+}
+
+static void fill_inputs(ll_costs_result *r, const ll_costs_params *p,
+                        const ll_costs_effects *e)
+{
+    ll_costs_inputs *in = &r->inputs;
+    in->n_treated = (double)e->n_treated;
+    in->n_leavers = (double)e->n_leavers;
+    in->d_moves = effect_value(&e->moves);
+    for (int g = 0; g < LL_PG_N; g++)
+        in->d_weeks[g] = effect_value(&e->weeks[g]);
+    in->d_homeless = effect_value(&e->homeless);
+    for (int i = 0; i < LL_COSTS_NUNIT; i++)
+        in->unit[i] = r->items[i].uprated;
+    in->programme_cost_per_child = r->items[LL_COST_PROGRAMME].uprated;
+    in->horizon_years = p->horizon_years;
+    in->discount_rate = p->discount_rate;
+    in->persistence = p->persistence;
+    in->attribution = p->attribution;
+    in->optimism_bias = p->optimism_bias;
+}
+
+static void result_blank(ll_costs_result *r)
+{
+    ll_costs_figure none = {NAN, NAN, NAN, NAN};
+    r->gross = r->net = r->benefit_per_pound = none;
+    r->share_net_positive = r->switch_moves = r->switch_programme_cost = NAN;
+    r->observed_per_child = r->observed_total = NAN;
+}
+
+static int analyse(ll_costs_result *r, const ll_costs_params *p,
+                   const ll_costs_effects *e, const ll_costs_deflator *d,
+                   ll_error *err)
+{
+    rowbuf b = {r, 0, 0};
+    r->has_comparison = e->has_comparison;
+    r->has_programme_cost = r->items[LL_COST_PROGRAMME].given;
+    fill_inputs(r, p, e);
+    if (!e->has_comparison) {
+        rows_parameters(&b, NULL);
+        rows_deflator(&b, d);
+        rows_units(&b, p->cost_range, 0);
+        observed(&b, e);
+    } else {
+        ll_costs_model_eval(&r->model, &r->inputs);
+        r->gross.deterministic = r->model.gross;
+        r->net.deterministic = r->model.net;
+        r->benefit_per_pound.deterministic = r->model.benefit_per_pound;
+        r->switch_moves = ll_costs_switch_moves(&r->inputs);
+        r->switch_programme_cost = r->has_programme_cost
+                                       ? ll_costs_switch_programme_cost(&r->inputs)
+                                       : NAN;
+        int rc = monte_carlo(r, p, e, err);
+        if (rc != LL_OK)
+            return rc;
+        tornado(r, p, e);
+        rows_parameters(&b, p);
+        rows_deflator(&b, d);
+        rows_effects(&b, e);
+        rows_units(&b, p->cost_range, 1);
+        rows_model(&b, p);
+        rows_summary(&b, p);
+        rows_tornado(&b);
+    }
+    return b.nomem ? ll_error_set(err, LL_ENOMEM, "out of memory") : LL_OK;
+}
+
+int ll_costs_compute(ll_costs_result **out, const ll_costs_params *params,
+                     const ll_costs_effects *effects, ll_error *err)
+{
+    ll_costs_deflator *d = NULL;
+    ll_costs_result *r = NULL;
+    *out = NULL;
+    int rc = ll_costs_params_check(params, err);
+    if (rc != LL_OK)
+        goto done;
+    if (params->deflator_file != NULL && params->deflator_file[0] != '\0')
+        rc = ll_costs_deflator_read(&d, params->deflator_file, err);
+    else
+        rc = ll_costs_deflator_builtin(&d, err);
+    if (rc != LL_OK)
+        goto done;
+    const char *base = params->base_year != NULL && params->base_year[0] != '\0'
+                           ? params->base_year
+                           : ll_costs_deflator_latest(d);
+    r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        rc = ll_error_set(err, LL_ENOMEM, "out of memory");
+        goto done;
+    }
+    result_blank(r);
+    rc = ll_costs_units_resolve(r->items, params, d, base, err);
+    if (rc != LL_OK)
+        goto done;
+    set_text(r->base_year, sizeof r->base_year, "%s", base);
+    rc = analyse(r, params, effects, d, err);
+done:
+    ll_costs_deflator_free(d);
+    if (rc != LL_OK)
+        ll_costs_result_free(r);
+    else
+        *out = r;
+    return rc;
+}
+
+void ll_costs_result_free(ll_costs_result *r)
+{
+    if (r == NULL)
+        return;
+    free(r->rows);
+    free(r);
+}
