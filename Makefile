@@ -12,7 +12,7 @@ ALL_CFLAGS = $(CFLAGS) -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Iinclud
 LDLIBS := -lcsv -linih -lnettle $(PKG_LIBS) -lm $(EXTRA_LDLIBS)
 
 # Link order: a module comes before the modules it uses.
-MODULES := report costs estimate compare derive synth ingest stats core
+MODULES := evaluate report costs estimate compare derive synth ingest stats core
 define module_rules
 $(1)_SRC := $$(wildcard $(1)/*.c)
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC))
@@ -34,6 +34,7 @@ TEST_LIBS_synth := synth core
 TEST_LIBS_config := core
 TEST_LIBS_derive := derive core
 TEST_LIBS_e2e := core
+TEST_LIBS_ingest := ingest core
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/%,$(TEST_SRC))
 test_libs = $(foreach m,$(if $(TEST_LIBS_$(1)),$(TEST_LIBS_$(1)),$(MODULES)),$(BUILD)/lib$(m).a)

@@ -1,0 +1,745 @@
+/* Loading one input file into the database (SPEC 2, 2.6): recognise the
+ * kind from the header, check every row, then store it, count it as an
+ * exact duplicate or quarantine it, all in one transaction so that a
+ * refused or interrupted file leaves the database as it was.  The file is
+ * mapped (or read) whole: it is hashed before anything is stored, and rows
+ * are re-read from it to compare repeats and to quarantine them. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <nettle/sha2.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct filebuf {
+    char *data;
+    size_t len;
+    int mapped;
+} filebuf;
+
+/* Everything about the file being ingested. */
+typedef struct ictx {
+    sqlite3 *db;
+    const char *path;
+    const ll_ingest_options *opt;
+    const char *la;
+    ll_ingest_result *res;
+    ll_error *err;
+    const char *buf;
+    size_t len;
+    const ll_tablespec *t;
+    ll_csvread *rd;       /* the header, then re-reading single rows */
+    ll_csvread *rd2;      /* re-reading a second row */
+    size_t data_start;    /* offset of the first byte after the header */
+    long data_line;       /* its line */
+    size_t nheader;
+    int colidx[LL_MAX_SPEC_COLS];
+    unsigned char *never;        /* per header field: never stored */
+    unsigned char *zeros;        /* nheader + 1 zero bytes */
+    size_t first_never;          /* first never-stored field, or SIZE_MAX */
+    char unused[512];            /* names of ignored columns, for a notice */
+    ll_val vals[LL_MAX_SPEC_COLS];
+    sqlite3_stmt *qins;
+    ll_scan_out scan;
+    char *raw;
+    size_t rawcap;
+    long long file_id;
+    char sha[2 * SHA256_DIGEST_SIZE + 1];
+} ictx;
+
+static void notify(ictx *c, ll_ingest_msg_kind kind, long line, int rule, const char *col,
+                   const char *text)
+{
+    if (c->opt->notify == NULL)
+        return;
+    ll_ingest_msg m = {kind, c->path, line, rule, col, text};
+    c->opt->notify(c->opt->notify_ctx, &m);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void notice(ictx *c, const char *fmt, ...)
+{
+    char text[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    notify(c, LL_MSG_NOTICE, 0, -1, NULL, text);
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int refuse(ictx *c, const char *fmt, ...)
+{
+    char text[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    return ll_error_set(c->err, LL_EINPUT, "%s: refused: %s", c->path, text);
+}
+
+/* Adds the path to a message from a lower layer. */
+static int with_path(ictx *c, int rc)
+{
+    if (c->err != NULL && rc != LL_OK) {
+        char msg[LL_ERROR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", c->err->msg);
+        if (rc == LL_EINPUT)
+            return refuse(c, "%s", msg);
+        return ll_error_set(c->err, rc, "%s: %s", c->path, msg);
+    }
+    return rc;
+}
+
+static int db_fail(ictx *c, const char *what)
+{
+    return ll_error_set(c->err, LL_EDB, "%s: database (%s): %s", c->path, what,
+                        sqlite3_errmsg(c->db));
+}
+
+/* ---- the file ---------------------------------------------------------- */
+
+static int load_file(filebuf *fb, const char *path, ll_error *err)
+{
+    memset(fb, 0, sizeof *fb);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ll_error_set(err, LL_EINPUT, "%s: refused: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    int rc = LL_OK;
+    if (fstat(fd, &st) != 0) {
+        rc = ll_error_set(err, LL_EIO, "%s: cannot stat: %s", path, strerror(errno));
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        rc = ll_error_set(err, LL_EINPUT, "%s: refused: is a directory", path);
+        goto done;
+    }
+    if (S_ISREG(st.st_mode)) {
+        if (st.st_size == 0)
+            goto done;
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m != MAP_FAILED) {
+            madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+            fb->data = m;
+            fb->len = (size_t)st.st_size;
+            fb->mapped = 1;
+            goto done;
+        }
+    }
+    /* Not a regular file, or not mappable: read it. */
+    size_t cap = 0;
+    for (;;) {
+        if (fb->len == cap) {
+            cap = cap ? cap * 2 : 65536;
+            char *nb = realloc(fb->data, cap);
+            if (nb == NULL) {
+                rc = ll_error_set(err, LL_ENOMEM, "%s: out of memory reading the file", path);
+                goto done;
+            }
+            fb->data = nb;
+        }
+        ssize_t n = read(fd, fb->data + fb->len, cap - fb->len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = ll_error_set(err, LL_EIO, "%s: cannot read: %s", path, strerror(errno));
+            goto done;
+        }
+        if (n == 0)
+            break;
+        fb->len += (size_t)n;
+    }
+done:
+    close(fd);
+    return rc;
+}
+
+static void unload_file(filebuf *fb)
+{
+    if (fb->mapped)
+        munmap(fb->data, fb->len);
+    else
+        free(fb->data);
+    memset(fb, 0, sizeof *fb);
+}
+
+/* Physical line of byte off (off < the buffer's length). */
+static long line_of(const char *buf, size_t off)
+{
+    long line = 1;
+    for (size_t i = 0; i < off; i++)
+        if (buf[i] == '\n' || (buf[i] == '\r' && buf[i + 1] != '\n'))
+            line++;
+    return line;
+}
+
+static int check_text(ictx *c)
+{
+    size_t bad;
+    if (c->len == 0)
+        return refuse(c, "empty file: no header row, so the kind is unknown");
+    if (ll_utf8_check(c->buf, c->len, &bad) != LL_OK) {
+        unsigned char b = (unsigned char)c->buf[bad];
+        if (b == 0)
+            return refuse(c, "line %ld: a NUL byte: not a text (CSV) file", line_of(c->buf, bad));
+        return refuse(c, "line %ld: byte 0x%02X is not UTF-8 (save the file as UTF-8)",
+                      line_of(c->buf, bad), b);
+    }
+    return LL_OK;
+}
+
+/* ---- the header row ---------------------------------------------------- */
+
+/* 1 when the kind's own table lists this never-stored column (SPEC 2.1). */
+static int listed_never(ll_ingest_kind kind, const char *name)
+{
+    if (kind == LL_KIND_HEADER)
+        return !strcasecmp(name, "UPN") || !strcasecmp(name, "MC_DOB");
+    if (kind == LL_KIND_EPISODES)
+        return !strcasecmp(name, "HOME_POST") || !strcasecmp(name, "PL_POST") ||
+               !strcasecmp(name, "URN");
+    return 0;
+}
+
+/* Adds a column name to the notice of ignored columns (cut short with
+ * "..." when there are very many). */
+static void add_unused(ictx *c, const char *name)
+{
+    size_t o = strlen(c->unused);
+    if (o + strlen(name) + 16 < sizeof c->unused)
+        snprintf(c->unused + o, sizeof c->unused - o, "%s%s", o ? ", " : "",
+                 name[0] ? name : "(no name)");
+    else if (o + 8 < sizeof c->unused && strcmp(c->unused + o - 3, "...") != 0)
+        snprintf(c->unused + o, sizeof c->unused - o, ", ...");
+}
+
+static int map_columns(ictx *c, const ll_csv_row *h)
+{
+    const ll_tablespec *t = c->t;
+    c->nheader = h->nfields;
+    c->never = calloc(c->nheader + 1, 1);
+    c->zeros = calloc(c->nheader + 1, 1);
+    if (c->never == NULL || c->zeros == NULL)
+        return ll_error_set(c->err, LL_ENOMEM, "%s: out of memory", c->path);
+    c->first_never = SIZE_MAX;
+    for (size_t j = 0; j < t->ncols; j++)
+        c->colidx[j] = -1;
+    for (size_t i = 0; i < h->nfields; i++) {
+        const char *name = h->field[i];
+        if (ll_ingest_never_stored(name)) {
+            c->never[i] = 1;
+            if (c->first_never == SIZE_MAX)
+                c->first_never = i;
+            if (!listed_never(t->kind, name))
+                add_unused(c, name);
+            continue;
+        }
+        size_t j = 0;
+        while (j < t->ncols && strcasecmp(name, t->cols[j].name) != 0)
+            j++;
+        if (j == t->ncols) {
+            add_unused(c, name);
+        } else if (c->colidx[j] >= 0) {
+            return refuse(c, "column %s appears twice in the header", t->cols[j].name);
+        } else {
+            c->colidx[j] = (int)i;
+        }
+    }
+    for (size_t j = 0; j < t->ncols; j++)
+        if (t->cols[j].req_col && c->colidx[j] < 0)
+            return refuse(c, "required column %s is missing (a %s file needs it)",
+                          t->cols[j].name, ll_ingest_kind_name(t->kind));
+    return LL_OK;
+}
+
+/* Reads the header row and sets the kind; for a stored kind, maps columns. */
+static int read_header(ictx *c)
+{
+    ll_csv_row h;
+    int rc = ll_csvread_next(c->rd, &h, c->err);
+    if (rc == 0)
+        return refuse(c, "no header row (the file holds only empty lines)");
+    if (rc < 0)
+        return with_path(c, rc);
+    if (h.nfields > LL_CSV_MAX_FIELDS)
+        return refuse(c, "the header has %zu columns (at most %d are accepted)", h.nfields,
+                      LL_CSV_MAX_FIELDS);
+    c->res->kind = ll_ingest_recognise(&h);
+    if (c->res->kind == LL_KIND_UNKNOWN) {
+        char shown[64];
+        size_t n = h.raw_len < 60 ? h.raw_len : 60;
+        while (n > 0 && n < h.raw_len && ((unsigned char)c->buf[h.raw_off + n] & 0xC0) == 0x80)
+            n--;
+        memcpy(shown, c->buf + h.raw_off, n);
+        shown[n] = '\0';
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)shown[i] < 0x20)
+                shown[i] = '?';
+        return refuse(c, "the header row names no known table (kind unknown): \"%s%s\"", shown,
+                      n < h.raw_len ? "..." : "");
+    }
+    if (c->res->kind == LL_KIND_SKIPPED)
+        return LL_OK;
+    c->t = ll_ingest_spec(c->res->kind);
+    c->data_start = ll_csvread_offset(c->rd);
+    c->data_line = ll_csvread_line(c->rd);
+    return map_columns(c, &h);
+}
+
+static int pick_year(ictx *c)
+{
+    int from_path = 0;
+    int has = ll_ingest_year_from_path(&from_path, c->path) == LL_OK;
+    if (!c->t->dfe)
+        return LL_OK;
+    if (c->opt->year != 0) {
+        c->res->year = c->opt->year;
+        if (has && from_path != c->opt->year)
+            notice(c, "the path names year %d; the year given, %d, is used", from_path,
+                   c->opt->year);
+        return LL_OK;
+    }
+    if (!has) {
+        const char *base = strrchr(c->path, '/');
+        return refuse(c, "no collection year: the path names none (as in 903/2023/%s) "
+                         "and none was given (--year)", base ? base + 1 : c->path);
+    }
+    c->res->year = from_path;
+    return LL_OK;
+}
+
+static void hash_file(ictx *c)
+{
+    static const char hex[] = "0123456789abcdef";
+    struct sha256_ctx h;
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_init(&h);
+    sha256_update(&h, c->len, (const uint8_t *)c->buf);
+    sha256_digest(&h, sizeof d, d);
+    for (size_t i = 0; i < sizeof d; i++) {
+        c->sha[2 * i] = hex[d[i] >> 4];
+        c->sha[2 * i + 1] = hex[d[i] & 15];
+    }
+    c->sha[sizeof c->sha - 1] = '\0';
+}
+
+/* ---- the files table ---------------------------------------------------- */
+
+static void bind_file_key(ictx *c, sqlite3_stmt *st)
+{
+    sqlite3_bind_text(st, 1, ll_ingest_kind_name(c->t->kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, c->la, -1, SQLITE_STATIC);
+    if (c->t->dfe)
+        sqlite3_bind_int(st, 3, c->res->year);
+    else
+        sqlite3_bind_null(st, 3);
+}
+
+/* *same: 1 when the file now stored for this kind, la and year has this
+ * content; *old_path gets its path (caller frees) when there is one. */
+static int find_stored(ictx *c, int *same, char **old_path)
+{
+    sqlite3_stmt *st = NULL;
+    *same = 0;
+    *old_path = NULL;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT sha256, path FROM files WHERE kind=?1 AND la=?2 AND year IS ?3"
+                           " ORDER BY file_id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(c, "find file");
+    bind_file_key(c, st);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *same = strcmp((const char *)sqlite3_column_text(st, 0), c->sha) == 0;
+        *old_path = strdup((const char *)sqlite3_column_text(st, 1));
+        rc = *old_path ? SQLITE_DONE : SQLITE_NOMEM;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? LL_OK : db_fail(c, "find file");
+}
+
+/* A resubmitted DfE return: forget every row of the earlier file(s). */
+static int drop_earlier(ictx *c)
+{
+    char sql[512];
+    const char *ids = "SELECT file_id FROM files WHERE kind=?1 AND la=?2 AND year IS ?3";
+    const char *tables[] = {c->t->table, "quarantine", "files"};
+    for (int k = 0; k < 3; k++) {
+        sqlite3_stmt *st = NULL;
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE file_id IN (%s)", tables[k], ids);
+        if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
+            return db_fail(c, "replace file");
+        bind_file_key(c, st);
+        int rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return db_fail(c, "replace file");
+    }
+    return LL_OK;
+}
+
+static int add_file(ictx *c)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(c->db,
+                           "INSERT INTO files(kind, la, year, path, sha256, ingested_at)"
+                           " VALUES(?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(c, "add file");
+    bind_file_key(c, st);
+    sqlite3_bind_text(st, 4, c->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, c->sha, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(c, "add file");
+    c->file_id = sqlite3_last_insert_rowid(c->db);
+    return LL_OK;
+}
+
+static int update_counts(ictx *c)
+{
+    sqlite3_stmt *st = NULL;
+    const ll_ingest_result *r = c->res;
+    if (sqlite3_prepare_v2(c->db,
+                           "UPDATE files SET n_read=?1, n_stored=?2, n_duplicates=?3,"
+                           " n_quarantined=?4 WHERE file_id=?5", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(c, "update file");
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)r->n_read);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)r->n_stored);
+    sqlite3_bind_int64(st, 3, (sqlite3_int64)r->n_duplicates);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)r->n_quarantined);
+    sqlite3_bind_int64(st, 5, c->file_id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? LL_OK : db_fail(c, "update file");
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+
+/* Reads again the row at r with reader rd. */
+static int reread(ictx *c, ll_csvread *rd, const ll_rowref *r, ll_csv_row *row)
+{
+    int rc = ll_csvread_reset(rd, c->buf, r->raw_off, r->raw_off + r->raw_len, r->line, c->err);
+    if (rc == LL_OK)
+        rc = ll_csvread_next(rd, row, c->err);
+    if (rc == 1)
+        return LL_OK;
+    if (rc == 0)
+        rc = ll_error_set(c->err, LL_EINTERNAL, "line %ld: cannot read the row again", r->line);
+    return with_path(c, rc);
+}
+
+static int same_fields(const ll_csv_row *a, const ll_csv_row *b)
+{
+    if (a->nfields != b->nfields)
+        return 0;
+    for (size_t i = 0; i < a->nkept; i++)
+        if (a->len[i] != b->len[i] || memcmp(a->field[i], b->field[i], a->len[i]) != 0)
+            return 0;
+    return 1;
+}
+
+/* A later row with the key of an earlier one: an exact duplicate when
+ * every field has the same text (SPEC 2.1), else a key conflict. */
+static int on_repeat(void *ctx, const ll_rowref *first, const ll_rowref *later)
+{
+    ictx *c = ctx;
+    int same = first->raw_len == later->raw_len &&
+               memcmp(c->buf + first->raw_off, c->buf + later->raw_off, first->raw_len) == 0;
+    if (!same) {
+        ll_csv_row a, b;
+        int rc = reread(c, c->rd, first, &a);
+        if (rc == LL_OK)
+            rc = reread(c, c->rd2, later, &b);
+        if (rc != LL_OK)
+            return rc;
+        same = same_fields(&a, &b);
+    }
+    if (same) {
+        c->res->n_duplicates++;
+        return 1;
+    }
+    ll_qrow q = {*later, LL_RULE_DUPLICATE_KEY, -1, first->line};
+    int rc = ll_scan_add_q(&c->scan, &q, c->err);
+    return rc != LL_OK ? with_path(c, rc) : 0;
+}
+
+/* The raw line with never-stored fields blanked.  When the field count is
+ * wrong, fields cannot be matched to columns, so everything from the first
+ * never-stored column (moved left by the number of missing fields) on is
+ * blanked. */
+static int blank_raw(ictx *c, const ll_csv_row *row, size_t *n)
+{
+    if (row->raw_len + 1 > c->rawcap) {
+        size_t cap = c->rawcap ? c->rawcap : 4096;
+        while (cap < row->raw_len + 1)
+            cap *= 2;
+        char *nb = realloc(c->raw, cap);
+        if (nb == NULL)
+            return ll_error_set(c->err, LL_ENOMEM, "%s: out of memory", c->path);
+        c->raw = nb;
+        c->rawcap = cap;
+    }
+    const char *src = c->buf + row->raw_off;
+    if (row->nfields != c->nheader && c->first_never != SIZE_MAX) {
+        size_t shift = c->nheader > row->nfields ? c->nheader - row->nfields : 0;
+        size_t keep = c->first_never > shift ? c->first_never - shift : 0;
+        *n = ll_csv_blank_fields(c->raw, src, row->raw_len, c->zeros, keep, 1);
+    } else {
+        *n = ll_csv_blank_fields(c->raw, src, row->raw_len, c->never, c->nheader, 0);
+    }
+    return LL_OK;
+}
+
+static int quarantine(ictx *c, const ll_qrow *q)
+{
+    char reason[512];
+    ll_csv_row row;
+    size_t n = 0;
+    int bad;
+    int rc = reread(c, c->rd, &q->where, &row);
+    if (rc != LL_OK)
+        return rc;
+    ll_ingest_check_row(c->t, c->colidx, c->nheader, &row, c->la, c->vals, &bad);
+    const char *col = q->bad >= 0 ? c->t->cols[q->bad].name : NULL;
+    if (q->rule == LL_RULE_DUPLICATE_KEY)
+        col = c->t->cols[0].name;
+    ll_ingest_reason(reason, sizeof reason, c->t, q->rule, q->bad, c->vals, &row, c->nheader,
+                     q->first_line);
+    if ((rc = blank_raw(c, &row, &n)) != LL_OK)
+        return rc;
+    sqlite3_stmt *st = c->qins;
+    sqlite3_bind_int64(st, 2, row.line);
+    sqlite3_bind_text(st, 3, ll_ingest_rule_name(q->rule), -1, SQLITE_STATIC);
+    if (col != NULL)
+        sqlite3_bind_text(st, 4, col, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 4);
+    sqlite3_bind_text(st, 5, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, c->raw, (int)n, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(c, "quarantine row");
+    c->res->n_quarantined++;
+    c->res->n_rule[q->rule]++;
+    notify(c, LL_MSG_QUARANTINE, row.line, q->rule, col, reason);
+    return LL_OK;
+}
+
+static int by_line(const void *a, const void *b)
+{
+    long la = ((const ll_qrow *)a)->where.line, lb = ((const ll_qrow *)b)->where.line;
+    return la < lb ? -1 : la > lb;
+}
+
+static int quarantine_all(ictx *c)
+{
+    if (c->scan.nq == 0)
+        return LL_OK;
+    if (sqlite3_prepare_v2(c->db,
+                           "INSERT INTO quarantine(file_id, line, rule, col, reason, raw)"
+                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6)", -1, &c->qins, NULL) != SQLITE_OK)
+        return db_fail(c, "prepare quarantine");
+    sqlite3_bind_int64(c->qins, 1, c->file_id);
+    qsort(c->scan.q, c->scan.nq, sizeof *c->scan.q, by_line);
+    for (size_t i = 0; i < c->scan.nq; i++) {
+        int rc = quarantine(c, &c->scan.q[i]);
+        if (rc != LL_OK)
+            return rc;
+    }
+    return LL_OK;
+}
+
+static int workers(const ll_ingest_options *opt)
+{
+    long n = opt->threads > 0 ? opt->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+/* Checks every row (nothing is stored yet). */
+static int scan_rows(ictx *c)
+{
+    ll_scan_in in = {c->t, c->colidx, c->nheader, c->la, c->buf, c->data_start, c->len,
+                     c->data_line, workers(c->opt), 0, c->opt->progress,
+                     c->opt->progress_ctx, c->path};
+    int rc = ll_scan_rows(&c->scan, &in, c->err);
+    c->res->n_read = c->scan.n_read;
+    return with_path(c, rc);
+}
+
+/* Stores, counts or quarantines every row checked by scan_rows. */
+static int store_rows(ictx *c)
+{
+    int rc;
+    if ((rc = ll_csvread_new(&c->rd2, c->buf, 0, c->err)) != LL_OK)
+        return rc;
+    if ((rc = ll_rowstore_drop_repeats(c->scan.store, on_repeat, c)) != LL_OK)
+        return rc;
+    if ((rc = quarantine_all(c)) != LL_OK)
+        return rc;
+    c->res->n_stored = ll_rowstore_count(c->scan.store);
+    rc = ll_rowstore_insert(c->scan.store, c->db, c->la, c->res->year, c->file_id, c->err);
+    return with_path(c, rc);
+}
+
+/* ---- one file, start to end ------------------------------------------- */
+
+static void closing_notices(ictx *c)
+{
+    if (c->res->n_read == 0)
+        notice(c, "no data rows: an empty %s table, stored as such",
+               ll_ingest_kind_name(c->t->kind));
+    if (c->scan.n_old_place > 0)
+        notice(c, "%zu row%s use%s the older PLACE codes A2 or R4 (accepted)",
+               c->scan.n_old_place, c->scan.n_old_place == 1 ? "" : "s",
+               c->scan.n_old_place == 1 ? "s" : "");
+    if (c->res->n_duplicates > 0)
+        notice(c, "%zu exact duplicate row%s (loaded once)", c->res->n_duplicates,
+               c->res->n_duplicates == 1 ? "" : "s");
+}
+
+/* Inside the transaction: skip, replace, store. */
+static int store_file(ictx *c)
+{
+    int same;
+    char *old_path = NULL;
+    int rc = find_stored(c, &same, &old_path);
+    if (rc != LL_OK)
+        return rc;
+    if (same) {
+        notice(c, "identical to the %s file already stored for la %s%s%.0d (%s): skipped",
+               ll_ingest_kind_name(c->t->kind), c->la, c->t->dfe ? ", year " : "",
+               c->res->year, old_path);
+        c->res->kind = LL_KIND_SKIPPED;
+        c->res->year = 0;
+        free(old_path);
+        return LL_OK;
+    }
+    rc = scan_rows(c);
+    if (rc != LL_OK) {
+        free(old_path);
+        return rc;
+    }
+    if (old_path != NULL && c->t->dfe) {
+        notice(c, "a resubmitted return: replaces the %s file stored for la %s, year %d (%s)",
+               ll_ingest_kind_name(c->t->kind), c->la, c->res->year, old_path);
+        c->res->replaced = 1;
+        rc = drop_earlier(c);
+    } else if (old_path != NULL) {
+        notice(c, "updates the %s rows stored from %s, child by child",
+               ll_ingest_kind_name(c->t->kind), old_path);
+    }
+    free(old_path);
+    if (rc == LL_OK)
+        rc = add_file(c);
+    if (rc != LL_OK)
+        return rc;
+    if (c->unused[0] != '\0')
+        notice(c, "columns not used, ignored: %s", c->unused);
+    if ((rc = store_rows(c)) != LL_OK)
+        return rc;
+    closing_notices(c);
+    c->res->file_id = c->file_id;
+    return update_counts(c);
+}
+
+static int in_transaction(ictx *c)
+{
+    /* Rows go in in key order, so a modest page cache holds the pages being
+     * filled; the setting lasts for the connection only. */
+    if (sqlite3_exec(c->db, "PRAGMA cache_size=-16384", NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(c, "cache size");
+    if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(c, "begin");
+    int rc = store_file(c);
+    sqlite3_finalize(c->qins);
+    c->qins = NULL;
+    if (rc == LL_OK && sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = db_fail(c, "commit");
+    if (rc != LL_OK)
+        sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int ingest_buffer(ictx *c)
+{
+    int rc = check_text(c);
+    if (rc == LL_OK)
+        rc = ll_csvread_new(&c->rd, c->buf, c->len, c->err);
+    if (rc == LL_OK)
+        rc = read_header(c);
+    if (rc != LL_OK)
+        return rc;
+    if (c->res->kind == LL_KIND_SKIPPED) {
+        notice(c, "another 903 table (not used by lleval): skipped");
+        return LL_OK;
+    }
+    if ((rc = pick_year(c)) != LL_OK)
+        return rc;
+    hash_file(c);
+    return in_transaction(c);
+}
+
+static int check_options(const ll_ingest_options *opt, ll_error *err)
+{
+    if (opt->year != 0 && (opt->year < 2000 || opt->year > 2099))
+        return ll_error_set(err, LL_EINPUT, "year %d is not a collection year (2000-2099)",
+                            opt->year);
+    return LL_OK;
+}
+
+int ll_ingest_file(ll_ingest_result *out, sqlite3 *db, const char *path,
+                   const ll_ingest_options *opt, ll_error *err)
+{
+    static const ll_ingest_options defaults = {0};
+    ictx c;
+    filebuf fb;
+    memset(out, 0, sizeof *out);
+    memset(&c, 0, sizeof c);
+    if (opt == NULL)
+        opt = &defaults;
+    c.db = db;
+    c.path = path;
+    c.opt = opt;
+    c.la = opt->la != NULL && opt->la[0] != '\0' ? opt->la : "LA";
+    c.res = out;
+    c.err = err;
+    int rc = check_options(opt, err);
+    if (rc == LL_OK)
+        rc = load_file(&fb, path, err);
+    if (rc != LL_OK) {
+        out->refused = rc == LL_EINPUT;
+        return rc;
+    }
+    c.buf = fb.data;
+    c.len = fb.len;
+    rc = ingest_buffer(&c);
+    ll_csvread_free(c.rd);
+    ll_csvread_free(c.rd2);
+    ll_scan_out_free(&c.scan);
+    free(c.never);
+    free(c.zeros);
+    free(c.raw);
+    unload_file(&fb);
+    if (rc != LL_OK) {
+        ll_ingest_kind kind = out->kind;
+        memset(out, 0, sizeof *out);
+        out->kind = kind == LL_KIND_SKIPPED ? LL_KIND_UNKNOWN : kind;
+        out->refused = rc == LL_EINPUT;
+    }
+    return rc;
+}
