@@ -1,0 +1,554 @@
+/* Risk-set propensity matching by month (SPEC section 5): candidate rows,
+ * one logistic regression, a caliper on the logit, greedy nearest neighbour
+ * in descending score order without replacement.  Every ordering is by a
+ * stable key (child index = bytewise (la, child)), never by input order. */
+#include "lleval/match.h"
+
+#include "lleval/date.h"
+#include "lleval/models.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One row of the propensity model: an eligible treated child at its index,
+ * or a candidate child on the first day of a month. */
+typedef struct prow {
+    size_t child;
+    size_t entry;  /* cohort entry (treated rows) */
+    long month;    /* first day of the month of the index / candidate row */
+    size_t la;
+    double x[LL_MATCH_NCOV];
+    double eta;
+} prow;
+
+typedef struct mstate {
+    const ll_derive_data *d;
+    const ll_config *cfg;
+    prow *t, *c;      /* treated rows (by child), candidate rows (by month, child) */
+    size_t nt, nc;
+    long *months;     /* distinct months of eligible treated indexes, sorted */
+    size_t nmonths;
+    unsigned char *la_month; /* nmonths x n_las: la has a treated child that month */
+    size_t n_las;
+    size_t *crow_of_child; /* candidate row a used comparison child was matched on */
+    size_t *trow_of_child; /* treated row of a treated child */
+    ll_error *err;
+} mstate;
+
+static long month_start(long day)
+{
+    int y, m;
+    ll_date_to_ymd(day, &y, &m, NULL);
+    return ll_date_from_ymd(y, m, 1);
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+static size_t month_index(const mstate *s, long month)
+{
+    const long *p = bsearch(&month, s->months, s->nmonths, sizeof *p, cmp_long);
+    return (size_t)(p - s->months);
+}
+
+/* Eligible treated entries of the cohort, with covariates at their index. */
+static int treated_rows(mstate *s, const ll_cohort *co)
+{
+    s->t = calloc(co->n + 1, sizeof *s->t);
+    s->months = calloc(co->n + 1, sizeof *s->months);
+    if (s->t == NULL || s->months == NULL)
+        return ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
+    for (size_t e = 0; e < co->n; e++) {
+        const ll_cohort_entry *en = &co->entries[e];
+        ll_covariates cov;
+        if (en->group != LL_GROUP_TREATED ||
+            ll_derive_covariates(&cov, s->d, en->child, en->index_date) != LL_OK || !cov.eligible)
+            continue;
+        ll_child_info ci;
+        ll_derive_child(&ci, s->d, en->child);
+        prow *r = &s->t[s->nt++];
+        r->child = en->child;
+        r->entry = e;
+        r->month = month_start(en->index_date);
+        r->la = ci.la_index;
+        ll_match_cov_row(r->x, &cov);
+        s->months[s->nmonths++] = r->month;
+    }
+    qsort(s->months, s->nmonths, sizeof *s->months, cmp_long);
+    size_t k = 0;
+    for (size_t i = 0; i < s->nmonths; i++)
+        if (k == 0 || s->months[i] != s->months[k - 1])
+            s->months[k++] = s->months[i];
+    s->nmonths = k;
+    s->n_las = ll_derive_n_las(s->d);
+    s->la_month = calloc(s->nmonths * s->n_las + 1, 1);
+    if (s->la_month == NULL)
+        return ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
+    for (size_t i = 0; i < s->nt; i++)
+        s->la_month[month_index(s, s->t[i].month) * s->n_las + s->t[i].la] = 1;
+    return LL_OK;
+}
+
+static int push_candidate(mstate *s, size_t *cap, size_t child, size_t la, long month,
+                          const ll_covariates *cov)
+{
+    if (s->nc == *cap) {
+        size_t nc = *cap ? 2 * *cap : 4096;
+        prow *p = realloc(s->c, nc * sizeof *p);
+        if (p == NULL)
+            return ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
+        s->c = p;
+        *cap = nc;
+    }
+    prow *r = &s->c[s->nc++];
+    r->child = child;
+    r->entry = 0;
+    r->month = month;
+    r->la = la;
+    ll_match_cov_row(r->x, cov);
+    return LL_OK;
+}
+
+/* Candidate rows per month, in (month, la, child) order (SPEC 5 step 1). */
+static int candidate_rows(mstate *s, ll_progress_fn progress, void *user)
+{
+    size_t n = ll_derive_n_children(s->d), cap = 0;
+    size_t *pool = malloc((n + 1) * sizeof *pool), *la = malloc((n + 1) * sizeof *la), np = 0;
+    int rc = LL_OK;
+    if (pool == NULL || la == NULL) {
+        rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        ll_child_info ci;
+        ll_derive_child(&ci, s->d, i);
+        if (!ci.programme && !ci.short_breaks && ci.in_returns) {
+            la[np] = ci.la_index;
+            pool[np++] = i;
+        }
+    }
+    int exact = s->cfg->analysis.exact == LL_EXACT_LA;
+    for (size_t m = 0; m < s->nmonths && rc == LL_OK; m++) {
+        if (progress)
+            progress(user, "matching: candidate rows", m, s->nmonths);
+        for (size_t k = 0; k < np && rc == LL_OK; k++) {
+            ll_covariates cov;
+            if (exact && !s->la_month[m * s->n_las + la[k]])
+                continue;
+            if (ll_derive_candidate(&cov, s->d, pool[k], s->months[m]))
+                rc = push_candidate(s, &cap, pool[k], la[k], s->months[m], &cov);
+        }
+    }
+done:
+    free(pool);
+    free(la);
+    return rc;
+}
+
+/* Fits the propensity model on treated then candidate rows, dropping the
+ * columns constant over them, and stores each row's logit. */
+static int fit_model(mstate *s, ll_match *out)
+{
+    size_t n = s->nt + s->nc, p = 0;
+    size_t cols[LL_MATCH_NMODEL + 1];
+    for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
+        if (ll_match_cov_reference(j))
+            continue;
+        double v0 = s->t[0].x[j];
+        int varies = 0;
+        for (size_t i = 0; i < n && !varies; i++)
+            varies = (i < s->nt ? s->t[i].x[j] : s->c[i - s->nt].x[j]) != v0;
+        if (varies)
+            cols[p++] = j;
+    }
+    double *X = malloc(n * (p + 1) * sizeof *X), *y = malloc(n * sizeof *y);
+    ll_glm *fit = NULL;
+    int rc = LL_OK;
+    if (X == NULL || y == NULL) {
+        rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const prow *r = i < s->nt ? &s->t[i] : &s->c[i - s->nt];
+        X[i * (p + 1)] = 1.0;
+        for (size_t k = 0; k < p; k++)
+            X[i * (p + 1) + k + 1] = r->x[cols[k]];
+        y[i] = i < s->nt;
+    }
+    int st = ll_glm_fit(&fit, X, n, p + 1, y, NULL, s->err);
+    if (fit == NULL) {
+        rc = st == LL_ENOMEM ? st : ll_error_set(s->err, LL_EDOM, "propensity model: %s", s->err ? s->err->msg : "");
+        goto done;
+    }
+    out->glm_status = st;
+    out->n_coef = p + 1;
+    out->coef_name[0] = "(Intercept)";
+    for (size_t k = 0; k <= p; k++) {
+        out->coef[k] = fit->coef[k];
+        if (k > 0)
+            out->coef_name[k] = ll_match_cov_name(cols[k - 1]);
+    }
+    for (size_t i = 0; i < n; i++)
+        (i < s->nt ? &s->t[i] : &s->c[i - s->nt])->eta = fit->eta[i];
+done:
+    ll_glm_free(fit);
+    free(X);
+    free(y);
+    return rc;
+}
+
+static double logit_sd(const mstate *s)
+{
+    size_t n = s->nt + s->nc;
+    double mean = 0.0, ss = 0.0;
+    for (size_t i = 0; i < n; i++)
+        mean += (i < s->nt ? s->t[i].eta : s->c[i - s->nt].eta);
+    mean /= (double)n;
+    for (size_t i = 0; i < n; i++) {
+        double dv = (i < s->nt ? s->t[i].eta : s->c[i - s->nt].eta) - mean;
+        ss += dv * dv;
+    }
+    return n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
+}
+
+/* Candidate rows are sorted by bucket (month, la when exact), then logit,
+ * then child, so a bucket is a contiguous run searched by bisection. */
+
+static int cmp_bucket_key(const prow *a, const prow *b, int exact)
+{
+    if (a->month != b->month)
+        return a->month < b->month ? -1 : 1;
+    if (exact && a->la != b->la)
+        return a->la < b->la ? -1 : 1;
+    return 0;
+}
+
+static int cmp_cand_exact(const void *pa, const void *pb)
+{
+    const prow *a = pa, *b = pb;
+    int c = cmp_bucket_key(a, b, 1);
+    if (c)
+        return c;
+    if (a->eta != b->eta)
+        return a->eta < b->eta ? -1 : 1;
+    return (a->child > b->child) - (a->child < b->child);
+}
+
+static int cmp_cand_none(const void *pa, const void *pb)
+{
+    const prow *a = pa, *b = pb;
+    int c = cmp_bucket_key(a, b, 0);
+    if (c)
+        return c;
+    if (a->eta != b->eta)
+        return a->eta < b->eta ? -1 : 1;
+    return (a->child > b->child) - (a->child < b->child);
+}
+
+/* Treated in descending score order, ties by (la, child). */
+static int cmp_treated_score(const void *pa, const void *pb)
+{
+    const prow *a = *(const prow *const *)pa, *b = *(const prow *const *)pb;
+    if (a->eta != b->eta)
+        return a->eta > b->eta ? -1 : 1;
+    return (a->child > b->child) - (a->child < b->child);
+}
+
+/* The nearest unused candidate of bucket [lo, hi) for logit e, ties in
+ * distance by child; -1 when none lies within the caliper. */
+static long nearest(const prow *c, size_t lo, size_t hi, const unsigned char *used, double e,
+                    double caliper)
+{
+    size_t a = lo, b = hi;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (c[mid].eta < e)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    long right = -1, left = -1;
+    for (size_t j = a; j < hi && right < 0; j++)
+        if (!used[c[j].child])
+            right = (long)j;
+    for (size_t j = a; j > lo; j--) {
+        const prow *r = &c[j - 1];
+        if (left >= 0 && r->eta != c[left].eta)
+            break;
+        if (!used[r->child])
+            left = (long)(j - 1);
+    }
+    double dr = right >= 0 ? c[right].eta - e : INFINITY;
+    double dl = left >= 0 ? e - c[left].eta : INFINITY;
+    long best = dl < dr ? left : dr < dl ? right
+                : left < 0                ? right
+                : right < 0               ? left
+                : c[left].child < c[right].child ? left : right;
+    if (best < 0 || fabs(c[best].eta - e) > caliper)
+        return -1;
+    return best;
+}
+
+static int add_pair(ll_match *m, size_t *cap, const ll_match_pair *p, ll_error *err)
+{
+    if (m->n_pairs == *cap) {
+        size_t nc = *cap ? 2 * *cap : 256;
+        ll_match_pair *q = realloc(m->pairs, nc * sizeof *q);
+        if (q == NULL)
+            return ll_error_set(err, LL_ENOMEM, "out of memory in matching");
+        m->pairs = q;
+        *cap = nc;
+    }
+    m->pairs[m->n_pairs++] = *p;
+    return LL_OK;
+}
+
+/* Finds each treated row's bucket [lo, hi) in the sorted candidates. */
+static void bucket_of(const mstate *s, const prow *t, int exact, size_t *lo, size_t *hi)
+{
+    size_t a = 0, b = s->nc;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (cmp_bucket_key(&s->c[mid], t, exact) < 0)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    *lo = a;
+    b = s->nc;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (cmp_bucket_key(&s->c[mid], t, exact) <= 0)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    *hi = a;
+}
+
+static int greedy(mstate *s, ll_match *m, long *match_id_of)
+{
+    int exact = s->cfg->analysis.exact == LL_EXACT_LA, rc = LL_OK;
+    size_t nchild = ll_derive_n_children(s->d), cap = 0;
+    unsigned char *used = calloc(nchild + 1, 1);
+    const prow **order = malloc((s->nt + 1) * sizeof *order);
+    long next_id = 1;
+    if (used == NULL || order == NULL) {
+        rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
+        goto done;
+    }
+    qsort(s->c, s->nc, sizeof *s->c, exact ? cmp_cand_exact : cmp_cand_none);
+    for (size_t i = 0; i < s->nt; i++)
+        order[i] = &s->t[i];
+    qsort(order, s->nt, sizeof *order, cmp_treated_score);
+    for (int pass = 0; pass < s->cfg->analysis.ratio && rc == LL_OK; pass++) {
+        for (size_t i = 0; i < s->nt && rc == LL_OK; i++) {
+            const prow *t = order[i];
+            size_t lo, hi;
+            bucket_of(s, t, exact, &lo, &hi);
+            long j = nearest(s->c, lo, hi, used, t->eta, m->caliper_width);
+            if (j < 0)
+                continue;
+            const prow *c = &s->c[j];
+            used[c->child] = 1;
+            size_t ti = (size_t)(t - s->t);
+            s->crow_of_child[c->child] = (size_t)j;
+            s->trow_of_child[t->child] = ti;
+            if (match_id_of[ti] == 0)
+                match_id_of[ti] = next_id++;
+            ll_match_pair p = {match_id_of[ti], t->child, c->child, t->month, t->eta, c->eta,
+                               fabs(t->eta - c->eta)};
+            rc = add_pair(m, &cap, &p, s->err);
+        }
+    }
+done:
+    free(used);
+    free(order);
+    return rc;
+}
+
+static int cmp_pair(const void *pa, const void *pb)
+{
+    const ll_match_pair *a = pa, *b = pb;
+    if (a->match_id != b->match_id)
+        return a->match_id < b->match_id ? -1 : 1;
+    return 0;
+}
+
+/* Pairs of one match_id keep their pass order: stable sort by insertion. */
+static void sort_pairs(ll_match *m)
+{
+    for (size_t i = 1; i < m->n_pairs; i++) {
+        ll_match_pair p = m->pairs[i];
+        size_t j = i;
+        while (j > 0 && cmp_pair(&m->pairs[j - 1], &p) > 0) {
+            m->pairs[j] = m->pairs[j - 1];
+            j--;
+        }
+        m->pairs[j] = p;
+    }
+}
+
+/* Copies the covariate rows balance needs out of the model rows. */
+static int keep_balance_rows(const mstate *s, ll_match *m)
+{
+    size_t w = LL_MATCH_NCOV * sizeof(double);
+    m->x_treated = malloc(s->nt * w + 1);
+    m->x_candidates = malloc(s->nc * w + 1);
+    m->x_matched_t = malloc(m->n_pairs * w + 1);
+    m->x_matched_c = malloc(m->n_pairs * w + 1);
+    if (!m->x_treated || !m->x_candidates || !m->x_matched_t || !m->x_matched_c)
+        return ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
+    for (size_t i = 0; i < s->nt; i++)
+        memcpy(m->x_treated + i * LL_MATCH_NCOV, s->t[i].x, w);
+    for (size_t i = 0; i < s->nc; i++)
+        memcpy(m->x_candidates + i * LL_MATCH_NCOV, s->c[i].x, w);
+    m->n_x_treated = s->nt;
+    m->n_x_candidates = s->nc;
+    /* matched treated once per child, matched comparison once per pair */
+    for (size_t k = 0; k < m->n_pairs; k++) {
+        const ll_match_pair *p = &m->pairs[k];
+        memcpy(m->x_matched_c + m->n_x_matched_c++ * LL_MATCH_NCOV,
+               s->c[s->crow_of_child[p->comparison]].x, w);
+        if (k > 0 && p->match_id == m->pairs[k - 1].match_id)
+            continue;
+        memcpy(m->x_matched_t + m->n_x_matched_t++ * LL_MATCH_NCOV,
+               s->t[s->trow_of_child[p->treated]].x, w);
+    }
+    return LL_OK;
+}
+
+/* Writes match_id and ps_logit into the treated entries and appends the
+ * comparison entries. */
+static int update_cohort(const mstate *s, const ll_match *m, ll_cohort *co, const long *ids)
+{
+    for (size_t i = 0; i < s->nt; i++) {
+        co->entries[s->t[i].entry].ps_logit = s->t[i].eta;
+        co->entries[s->t[i].entry].match_id = ids[i];
+    }
+    for (size_t k = 0; k < m->n_pairs; k++) {
+        const ll_match_pair *p = &m->pairs[k];
+        ll_cohort_entry e = {p->comparison, p->month, LL_GROUP_COMPARISON, p->match_id,
+                             p->logit_comparison};
+        int rc = ll_cohort_add(co, &e, s->err);
+        if (rc != LL_OK)
+            return rc;
+    }
+    return LL_OK;
+}
+
+static size_t count_children(const prow *c, size_t n, size_t nchild, ll_error *err, int *rc)
+{
+    unsigned char *seen = calloc(nchild + 1, 1);
+    size_t k = 0;
+    if (seen == NULL) {
+        *rc = ll_error_set(err, LL_ENOMEM, "out of memory in matching");
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!seen[c[i].child]++)
+            k++;
+    free(seen);
+    return k;
+}
+
+int ll_match_run(ll_match **out, const ll_derive_data *d, ll_cohort *cohort,
+                 ll_progress_fn progress, void *progress_user, ll_error *err)
+{
+    mstate s = {.d = d, .cfg = ll_derive_config(d), .err = err};
+    ll_match *m = calloc(1, sizeof *m);
+    long *ids = NULL;
+    int rc = LL_OK;
+    *out = NULL;
+    if (m == NULL) {
+        rc = ll_error_set(err, LL_ENOMEM, "out of memory in matching");
+        goto done;
+    }
+    if ((rc = treated_rows(&s, cohort)) != LL_OK)
+        goto done;
+    if (s.nt == 0) {
+        rc = ll_error_set(err, LL_EDOM, "matching: no eligible treated child to match");
+        goto done;
+    }
+    if ((rc = candidate_rows(&s, progress, progress_user)) != LL_OK)
+        goto done;
+    if (s.nc == 0) {
+        rc = ll_error_set(err, LL_EDOM, "matching: no candidate comparison child is looked after "
+                                        "and eligible in the months of the treated children's index dates");
+        goto done;
+    }
+    if ((rc = fit_model(&s, m)) != LL_OK)
+        goto done;
+    m->logit_sd = logit_sd(&s);
+    m->caliper_width = s.cfg->analysis.caliper * m->logit_sd;
+    size_t nchild = ll_derive_n_children(d) + 1;
+    s.crow_of_child = malloc(nchild * sizeof *s.crow_of_child);
+    s.trow_of_child = malloc(nchild * sizeof *s.trow_of_child);
+    if ((ids = calloc(s.nt + 1, sizeof *ids)) == NULL || !s.crow_of_child || !s.trow_of_child) {
+        rc = ll_error_set(err, LL_ENOMEM, "out of memory in matching");
+        goto done;
+    }
+    if ((rc = greedy(&s, m, ids)) != LL_OK)
+        goto done;
+    sort_pairs(m);
+    m->n_treated_eligible = s.nt;
+    m->n_candidate_rows = s.nc;
+    m->n_months = s.nmonths;
+    m->n_candidate_children = count_children(s.c, s.nc, ll_derive_n_children(d), err, &rc);
+    for (size_t i = 0; i < s.nt; i++)
+        m->n_treated_matched += ids[i] != 0;
+    if (rc == LL_OK)
+        rc = keep_balance_rows(&s, m);
+    if (rc == LL_OK)
+        rc = update_cohort(&s, m, cohort, ids);
+done:
+    free(s.t);
+    free(s.c);
+    free(s.months);
+    free(s.la_month);
+    free(s.crow_of_child);
+    free(s.trow_of_child);
+    free(ids);
+    if (rc != LL_OK) {
+        ll_match_free(m);
+        return rc;
+    }
+    *out = m;
+    return LL_OK;
+}
+
+void ll_match_free(ll_match *m)
+{
+    if (m == NULL)
+        return;
+    free(m->pairs);
+    free(m->x_treated);
+    free(m->x_candidates);
+    free(m->x_matched_t);
+    free(m->x_matched_c);
+    free(m);
+}
+
+int ll_match_write_csv(FILE *f, const ll_derive_data *d, const ll_match *m)
+{
+    fputs("match_id,la,treated_child,comparison_child,month,ps_logit_treated,"
+          "ps_logit_comparison,distance\n", f);
+    for (size_t k = 0; k < m->n_pairs; k++) {
+        const ll_match_pair *p = &m->pairs[k];
+        ll_child_info t, c;
+        char month[16], a[40], b[40], dist[40];
+        ll_derive_child(&t, d, p->treated);
+        ll_derive_child(&c, d, p->comparison);
+        ll_date_format(month, sizeof month, p->month);
+        ll_format_number(a, sizeof a, p->logit_treated);
+        ll_format_number(b, sizeof b, p->logit_comparison);
+        ll_format_number(dist, sizeof dist, p->distance);
+        fprintf(f, "%ld,%s,%s,%s,%s,%s,%s,%s\n", p->match_id, t.la, t.child, c.child, month, a, b,
+                dist);
+    }
+    return ferror(f) ? LL_EIO : LL_OK;
+}

@@ -1,0 +1,85 @@
+/* The estimates table: growing it, and writing it as estimates.csv. */
+#include "estimate_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+ll_estimate *est_add(ll_estimates *t, const char *outcome, const char *estimand,
+                     const char *group, const char *term)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 128;
+        ll_estimate *rows = realloc(t->rows, cap * sizeof *rows);
+        if (rows == NULL)
+            return NULL;
+        t->rows = rows;
+        t->cap = cap;
+    }
+    ll_estimate *r = &t->rows[t->n++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->outcome, sizeof r->outcome, "%s", outcome);
+    snprintf(r->estimand, sizeof r->estimand, "%s", estimand);
+    snprintf(r->group, sizeof r->group, "%s", group);
+    snprintf(r->term, sizeof r->term, "%s", term ? term : "");
+    r->n = 0;
+    r->events = -1;
+    r->estimate = r->std_error = r->statistic = r->p_value = NAN;
+    r->conf_low = r->conf_high = NAN;
+    return r;
+}
+
+void est_method(ll_estimate *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->method, sizeof r->method, fmt, ap);
+    va_end(ap);
+}
+
+void ll_estimates_free(ll_estimates *t)
+{
+    if (t == NULL)
+        return;
+    free(t->rows);
+    free(t);
+}
+
+/* Quotes a CSV field when it holds a comma, quote or line break. */
+static void put_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int ll_estimate_write_csv(FILE *f, const ll_estimates *t)
+{
+    fputs("outcome,estimand,group,term,n,events,estimate,std.error,statistic,p.value,"
+          "conf.low,conf.high,method\n", f);
+    char b[6][40];
+    for (size_t i = 0; i < t->n; i++) {
+        const ll_estimate *r = &t->rows[i];
+        ll_format_number(b[0], sizeof b[0], r->estimate);
+        ll_format_number(b[1], sizeof b[1], r->std_error);
+        ll_format_number(b[2], sizeof b[2], r->statistic);
+        ll_format_number(b[3], sizeof b[3], r->p_value);
+        ll_format_number(b[4], sizeof b[4], r->conf_low);
+        ll_format_number(b[5], sizeof b[5], r->conf_high);
+        fprintf(f, "%s,%s,%s,%s,%ld,", r->outcome, r->estimand, r->group, r->term, r->n);
+        if (r->events >= 0)
+            fprintf(f, "%ld", r->events);
+        fprintf(f, ",%s,%s,%s,%s,%s,%s,", b[0], b[1], b[2], b[3], b[4], b[5]);
+        put_field(f, r->method);
+        fputc('\n', f);
+    }
+    return ferror(f) ? LL_EIO : LL_OK;
+}

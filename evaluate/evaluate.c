@@ -1,0 +1,172 @@
+/* The evaluation pipeline: each step hands the next what it needs, and
+ * every output file is written from the same in-memory results. */
+#include "lleval/evaluate.h"
+
+#include "evaluate_internal.h"
+#include "lleval/db.h"
+#include "lleval/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Creates dir (if needed) and dir/secure with mode 0700. */
+static int make_dirs(ev_run *r, ll_error *err)
+{
+    const char *dir = r->opt->out_dir;
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return ll_error_set(err, LL_EIO, "%s: cannot create: %s", dir, strerror(errno));
+    if ((size_t)snprintf(r->secure, sizeof r->secure, "%s/secure", dir) >= sizeof r->secure)
+        return ll_error_set(err, LL_EIO, "%s: path too long", dir);
+    if (mkdir(r->secure, 0700) != 0 && errno != EEXIST)
+        return ll_error_set(err, LL_EIO, "%s: cannot create: %s", r->secure, strerror(errno));
+    if (chmod(r->secure, 0700) != 0)
+        return ll_error_set(err, LL_EIO, "%s: cannot set mode 0700: %s", r->secure, strerror(errno));
+    return LL_OK;
+}
+
+FILE *ev_open(ev_run *r, const char *name, char *path, size_t size, ll_error *err)
+{
+    snprintf(path, size, "%s/%s", r->secure, name);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        ll_error_set(err, LL_EIO, "%s: cannot write: %s", path, strerror(errno));
+    return f;
+}
+
+int ev_close(FILE *f, const char *path, int rc, ll_error *err)
+{
+    if (fclose(f) != 0 && rc == LL_OK)
+        return ll_error_set(err, LL_EIO, "%s: write failed", path);
+    if (rc == LL_EIO && err && !err->msg[0])
+        ll_error_set(err, LL_EIO, "%s: write failed", path);
+    return rc;
+}
+
+void ev_log(const ev_run *r, const char *fmt, ...)
+{
+    if (r->opt->log == NULL)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("lleval evaluate: ", r->opt->log);
+    vfprintf(r->opt->log, fmt, ap);
+    fputc('\n', r->opt->log);
+    va_end(ap);
+}
+
+static int derive_outputs(ev_run *r, ll_error *err)
+{
+    char path[LL_EV_PATH];
+    int rc;
+    snprintf(path, sizeof path, "%s/analysis.csv", r->secure);
+    if ((rc = ll_derive_write_analysis(path, r->d, r->a, err)) != LL_OK)
+        return rc;
+    snprintf(path, sizeof path, "%s/flow.csv", r->secure);
+    if ((rc = ll_derive_write_flow(path, &r->co->flow, err)) != LL_OK)
+        return rc;
+    snprintf(path, sizeof path, "%s/data_quality.csv", r->secure);
+    return ll_derive_write_data_quality(path, r->d, err);
+}
+
+static void report_cohort(const ev_run *r)
+{
+    if (r->co->not_in_returns > 0)
+        ev_log(r, "warning: %zu programme or comparison children have no Header row or no "
+                  "episode (not_in_returns); %zu of them would link if leading zeros were "
+                  "added to or stripped from the ID (check how the IDs were exported)",
+               r->co->not_in_returns, r->co->would_link);
+    size_t stale = 0, overlap = 0, n_t = 0;
+    for (size_t k = 0; k < ll_derive_n_dq(r->d); k++) {
+        ll_dq_view v;
+        ll_derive_dq(&v, r->d, k);
+        stale += v.rule == LL_DQ_STALE_OPEN;
+        overlap += v.rule == LL_DQ_OVERLAP;
+    }
+    for (size_t k = 0; k < r->a->n; k++)
+        n_t += r->a->rows[k].group == LL_GROUP_TREATED;
+    ev_log(r, "%zu children; cohort: %zu treated, %zu comparison; episodes corrected: "
+              "%zu stale_open, %zu overlap",
+           ll_derive_n_children(r->d), n_t, r->a->n - n_t, stale, overlap);
+}
+
+/* Matching, when the design asks for it.  A design that cannot be matched
+ * (no eligible treated child, no candidate) is reported and evaluated
+ * without comparison children, so the estimates say why. */
+static int compare_step(ev_run *r, ll_error *err)
+{
+    if (r->co->design != LL_COMPARISON_MATCH)
+        return LL_OK;
+    ll_error merr = {0};
+    int rc = ll_match_run(&r->match, r->d, r->co, r->opt->progress, r->opt->progress_user, &merr);
+    if (rc == LL_EDOM) {
+        ev_log(r, "warning: %s; no comparison group", merr.msg);
+        return LL_OK;
+    }
+    if (rc != LL_OK)
+        return ll_error_set(err, rc, "%s", merr.msg);
+    if (r->match->glm_status != LL_OK)
+        ev_log(r, "warning: the propensity model %s; its scores are used as they are",
+               r->match->glm_status == LL_ESEPARATION ? "shows separation" : "did not converge");
+    ev_log(r, "matching: %zu of %zu eligible treated children matched (%zu candidate rows in "
+              "%zu months; caliper %.4g logit units)",
+           r->match->n_treated_matched, r->match->n_treated_eligible, r->match->n_candidate_rows,
+           r->match->n_months, r->match->caliper_width);
+    return LL_OK;
+}
+
+static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
+{
+    int rc;
+    const ll_config *cfg = r->opt->cfg;
+    if ((rc = ll_derive_load(&r->d, db, cfg, r->opt->progress, r->opt->progress_user, err)) ||
+        (rc = ll_derive_cohort(&r->co, r->d, cfg->analysis.comparison, err)) ||
+        (rc = compare_step(r, err)))
+        return rc;
+    int matched = r->co->design == LL_COMPARISON_MATCH;
+    if ((rc = ll_derive_analysis(&r->a, r->d, r->co->entries, r->co->n, matched, err)) ||
+        (rc = ll_derive_flow_finish(&r->co->flow, r->d, r->a, r->co->design, err)))
+        return rc;
+    report_cohort(r);
+    if ((rc = make_dirs(r, err)) || (rc = derive_outputs(r, err)) ||
+        (rc = ev_balance(r, err)) || (rc = ev_estimates(r, err)) || (rc = ev_costs(r, err)))
+        return rc;
+    if ((rc = ll_derive_store(db, r->d, r->a, &r->co->flow, err)) ||
+        (rc = ev_store_estimates(r, db, err)))
+        return rc;
+    char path[LL_EV_PATH];
+    snprintf(path, sizeof path, "%s/run.json", r->opt->out_dir);
+    ll_run_info info = {r->opt->argc, r->opt->argv, r->started,
+                        r->co->design == LL_COMPARISON_MATCH      ? "match"
+                        : r->co->design == LL_COMPARISON_EXPLICIT ? "explicit"
+                                                                  : "none",
+                        r->opt->db_path};
+    return ll_report_write_run_json(path, &info, db, cfg, r->d, err);
+}
+
+int ll_evaluate_run(const ll_evaluate_options *opt, ll_error *err)
+{
+    ev_run r;
+    memset(&r, 0, sizeof r);
+    r.opt = opt;
+    r.started = time(NULL);
+    sqlite3 *db = NULL;
+    int rc;
+    if (access(opt->db_path, F_OK) != 0)
+        return ll_error_set(err, LL_EINPUT, "%s: no such database (run 'lleval ingest' first)",
+                            opt->db_path);
+    if ((rc = ll_db_open(&db, opt->db_path, 0, err)) == LL_OK)
+        rc = run_steps(&r, db, err);
+    ll_estimates_free(r.est);
+    ll_costs_result_free(r.costs);
+    free(r.kids);
+    ll_match_free(r.match);
+    ll_analysis_free(r.a);
+    ll_cohort_free(r.co);
+    ll_derive_free(r.d);
+    ll_db_close(db);
+    return rc;
+}

@@ -1,0 +1,57 @@
+/* Balance diagnostics (SPEC section 5) and the "Table 1" of baseline
+ * characteristics, from covariate rows of the layout of lleval/match.h
+ * (LL_MATCH_NCOV columns, row-major). */
+#ifndef LLEVAL_BALANCE_H
+#define LLEVAL_BALANCE_H
+
+#include "lleval/error.h"
+#include "lleval/match.h"
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* A set of children's covariate rows; sdq0 (may be NULL) their baseline
+ * SDQ, NAN for NA. */
+typedef struct ll_cov_set {
+    const double *x;
+    size_t n;
+    const double *sdq0;
+} ll_cov_set;
+
+/* One covariate's balance.  NAN where not defined (a constant column, a
+ * variance ratio of a binary covariate, no "after" in an explicit design). */
+typedef struct ll_balance_row {
+    double mean_t_before, mean_c_before, mean_t_after, mean_c_after;
+    double smd_before, smd_after, vr_before, vr_after;
+} ll_balance_row;
+
+typedef struct ll_balance {
+    ll_balance_row row[LL_MATCH_NCOV];
+    int has_after;   /* matched design */
+    int adequate;    /* every defined |SMD| (after, or before when explicit) < 0.1 */
+    double max_abs_smd;
+} ll_balance;
+
+/* Computes the balance of t_before against c_before and, when t_after and
+ * c_after are not NULL, of t_after against c_after, every SMD with the
+ * *before* denominator (SPEC 5).  Sets fill *out.  Never fails. */
+void ll_balance_compute(ll_balance *out, const ll_cov_set *t_before, const ll_cov_set *c_before,
+                        const ll_cov_set *t_after, const ll_cov_set *c_after);
+
+/* Writes secure/balance.csv: covariate,type,mean_treated_before,
+ * mean_comparison_before,mean_treated_after,mean_comparison_after,
+ * smd_before,smd_after,variance_ratio_before,variance_ratio_after, one row
+ * per covariate level, then a row `all_abs_smd_below_0.1` whose type is
+ * `summary` and smd column holds 1 or 0.  LL_OK or LL_EIO. */
+int ll_balance_write_csv(FILE *f, const ll_balance *b);
+
+/* Writes secure/table1.csv: characteristic,statistic, then one column per
+ * set headed "<name> (N = n)", then smd (b's after column in a matched
+ * design, else its before column).  Continuous: age mean (SD),
+ * years in care and prior placements median [IQR]; categories n (%);
+ * baseline SDQ mean (SD) with its n.  names[k] names sets[k]; sets[0] is
+ * the treated group.  LL_OK or LL_EIO or LL_ENOMEM. */
+int ll_table1_write_csv(FILE *f, const ll_cov_set *sets, const char *const *names, size_t nsets,
+                        const ll_balance *b, ll_error *err);
+
+#endif

@@ -1,0 +1,431 @@
+/* Logistic regression by iteratively reweighted least squares, following
+ * R's glm.fit step for step (starting values, clamped logit link,
+ * convergence rule, aliased columns) so that the numbers agree with R.
+ *
+ * Each iteration is one pass over the rows that accumulates X'WX and X'Wz
+ * (O(n p^2), no n x n object) and a Cholesky solve.  The normal equations
+ * cannot resolve aliasing at R's tolerance (1e-11 relative norm), so when
+ * a column comes within 1e-6 of the span of the earlier ones the iteration
+ * redoes that step with a backward-stable streaming QR (Givens rotations)
+ * and R's dqrdc2 limited-pivoting rule. */
+#include "lleval/models.h"
+
+#include "models_internal.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Below this relative residual norm the Gram matrix is too coarse to tell
+ * whether R would keep a column: recompute by QR. */
+#define GRAY_RATIO 1e-6
+
+typedef struct glm_work {
+    const double *X, *y;
+    size_t n, p;
+    double *eta;   /* n linear predictors of the current iterate */
+    double *A;     /* p x p: X'WX at the weights of eta */
+    double *b;     /* p: X'Wz */
+    double dev;    /* deviance at eta */
+    int boundary;  /* some fitted probability within 10 eps of 0 or 1 */
+    double *U;     /* r x r factor of the kept columns' X'WX (U'U) */
+    size_t *keep;  /* the r kept columns, ascending */
+    size_t r;
+    int *aliased;  /* p */
+    double *beta;  /* p, zero for aliased columns (as R's Cdqrls) */
+    double *scratch; /* (p + 1) * (p + 1) * 2 + 2 (p + 1) */
+} glm_work;
+
+void ll_glm_control_init(ll_glm_control *ctl)
+{
+    ctl->maxit = 25;
+    ctl->epsilon = 1e-8;
+}
+
+/* R's logit_linkinv, logit_mu_eta and binomial variance/deviance for one
+ * row: the working weight w, working response z and deviance term. */
+static inline void logit_row(double eta, double y, double *mu_out, double *w, double *z,
+                             double *dev)
+{
+    const double thresh = 30.0, invEps = 1.0 / DBL_EPSILON;
+    double t, mu_eta;
+    if (eta < -thresh) {
+        t = DBL_EPSILON;
+        mu_eta = DBL_EPSILON;
+    } else if (eta > thresh) {
+        t = invEps;
+        mu_eta = DBL_EPSILON;
+    } else {
+        t = exp(eta);
+        mu_eta = t / ((1.0 + t) * (1.0 + t));
+    }
+    double mu = t / (1.0 + t);
+    double var = mu * (1.0 - mu);
+    *w = mu_eta * mu_eta / var;
+    *z = eta + (y - mu) / mu_eta;
+    *dev = y != 0.0 ? 2.0 * log(1.0 / mu) : 2.0 * log(1.0 / (1.0 - mu));
+    *mu_out = mu;
+}
+
+/* One pass: eta = X beta (or R's start when beta is NULL), then deviance,
+ * X'WX (upper triangle, mirrored at the end) and X'Wz at those weights. */
+static void irls_pass(glm_work *g, const double *beta)
+{
+    size_t n = g->n, p = g->p;
+    double *restrict A = g->A;
+    double *restrict b = g->b;
+    memset(A, 0, p * p * sizeof *A);
+    memset(b, 0, p * sizeof *b);
+    double dev = 0.0;
+    int boundary = 0;
+    const double eps10 = 10.0 * DBL_EPSILON;
+    double *restrict wx = g->scratch;
+    for (size_t i = 0; i < n; i++) {
+        const double *restrict x = g->X + i * p;
+        double eta;
+        if (beta != NULL) {
+            eta = 0.0;
+            for (size_t j = 0; j < p; j++)
+                eta += x[j] * beta[j];
+        } else {
+            double m0 = (g->y[i] + 0.5) / 2.0; /* mustart */
+            eta = log(m0 / (1.0 - m0));
+        }
+        g->eta[i] = eta;
+        double mu, w, z, d;
+        logit_row(eta, g->y[i], &mu, &w, &z, &d);
+        dev += d;
+        if (mu > 1.0 - eps10 || mu < eps10)
+            boundary = 1;
+        for (size_t j = 0; j < p; j++)
+            wx[j] = w * x[j];
+        for (size_t j = 0; j < p; j++) {
+            double wxj = wx[j];
+            double *restrict Aj = A + j * p;
+            for (size_t k = j; k < p; k++)
+                Aj[k] += wxj * x[k];
+            b[j] += wxj * z;
+        }
+    }
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = 0; k < j; k++)
+            A[j * p + k] = A[k * p + j];
+    g->dev = dev;
+    g->boundary = boundary;
+}
+
+/* The fast step: Cholesky of X'WX when every column stays clearly out of
+ * the span of the earlier ones.  Returns 0, or 1 when QR must decide. */
+static int step_cholesky(glm_work *g)
+{
+    size_t p = g->p;
+    double *U = g->U;
+    memset(U, 0, p * p * sizeof *U);
+    for (size_t j = 0; j < p; j++) {
+        double ajj = g->A[j * p + j];
+        double d = ajj;
+        for (size_t k = 0; k < j; k++)
+            d -= U[k * p + j] * U[k * p + j];
+        double norm0 = ajj > 0.0 ? ajj : 1.0;
+        if (!(d > GRAY_RATIO * GRAY_RATIO * norm0))
+            return 1;
+        double ujj = sqrt(d);
+        U[j * p + j] = ujj;
+        for (size_t i = j + 1; i < p; i++) {
+            double s = g->A[j * p + i];
+            for (size_t k = 0; k < j; k++)
+                s -= U[k * p + j] * U[k * p + i];
+            U[j * p + i] = s / ujj;
+        }
+    }
+    memcpy(g->beta, g->b, p * sizeof *g->beta);
+    ll_models_chol_solve(U, p, g->beta);
+    g->r = p;
+    for (size_t j = 0; j < p; j++) {
+        g->keep[j] = j;
+        g->aliased[j] = 0;
+    }
+    return 0;
+}
+
+/* Householder QR with R's dqrdc2 limited pivoting on the small (p + 1)
+ * square factor R of [sqrt(W) X, sqrt(W) z]: orthogonal transforms keep
+ * column norms and angles, so the decisions are those dqrdc2 makes on the
+ * n rows.  M is column-major m x p, rhs length m; both are destroyed. */
+static void qr_limited_pivot(glm_work *g, double *M, size_t m, double *rhs, double tol)
+{
+    size_t p = g->p, r = 0;
+    for (size_t j = 0; j < p; j++) {
+        double *c = M + j * m;
+        double norm0 = 0.0, rem = 0.0;
+        for (size_t i = 0; i < m; i++)
+            norm0 += c[i] * c[i];
+        for (size_t i = r; i < m; i++)
+            rem += c[i] * c[i];
+        norm0 = norm0 > 0.0 ? sqrt(norm0) : 1.0;
+        rem = sqrt(rem);
+        /* norm0 is the column's norm before any transform: transforms are
+         * orthogonal, so it equals dqrdc2's original norm */
+        if (r >= m || rem < tol * norm0) {
+            g->aliased[j] = 1;
+            continue;
+        }
+        g->aliased[j] = 0;
+        double alpha = c[r] > 0.0 ? -rem : rem;
+        c[r] -= alpha; /* c[r..] is now the Householder vector v */
+        double vv = 0.0;
+        for (size_t i = r; i < m; i++)
+            vv += c[i] * c[i];
+        for (size_t jj = j + 1; jj <= p; jj++) {
+            double *d = jj < p ? M + jj * m : rhs;
+            double s = 0.0;
+            for (size_t i = r; i < m; i++)
+                s += c[i] * d[i];
+            s = 2.0 * s / vv;
+            for (size_t i = r; i < m; i++)
+                d[i] -= s * c[i];
+        }
+        c[r] = alpha;
+        for (size_t i = r + 1; i < m; i++)
+            c[i] = 0.0;
+        g->keep[r++] = j;
+    }
+    g->r = r;
+    double *U = g->U;
+    memset(U, 0, p * p * sizeof *U);
+    for (size_t a = 0; a < r; a++)
+        for (size_t bb = a; bb < r; bb++)
+            U[a * r + bb] = M[g->keep[bb] * m + a];
+    double *qty = g->scratch;
+    memcpy(qty, rhs, r * sizeof *qty);
+    ll_models_backsolve(U, r, qty);
+    memset(g->beta, 0, p * sizeof *g->beta);
+    for (size_t a = 0; a < r; a++)
+        g->beta[g->keep[a]] = qty[a];
+}
+
+/* The careful step: streaming QR of the weighted rows at the current eta,
+ * then dqrdc2's rule with glm.fit's tolerance.  O(n p^2) rotations. */
+static int step_qr(glm_work *g, double tol)
+{
+    size_t p = g->p, m = p + 1;
+    double *R = calloc(m * m, sizeof *R);
+    double *row = malloc(m * sizeof *row);
+    double *M = malloc(m * m * sizeof *M);
+    if (R == NULL || row == NULL || M == NULL) {
+        free(R);
+        free(row);
+        free(M);
+        return LL_ENOMEM;
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        double mu, w, z, d;
+        logit_row(g->eta[i], g->y[i], &mu, &w, &z, &d);
+        double sw = sqrt(w);
+        const double *x = g->X + i * p;
+        for (size_t j = 0; j < p; j++)
+            row[j] = sw * x[j];
+        row[p] = sw * z;
+        ll_models_givens_fold(R, m, row);
+    }
+    /* M = first p columns of R (column-major, m rows); rhs = last column */
+    for (size_t j = 0; j < p; j++)
+        for (size_t i = 0; i < m; i++)
+            M[j * m + i] = R[i * m + j];
+    for (size_t i = 0; i < m; i++)
+        row[i] = R[i * m + p];
+    qr_limited_pivot(g, M, m, row, tol);
+    free(R);
+    free(row);
+    free(M);
+    return 0;
+}
+
+static int check_input(const double *X, size_t n, size_t p, const double *y, ll_error *err)
+{
+    if (X == NULL || y == NULL || n == 0 || p == 0)
+        return ll_error_set(err, LL_EINPUT, "glm: empty design (n = %zu, p = %zu)", n, p);
+    for (size_t i = 0; i < n; i++) {
+        if (y[i] != 0.0 && y[i] != 1.0)
+            return ll_error_set(err, LL_EINPUT, "glm: y[%zu] = %g is not 0 or 1", i, y[i]);
+        for (size_t j = 0; j < p; j++)
+            if (!isfinite(X[i * p + j]))
+                return ll_error_set(err, LL_EINPUT, "glm: X[%zu, %zu] is not finite", i, j);
+    }
+    return 0;
+}
+
+static void work_free(glm_work *g)
+{
+    free(g->A);
+    free(g->b);
+    free(g->U);
+    free(g->keep);
+    free(g->aliased);
+    free(g->beta);
+    free(g->scratch);
+}
+
+static int work_alloc(glm_work *g)
+{
+    size_t p = g->p;
+    g->A = malloc(p * p * sizeof *g->A);
+    g->b = malloc(p * sizeof *g->b);
+    g->U = malloc(p * p * sizeof *g->U);
+    g->keep = malloc(p * sizeof *g->keep);
+    g->aliased = calloc(p, sizeof *g->aliased);
+    g->beta = calloc(p, sizeof *g->beta);
+    g->scratch = malloc((p + 1) * sizeof *g->scratch);
+    if (!g->A || !g->b || !g->U || !g->keep || !g->aliased || !g->beta || !g->scratch)
+        return LL_ENOMEM;
+    return 0;
+}
+
+static ll_glm *fit_alloc(size_t n, size_t p)
+{
+    ll_glm *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return NULL;
+    f->n = n;
+    f->p = p;
+    f->coef = malloc(p * sizeof *f->coef);
+    f->se = malloc(p * sizeof *f->se);
+    f->z = malloc(p * sizeof *f->z);
+    f->p_value = malloc(p * sizeof *f->p_value);
+    f->conf_low = malloc(p * sizeof *f->conf_low);
+    f->conf_high = malloc(p * sizeof *f->conf_high);
+    f->aliased = malloc(p * sizeof *f->aliased);
+    f->cov = malloc(p * p * sizeof *f->cov);
+    f->eta = malloc(n * sizeof *f->eta);
+    if (!f->coef || !f->se || !f->z || !f->p_value || !f->conf_low || !f->conf_high ||
+        !f->aliased || !f->cov || !f->eta) {
+        ll_glm_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* Coefficients, covariance (U of the last step: summary.glm uses the QR
+ * of that step's weights) and Wald statistics. */
+static int fill_result(ll_glm *f, glm_work *g)
+{
+    size_t p = g->p, r = g->r;
+    double *cr = malloc(r * r * sizeof *cr), *wk = malloc(r * r * sizeof *wk);
+    if (cr == NULL || wk == NULL) {
+        free(cr);
+        free(wk);
+        return LL_ENOMEM;
+    }
+    ll_models_chol_inverse(g->U, r, cr, wk);
+    for (size_t k = 0; k < p * p; k++)
+        f->cov[k] = NAN;
+    for (size_t a = 0; a < r; a++)
+        for (size_t bb = 0; bb < r; bb++)
+            f->cov[g->keep[a] * p + g->keep[bb]] = cr[a * r + bb];
+    for (size_t j = 0; j < p; j++) {
+        f->aliased[j] = g->aliased[j];
+        if (g->aliased[j]) {
+            f->coef[j] = f->se[j] = f->z[j] = f->p_value[j] = NAN;
+            f->conf_low[j] = f->conf_high[j] = NAN;
+            continue;
+        }
+        double c = g->beta[j], s = sqrt(f->cov[j * p + j]);
+        f->coef[j] = c;
+        f->se[j] = s;
+        f->z[j] = c / s;
+        f->p_value[j] = ll_models_p_normal(c / s);
+        f->conf_low[j] = c - LL_Z975 * s;
+        f->conf_high[j] = c + LL_Z975 * s;
+    }
+    f->rank = r;
+    f->deviance = g->dev;
+    f->aic = g->dev + 2.0 * (double)r;
+    f->df_residual = g->n > r ? g->n - r : 0;
+    f->separation = g->boundary;
+    free(cr);
+    free(wk);
+    return 0;
+}
+
+int ll_glm_fit(ll_glm **out, const double *X, size_t n, size_t p, const double *y,
+               const ll_glm_control *ctl, ll_error *err)
+{
+    *out = NULL;
+    int rc = check_input(X, n, p, y, err);
+    if (rc != 0)
+        return rc;
+    ll_glm_control def;
+    ll_glm_control_init(&def);
+    if (ctl == NULL)
+        ctl = &def;
+    if (ctl->maxit < 1 || !(ctl->epsilon > 0.0))
+        return ll_error_set(err, LL_EINPUT, "glm: maxit must be >= 1 and epsilon > 0");
+    double tol = fmin(1e-7, ctl->epsilon / 1000.0); /* as glm.fit passes to Cdqrls */
+
+    glm_work g = {.X = X, .y = y, .n = n, .p = p};
+    ll_glm *f = fit_alloc(n, p);
+    if (f == NULL || work_alloc(&g) != 0) {
+        rc = ll_error_set(err, LL_ENOMEM, "glm: out of memory");
+        goto done;
+    }
+    g.eta = f->eta;
+    irls_pass(&g, NULL);
+    double devold = g.dev;
+    int conv = 0, iter = 0;
+    for (iter = 1; iter <= ctl->maxit; iter++) {
+        if (step_cholesky(&g) != 0 && (rc = step_qr(&g, tol)) != 0) {
+            ll_error_set(err, rc, "glm: out of memory");
+            goto done;
+        }
+        if (g.r == 0) {
+            rc = ll_error_set(err, LL_EDOM, "glm: every column of the design is aliased");
+            goto done;
+        }
+        for (size_t j = 0; j < p; j++)
+            if (!isfinite(g.beta[j])) {
+                rc = ll_error_set(err, LL_ENOCONV, "glm: non-finite coefficient at iteration %d", iter);
+                goto done;
+            }
+        irls_pass(&g, g.beta);
+        if (fabs(g.dev - devold) / (fabs(g.dev) + 0.1) < ctl->epsilon) {
+            conv = 1;
+            break;
+        }
+        devold = g.dev;
+    }
+    f->iter = conv ? iter : ctl->maxit;
+    f->converged = conv;
+    if ((rc = fill_result(f, &g)) != 0) {
+        ll_error_set(err, rc, "glm: out of memory");
+        goto done;
+    }
+    if (f->separation)
+        rc = ll_error_set(err, LL_ESEPARATION,
+                          "glm: fitted probabilities numerically 0 or 1 (separation)%s",
+                          conv ? "" : "; did not converge");
+    else if (!conv)
+        rc = ll_error_set(err, LL_ENOCONV, "glm: did not converge in %d iterations", ctl->maxit);
+    *out = f;
+    f = NULL;
+done:
+    work_free(&g);
+    ll_glm_free(f);
+    return rc;
+}
+
+void ll_glm_free(ll_glm *fit)
+{
+    if (fit == NULL)
+        return;
+    free(fit->coef);
+    free(fit->se);
+    free(fit->z);
+    free(fit->p_value);
+    free(fit->conf_low);
+    free(fit->conf_high);
+    free(fit->aliased);
+    free(fit->cov);
+    free(fit->eta);
+    free(fit);
+}

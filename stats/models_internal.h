@@ -1,0 +1,31 @@
+/* Small dense helpers shared by the model fitters (glm.c, lmm.c, surv.c);
+ * private to the stats module.  All matrices are row-major and small
+ * (p x p), so plain loops are enough. */
+#ifndef LLEVAL_MODELS_INTERNAL_H
+#define LLEVAL_MODELS_INTERNAL_H
+
+#include <stddef.h>
+
+/* Folds `row` (length m, overwritten) into the upper-triangular m x m
+ * factor R by Givens rotations, so that R'R gains row row'.  Backward
+ * stable, unlike adding to a Gram matrix. */
+void ll_models_givens_fold(double *R, size_t m, double *row);
+
+/* Cholesky factor of the symmetric positive definite m x m matrix A:
+ * fills upper-triangular U with U'U = A (lower part zeroed).  Returns 0,
+ * or -1 when a pivot is not positive. */
+int ll_models_chol(double *U, const double *A, size_t m);
+
+/* Solves U'U x = b in place (b becomes x) for upper-triangular U. */
+void ll_models_chol_solve(const double *U, size_t m, double *b);
+
+/* Solves U x = b in place for upper-triangular U (back substitution). */
+void ll_models_backsolve(const double *U, size_t m, double *b);
+
+/* cov = (U'U)^{-1} for upper-triangular U; work has m * m doubles. */
+void ll_models_chol_inverse(const double *U, size_t m, double *cov, double *work);
+
+/* 2 * pnorm(-|z|). */
+double ll_models_p_normal(double z);
+
+#endif

@@ -1,0 +1,98 @@
+/* Small dense linear algebra for the model fitters: Givens row folding
+ * (a streaming QR), Cholesky factor, solves and inverse.  The matrices are
+ * p x p with p at most a few dozen, so simple loops beat calling BLAS. */
+#include "models_internal.h"
+
+#include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <string.h>
+
+void ll_models_givens_fold(double *R, size_t m, double *row)
+{
+    for (size_t j = 0; j < m; j++) {
+        double xj = row[j];
+        if (xj == 0.0)
+            continue;
+        double rjj = R[j * m + j];
+        double r = hypot(rjj, xj);
+        double c = rjj / r, s = xj / r;
+        R[j * m + j] = r;
+        for (size_t k = j + 1; k < m; k++) {
+            double a = R[j * m + k], b = row[k];
+            R[j * m + k] = c * a + s * b;
+            row[k] = c * b - s * a;
+        }
+    }
+}
+
+int ll_models_chol(double *U, const double *A, size_t m)
+{
+    memset(U, 0, m * m * sizeof *U);
+    for (size_t j = 0; j < m; j++) {
+        double d = A[j * m + j];
+        for (size_t k = 0; k < j; k++)
+            d -= U[k * m + j] * U[k * m + j];
+        if (!(d > 0.0))
+            return -1;
+        double ujj = sqrt(d);
+        U[j * m + j] = ujj;
+        for (size_t i = j + 1; i < m; i++) {
+            double s = A[j * m + i];
+            for (size_t k = 0; k < j; k++)
+                s -= U[k * m + j] * U[k * m + i];
+            U[j * m + i] = s / ujj;
+        }
+    }
+    return 0;
+}
+
+void ll_models_backsolve(const double *U, size_t m, double *b)
+{
+    for (size_t jj = m; jj-- > 0;) {
+        double s = b[jj];
+        for (size_t k = jj + 1; k < m; k++)
+            s -= U[jj * m + k] * b[k];
+        b[jj] = s / U[jj * m + jj];
+    }
+}
+
+void ll_models_chol_solve(const double *U, size_t m, double *b)
+{
+    /* U' y = b (forward), then U x = y */
+    for (size_t j = 0; j < m; j++) {
+        double s = b[j];
+        for (size_t k = 0; k < j; k++)
+            s -= U[k * m + j] * b[k];
+        b[j] = s / U[j * m + j];
+    }
+    ll_models_backsolve(U, m, b);
+}
+
+void ll_models_chol_inverse(const double *U, size_t m, double *cov, double *work)
+{
+    /* work = U^{-1} (upper triangular), column by column */
+    memset(work, 0, m * m * sizeof *work);
+    for (size_t c = 0; c < m; c++) {
+        work[c * m + c] = 1.0 / U[c * m + c];
+        for (size_t jj = c; jj-- > 0;) {
+            double s = 0.0;
+            for (size_t k = jj + 1; k <= c; k++)
+                s += U[jj * m + k] * work[k * m + c];
+            work[jj * m + c] = -s / U[jj * m + jj];
+        }
+    }
+    /* cov = U^{-1} U^{-T} */
+    for (size_t i = 0; i < m; i++)
+        for (size_t j = i; j < m; j++) {
+            double s = 0.0;
+            for (size_t k = j; k < m; k++)
+                s += work[i * m + k] * work[j * m + k];
+            cov[i * m + j] = s;
+            cov[j * m + i] = s;
+        }
+}
+
+double ll_models_p_normal(double z)
+{
+    return 2.0 * gsl_cdf_ugaussian_P(-fabs(z));
+}

@@ -1,0 +1,229 @@
+/* Tests of the estimates (SPEC 6).  The reference is R's output on the
+ * worked examples: fixtures/examples/<design>/expected/estimates.csv was
+ * made by R (stats, survival, lme4) from expected/analysis.csv, so feeding
+ * that analysis dataset to ll_estimate_all must give every number of it,
+ * within SPEC 6's tolerances.  Degenerate cohorts must give every row,
+ * with reasons, and never crash. */
+#include "testutil.h"
+
+#include "lleval/estimate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAXF 64
+
+/* Splits a CSV line without quoted fields before the last needed column;
+ * returns the number of fields (up to max). */
+static int split(char *line, char **f, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        f[n++] = p;
+        char *c = strchr(p, ',');
+        if (c == NULL)
+            break;
+        *c = '\0';
+        p = c + 1;
+    }
+    char *nl = strpbrk(f[n - 1], "\r\n");
+    if (nl)
+        *nl = '\0';
+    return n;
+}
+
+static double num(const char *s)
+{
+    return *s ? strtod(s, NULL) : NAN;
+}
+
+static int col(char **h, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(h[i], name))
+            return i;
+    ck_abort_msg("no column %s", name);
+    return -1;
+}
+
+static ll_placement_group pgroup(const char *s)
+{
+    const char *names[] = {"foster", "kinship", "residential", "semi_independent",
+                           "adoption", "parents", "other"};
+    for (int g = 0; g < 7; g++)
+        if (!strcmp(s, names[g]))
+            return (ll_placement_group)g;
+    ck_abort_msg("bad placement group %s", s);
+    return LL_PG_OTHER;
+}
+
+/* Reads the eligible (and, when matched, match_id'd) rows of an expected
+ * analysis.csv into children. */
+static size_t load_analysis(const char *path, ll_est_child *out, size_t max)
+{
+    FILE *f = fopen(path, "r");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char head[4096], line[4096], *h[MAXF], *v[MAXF];
+    ck_assert(fgets(head, sizeof head, f) != NULL);
+    int nh = split(head, h, MAXF);
+    int has_match = nh > 35;
+    size_t n = 0;
+    while (fgets(line, sizeof line, f) && n < max) {
+        int nv = split(line, v, MAXF);
+        ck_assert_int_eq(nv, nh);
+        if (strcmp(v[col(h, nh, "eligible")], "1"))
+            continue;
+        if (has_match && !*v[col(h, nh, "match_id")])
+            continue;
+        ll_est_child *c = &out[n++];
+        c->treated = !strcmp(v[col(h, nh, "group")], "treated");
+#define D(x) c->x = num(v[col(h, nh, #x)])
+        D(age_years); D(male); D(years_in_care); D(prior_placements); D(years_in_placement);
+        D(placements_before); D(stable_12m); D(placements_after); D(identity_improved);
+        D(connections_before); D(connections_after); D(homeless_ever); D(homeless_time);
+        D(homeless_event);
+#undef D
+        const char *wk[] = {"weeks_foster_after", "weeks_kinship_after", "weeks_residential_after",
+                            "weeks_semi_independent_after", "weeks_adoption_after",
+                            "weeks_parents_after", "weeks_other_after"};
+        for (int g = 0; g < 7; g++)
+            c->weeks_after[g] = num(v[col(h, nh, wk[g])]);
+        const char *sq[] = {"sdq_0", "sdq_1", "sdq_2", "sdq_3"};
+        for (int k = 0; k < 4; k++)
+            c->sdq[k] = num(v[col(h, nh, sq[k])]);
+        c->placement_group = pgroup(v[col(h, nh, "placement_group")]);
+        const char *lg = v[col(h, nh, "legal_group")];
+        c->legal_group = !strcmp(lg, "care_order") ? LL_LEGAL_CARE_ORDER
+                         : !strcmp(lg, "s20")      ? LL_LEGAL_S20
+                                                   : LL_LEGAL_OTHER;
+    }
+    fclose(f);
+    return n;
+}
+
+/* Agreement per SPEC 6: relative 1e-6; p-values absolute 1e-8 or
+ * relative 1e-6; an empty cell must be empty. */
+static void agree(const char *what, int k, double got, double want, int is_p)
+{
+    if (isnan(want)) {
+        ck_assert_msg(isnan(got), "%s col %d: got %.17g, want empty", what, k, got);
+        return;
+    }
+    ck_assert_msg(!isnan(got), "%s col %d: got empty, want %.17g", what, k, want);
+    double rel = fabs(got - want) / fmax(fabs(want), 1e-300);
+    int ok = rel <= 1e-6 || fabs(got - want) <= 1e-12 || (is_p && fabs(got - want) <= 1e-8);
+    ck_assert_msg(ok, "%s col %d: got %.17g, want %.17g (rel %.3g)", what, k, got, want, rel);
+}
+
+static void check_design(const char *dir)
+{
+    static ll_est_child kids[2000];
+    char path[256];
+    snprintf(path, sizeof path, "fixtures/examples/%s/expected/analysis.csv", dir);
+    size_t n = load_analysis(path, kids, 2000);
+    ck_assert(n > 50);
+    ll_est_options opt = {1, LL_SDQ_CARER};
+    ll_estimates *t = NULL;
+    ck_assert_int_eq(ll_estimate_all(&t, kids, n, &opt, NULL), LL_OK);
+    snprintf(path, sizeof path, "fixtures/examples/%s/expected/estimates.csv", dir);
+    FILE *f = fopen(path, "r");
+    ck_assert(f != NULL);
+    char line[4096], *v[MAXF];
+    ck_assert(fgets(line, sizeof line, f) != NULL);
+    size_t i = 0;
+    while (fgets(line, sizeof line, f)) {
+        split(line, v, 13);
+        ck_assert_msg(i < t->n, "%s: fewer rows than expected", dir);
+        const ll_estimate *r = &t->rows[i++];
+        char what[200];
+        snprintf(what, sizeof what, "%s %s,%s,%s,%s", dir, v[0], v[1], v[2], v[3]);
+        ck_assert_msg(!strcmp(r->outcome, v[0]) && !strcmp(r->estimand, v[1]) &&
+                          !strcmp(r->group, v[2]) && !strcmp(r->term, v[3]),
+                      "%s: row %zu is %s,%s,%s,%s", what, i, r->outcome, r->estimand, r->group,
+                      r->term);
+        ck_assert_msg(r->n == atol(v[4]), "%s: n %ld, want %s", what, r->n, v[4]);
+        ck_assert_msg(*v[5] ? r->events == atol(v[5]) : r->events < 0, "%s: events %ld, want '%s'",
+                      what, r->events, v[5]);
+        double got[6] = {r->estimate, r->std_error, r->statistic, r->p_value, r->conf_low,
+                         r->conf_high};
+        for (int k = 0; k < 6; k++)
+            agree(what, 6 + k, got[k], num(v[6 + k]), k == 3);
+    }
+    ck_assert_uint_eq(i, t->n);
+    fclose(f);
+    ll_estimates_free(t);
+}
+
+START_TEST(explicit_matches_r)
+{
+    check_design("explicit");
+}
+END_TEST
+
+START_TEST(matched_matches_r)
+{
+    check_design("matched");
+}
+END_TEST
+
+/* A cohort of one treated child and nothing else: every treated row is
+ * written with a reason, nothing crashes. */
+START_TEST(single_child)
+{
+    ll_est_child c;
+    memset(&c, 0, sizeof c);
+    c.treated = 1;
+    c.stable_12m = 1;
+    c.placements_after = 1;
+    c.sdq[0] = 15;
+    c.sdq[1] = c.sdq[2] = c.sdq[3] = NAN;
+    c.identity_improved = 1;
+    c.connections_before = 3;
+    c.connections_after = 9;
+    c.homeless_ever = c.homeless_time = c.homeless_event = NAN;
+    ll_est_options opt = {0, LL_SDQ_CARER};
+    ll_estimates *t = NULL;
+    ck_assert_int_eq(ll_estimate_all(&t, &c, 1, &opt, NULL), LL_OK);
+    ck_assert_uint_eq(t->n, 35);
+    for (size_t i = 0; i < t->n; i++) {
+        ck_assert_str_eq(t->rows[i].group, "treated");
+        ck_assert_msg(t->rows[i].method[0] != '\0', "row %zu has no method", i);
+    }
+    /* a t statistic needs 2 children: the mean row is empty with a reason */
+    ck_assert_str_eq(t->rows[2].estimand, "mean");
+    ck_assert(isnan(t->rows[2].estimate));
+    ck_assert(strstr(t->rows[2].method, "not computable") != NULL);
+    ll_estimates_free(t);
+}
+END_TEST
+
+/* No children at all, with and without a comparison group. */
+START_TEST(empty_cohort)
+{
+    ll_estimates *t = NULL;
+    ll_est_options opt = {1, LL_SDQ_CARER};
+    ck_assert_int_eq(ll_estimate_all(&t, NULL, 0, &opt, NULL), LL_OK);
+    ck_assert_uint_eq(t->n, 79);
+    for (size_t i = 0; i < t->n; i++)
+        ck_assert(isnan(t->rows[i].estimate));
+    ll_estimates_free(t);
+    opt.has_comparison = 0;
+    ck_assert_int_eq(ll_estimate_all(&t, NULL, 0, &opt, NULL), LL_OK);
+    ck_assert_uint_eq(t->n, 35);
+    ll_estimates_free(t);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+    Suite *s = suite_create("estimate");
+    TCase *tc = tcase_create("estimate");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, explicit_matches_r);
+    tcase_add_test(tc, matched_matches_r);
+    tcase_add_test(tc, single_child);
+    tcase_add_test(tc, empty_cohort);
+    suite_add_tcase(s, tc);
+    return s;
+}
