@@ -19,6 +19,10 @@ void ll_format_number(char *buf, size_t size, double x)
         snprintf(buf, size, "%s", "");
         return;
     }
+    if (isinf(x)) { /* R writes and reads these spellings */
+        snprintf(buf, size, "%s", x > 0 ? "Inf" : "-Inf");
+        return;
+    }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, x);
         if (strtod(buf, NULL) == x)

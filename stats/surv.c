@@ -618,7 +618,7 @@ static int cox_finish(ll_cox *f, const cox_work *w, const double *beta, const do
             uv += w->u[i] / w->scale[i] * f->cov[i * p + j];
         if (fabs(uv) > COX_EPS && fabs(uv) > COX_TOLER_INF * fabs(f->coef[j]))
             return ll_error_set(err, LL_EDOM,
-                                "cox: likelihood converged before covariate %zu; "
+                                "cox: likelihood converged before column %zu (from 0); "
                                 "its coefficient may be infinite", j);
     }
     for (size_t j = 0; j < p; j++) {
@@ -653,7 +653,7 @@ static int cox_check(const double *time, const int *event, const double *X, size
     size_t col;
     if (cox_level_without_events(X, event, n, p, &col))
         return ll_error_set(err, LL_EDOM,
-                            "cox: a value of covariate %zu has no events (infinite estimate)",
+                            "cox: a value of column %zu (from 0) has no events (infinite estimate)",
                             col);
     return 0;
 }
