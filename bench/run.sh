@@ -17,7 +17,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
 
 # Peak resident memory (MB) and seconds of one command.
-peak() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.2f %.0f", $1, $2/1024}'; }
+peak() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.2f %.0f\n", $1, $2/1024}'; }
 
 ingest_all() { # $1 db, $2 data dir
     for y in "$2"/903/*/; do $LL ingest --db "$1" --la LA "$y"*.csv >/dev/null 2>&1 || true; done
@@ -51,9 +51,11 @@ for b in build/bench_*; do
     [ -x "$b" ] || continue
     echo; echo "== $(basename "$b")"; "$b"
 done
-if command -v Rscript >/dev/null && [ -f bench/r_stats.R ]; then
+if command -v Rscript >/dev/null; then
     n=$(echo "$SIZES" | awk '{print $NF}')
-    echo; echo "== R on the same analysis.csv ($n children)"
+    echo; echo "== R (glm, lmer, survfit/survdiff/coxph, t.test, MatchIt when installed) on the same analysis.csv"
     rt=$(secs Rscript bench/r_stats.R "$WORK/out-$n/secure/analysis.csv")
-    echo "R statistics: ${rt}s (compare with the evaluate figure above)"
+    read -r es _ < <(peak $LL evaluate --db "$WORK/e-$n.db" --out "$WORK/out-$n")
+    printf 'R: %.2f s; lleval evaluate (derivation, matching, statistics, costs): %s s; ratio lleval/R %.2f\n' \
+        "$rt" "$es" "$(echo "$es / $rt" | bc -l)"
 fi
