@@ -116,9 +116,9 @@ int ll_report_write_run_json(const char *path, const ll_run_info *info, sqlite3 
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fprintf(f, "{\n  \"program\": \"lleval\",\n  \"version\": \"%s\",\n  \"time\": \"%s\",\n",
             LL_VERSION, when);
-    fputs("  \"command_line\": [", f);
+    fputs("  \"command_line\": [\"lleval\"", f); /* argv[0] is the subcommand */
     for (int i = 0; i < info->argc; i++) {
-        fputs(i ? ", " : "", f);
+        fputs(", ", f);
         ll_report_json_string(f, info->argv[i]);
     }
     fputs("],\n  \"database\": ", f);

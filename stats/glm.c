@@ -32,9 +32,11 @@ typedef struct glm_work {
     double *U;     /* r x r factor of the kept columns' X'WX (U'U) */
     size_t *keep;  /* the r kept columns, ascending */
     size_t r;
-    int *aliased;  /* p */
+    int *aliased;  /* p: aliased at the last step */
+    double *qr_ratio; /* p: relative residual norms of the last QR step */
+    int have_qr;
     double *beta;  /* p, zero for aliased columns (as R's Cdqrls) */
-    double *scratch; /* (p + 1) * (p + 1) * 2 + 2 (p + 1) */
+    double *scratch; /* 2 (p + 1) */
 } glm_work;
 
 void ll_glm_control_init(ll_glm_control *ctl)
@@ -68,8 +70,24 @@ static inline void logit_row(double eta, double y, double *mu_out, double *w, do
     *mu_out = mu;
 }
 
+/* The linear predictor of row i: x_i beta, or R's start when beta is NULL. */
+static inline double row_eta(const glm_work *g, size_t i, const double *beta)
+{
+    const double *restrict x = g->X + i * g->p;
+    if (beta == NULL) {
+        double m0 = (g->y[i] + 0.5) / 2.0; /* R's mustart */
+        return log(m0 / (1.0 - m0));
+    }
+    double eta = 0.0;
+    for (size_t j = 0; j < g->p; j++)
+        eta += x[j] * beta[j];
+    return eta;
+}
+
 /* One pass: eta = X beta (or R's start when beta is NULL), then deviance,
- * X'WX (upper triangle, mirrored at the end) and X'Wz at those weights. */
+ * X'WX (upper triangle, mirrored at the end) and X'Wz at those weights.
+ * Rows go two at a time so that each element of X'WX is loaded and stored
+ * once per pair: the pass is bound by those updates. */
 static void irls_pass(glm_work *g, const double *beta)
 {
     size_t n = g->n, p = g->p;
@@ -80,32 +98,30 @@ static void irls_pass(glm_work *g, const double *beta)
     double dev = 0.0;
     int boundary = 0;
     const double eps10 = 10.0 * DBL_EPSILON;
-    double *restrict wx = g->scratch;
-    for (size_t i = 0; i < n; i++) {
-        const double *restrict x = g->X + i * p;
-        double eta;
-        if (beta != NULL) {
-            eta = 0.0;
-            for (size_t j = 0; j < p; j++)
-                eta += x[j] * beta[j];
-        } else {
-            double m0 = (g->y[i] + 0.5) / 2.0; /* mustart */
-            eta = log(m0 / (1.0 - m0));
+    double *restrict wx0 = g->scratch, *restrict wx1 = g->scratch + p;
+    for (size_t i = 0; i < n; i += 2) {
+        int two = i + 1 < n;
+        const double *restrict x0 = g->X + i * p;
+        const double *restrict x1 = two ? x0 + p : x0;
+        double w[2] = {0.0, 0.0}, z[2] = {0.0, 0.0};
+        for (int r = 0; r < 1 + two; r++) {
+            double eta = row_eta(g, i + r, beta), mu, d;
+            g->eta[i + r] = eta;
+            logit_row(eta, g->y[i + r], &mu, &w[r], &z[r], &d);
+            dev += d;
+            if (mu > 1.0 - eps10 || mu < eps10)
+                boundary = 1;
         }
-        g->eta[i] = eta;
-        double mu, w, z, d;
-        logit_row(eta, g->y[i], &mu, &w, &z, &d);
-        dev += d;
-        if (mu > 1.0 - eps10 || mu < eps10)
-            boundary = 1;
-        for (size_t j = 0; j < p; j++)
-            wx[j] = w * x[j];
         for (size_t j = 0; j < p; j++) {
-            double wxj = wx[j];
+            wx0[j] = w[0] * x0[j];
+            wx1[j] = w[1] * x1[j]; /* w[1] = 0 for a lone last row */
+        }
+        for (size_t j = 0; j < p; j++) {
+            double a0 = wx0[j], a1 = wx1[j];
             double *restrict Aj = A + j * p;
             for (size_t k = j; k < p; k++)
-                Aj[k] += wxj * x[k];
-            b[j] += wxj * z;
+                Aj[k] += a0 * x0[k] + a1 * x1[k];
+            b[j] += a0 * z[0] + a1 * z[1];
         }
     }
     for (size_t j = 0; j < p; j++)
@@ -115,38 +131,60 @@ static void irls_pass(glm_work *g, const double *beta)
     g->boundary = boundary;
 }
 
-/* The fast step: Cholesky of X'WX when every column stays clearly out of
- * the span of the earlier ones.  Returns 0, or 1 when QR must decide. */
-static int step_cholesky(glm_work *g)
+/* The fast step: Cholesky of X'WX over the columns not flagged in skip
+ * (NULL: all columns), when every one of them stays clearly out of the
+ * span of the earlier ones.  Returns 0, or 1 when QR must decide. */
+static int step_cholesky(glm_work *g, const int *skip)
 {
-    size_t p = g->p;
+    size_t p = g->p, r = 0;
+    for (size_t j = 0; j < p; j++)
+        if (skip == NULL || !skip[j])
+            g->keep[r++] = j;
     double *U = g->U;
-    memset(U, 0, p * p * sizeof *U);
-    for (size_t j = 0; j < p; j++) {
-        double ajj = g->A[j * p + j];
+    memset(U, 0, r * r * sizeof *U);
+    for (size_t a = 0; a < r; a++) {
+        size_t ja = g->keep[a];
+        double ajj = g->A[ja * p + ja];
         double d = ajj;
-        for (size_t k = 0; k < j; k++)
-            d -= U[k * p + j] * U[k * p + j];
+        for (size_t k = 0; k < a; k++)
+            d -= U[k * r + a] * U[k * r + a];
         double norm0 = ajj > 0.0 ? ajj : 1.0;
         if (!(d > GRAY_RATIO * GRAY_RATIO * norm0))
             return 1;
         double ujj = sqrt(d);
-        U[j * p + j] = ujj;
-        for (size_t i = j + 1; i < p; i++) {
-            double s = g->A[j * p + i];
-            for (size_t k = 0; k < j; k++)
-                s -= U[k * p + j] * U[k * p + i];
-            U[j * p + i] = s / ujj;
+        U[a * r + a] = ujj;
+        for (size_t i = a + 1; i < r; i++) {
+            double v = g->A[ja * p + g->keep[i]];
+            for (size_t k = 0; k < a; k++)
+                v -= U[k * r + a] * U[k * r + i];
+            U[a * r + i] = v / ujj;
         }
     }
-    memcpy(g->beta, g->b, p * sizeof *g->beta);
-    ll_models_chol_solve(U, p, g->beta);
-    g->r = p;
-    for (size_t j = 0; j < p; j++) {
-        g->keep[j] = j;
-        g->aliased[j] = 0;
-    }
+    double *sol = g->scratch;
+    for (size_t a = 0; a < r; a++)
+        sol[a] = g->b[g->keep[a]];
+    ll_models_chol_solve(U, r, sol);
+    memset(g->beta, 0, p * sizeof *g->beta);
+    for (size_t a = 0; a < r; a++)
+        g->beta[g->keep[a]] = sol[a];
+    g->r = r;
+    for (size_t j = 0; j < p; j++)
+        g->aliased[j] = skip != NULL && skip[j];
     return 0;
+}
+
+/* Whether the last QR found every aliased column exactly dependent (an
+ * order of magnitude below tol: rounding over 1e6 rows gives about 1e-13),
+ * so that the next weights, which cannot change an exact
+ * dependence, may reuse its decision with the fast step. */
+static int aliasing_is_exact(const glm_work *g, double tol)
+{
+    if (!g->have_qr)
+        return 0;
+    for (size_t j = 0; j < g->p; j++)
+        if (g->aliased[j] && !(g->qr_ratio[j] < 0.1 * tol))
+            return 0;
+    return 1;
 }
 
 /* Householder QR with R's dqrdc2 limited pivoting on the small (p + 1)
@@ -165,6 +203,7 @@ static void qr_limited_pivot(glm_work *g, double *M, size_t m, double *rhs, doub
             rem += c[i] * c[i];
         norm0 = norm0 > 0.0 ? sqrt(norm0) : 1.0;
         rem = sqrt(rem);
+        g->qr_ratio[j] = rem / norm0;
         /* norm0 is the column's norm before any transform: transforms are
          * orthogonal, so it equals dqrdc2's original norm */
         if (r >= m || rem < tol * norm0) {
@@ -236,6 +275,7 @@ static int step_qr(glm_work *g, double tol)
     for (size_t i = 0; i < m; i++)
         row[i] = R[i * m + p];
     qr_limited_pivot(g, M, m, row, tol);
+    g->have_qr = 1;
     free(R);
     free(row);
     free(M);
@@ -263,6 +303,7 @@ static void work_free(glm_work *g)
     free(g->U);
     free(g->keep);
     free(g->aliased);
+    free(g->qr_ratio);
     free(g->beta);
     free(g->scratch);
 }
@@ -275,9 +316,11 @@ static int work_alloc(glm_work *g)
     g->U = malloc(p * p * sizeof *g->U);
     g->keep = malloc(p * sizeof *g->keep);
     g->aliased = calloc(p, sizeof *g->aliased);
+    g->qr_ratio = calloc(p, sizeof *g->qr_ratio);
     g->beta = calloc(p, sizeof *g->beta);
-    g->scratch = malloc((p + 1) * sizeof *g->scratch);
-    if (!g->A || !g->b || !g->U || !g->keep || !g->aliased || !g->beta || !g->scratch)
+    g->scratch = malloc(2 * (p + 1) * sizeof *g->scratch);
+    if (!g->A || !g->b || !g->U || !g->keep || !g->aliased || !g->qr_ratio || !g->beta ||
+        !g->scratch)
         return LL_ENOMEM;
     return 0;
 }
@@ -374,7 +417,9 @@ int ll_glm_fit(ll_glm **out, const double *X, size_t n, size_t p, const double *
     double devold = g.dev;
     int conv = 0, iter = 0;
     for (iter = 1; iter <= ctl->maxit; iter++) {
-        if (step_cholesky(&g) != 0 && (rc = step_qr(&g, tol)) != 0) {
+        int fast = step_cholesky(&g, NULL) == 0 ||
+                   (aliasing_is_exact(&g, tol) && step_cholesky(&g, g.aliased) == 0);
+        if (!fast && (rc = step_qr(&g, tol)) != 0) {
             ll_error_set(err, rc, "glm: out of memory");
             goto done;
         }

@@ -40,7 +40,7 @@ typedef struct lmm_work {
     /* evaluation scratch */
     double *A, *U, *Ainv, *tmp, *g, *beta, *ek;
     double r2;       /* y'H^-1 y - g'beta at the last evaluation */
-    int bad;         /* X'H^-1 X not positive definite */
+    int bad;         /* X'H^-1 X not positive definite at the last evaluation */
 } lmm_work;
 
 typedef struct id_row {
@@ -189,6 +189,7 @@ static int summarise(lmm_work *w, const double *X, const double *y, const size_t
 static double solve_at(lmm_work *w, double phi)
 {
     size_t p = w->p;
+    w->bad = 0;
     memcpy(w->A, w->Wxx, p * p * sizeof *w->A);
     memcpy(w->g, w->Wxy, p * sizeof *w->g);
     double q = w->Wyy;
@@ -323,15 +324,32 @@ static double grid_theta(int k)
     return k == 0 ? 0.0 : pow(10.0, (double)(k - 33) / 8.0);
 }
 
+/* Whether X has full column rank: the pivots of the Cholesky factor of
+ * X'X (= A at phi = 0) relative to the columns' norms stay above 1e-7,
+ * lme4's rank tolerance. */
+static int full_rank(lmm_work *w)
+{
+    size_t p = w->p;
+    solve_at(w, 0.0);
+    if (w->bad)
+        return 0;
+    for (size_t j = 0; j < p; j++) {
+        double ujj = w->U[j * p + j];
+        if (!(ujj * ujj > 1e-14 * w->A[j * p + j]))
+            return 0;
+    }
+    return 1;
+}
+
 /* The REML-optimal theta: grid, Brent, derivative root. */
 static int optimise_theta(lmm_work *w, double *theta)
 {
+    if (!full_rank(w))
+        return LL_EDOM;
     double best = HUGE_VAL;
     int kb = -1;
     for (int k = 0; k < GRID_N; k++) {
         double f = reml_crit(grid_theta(k), w);
-        if (w->bad)
-            return LL_EDOM;
         if (f < best) {
             best = f;
             kb = k;
@@ -521,7 +539,7 @@ int ll_lmm_fit(ll_lmm **out, const double *X, size_t n, size_t p, const double *
         goto nomem;
     double theta;
     if ((rc = optimise_theta(&w, &theta)) != 0) {
-        ll_error_set(err, rc, rc == LL_EDOM ? "lmm: fixed-effect design is rank deficient"
+        ll_error_set(err, rc, rc == LL_EDOM ? "lmm: fixed-effect design is rank deficient, or it fits exactly"
                                             : "lmm: no REML optimum for theta <= 1e8");
         goto done;
     }

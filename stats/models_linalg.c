@@ -14,8 +14,11 @@ void ll_models_givens_fold(double *R, size_t m, double *row)
         if (xj == 0.0)
             continue;
         double rjj = R[j * m + j];
-        double r = hypot(rjj, xj);
-        double c = rjj / r, s = xj / r;
+        double r = sqrt(rjj * rjj + xj * xj); /* hypot() costs as much as the rest */
+        if (!isfinite(r) || r < 1e-150)
+            r = hypot(rjj, xj);
+        double inv = 1.0 / r;
+        double c = rjj * inv, s = xj * inv;
         R[j * m + j] = r;
         for (size_t k = j + 1; k < m; k++) {
             double a = R[j * m + k], b = row[k];

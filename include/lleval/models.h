@@ -82,7 +82,14 @@ void ll_glm_control_init(ll_glm_control *ctl);
  * The caller must then still free *out, and must not report its numbers.
  * Other errors leave *out NULL: LL_EINPUT (n or p zero, y not 0/1, a
  * non-finite X), LL_EDOM (every column aliased), LL_ENOMEM.
- * An aliased column is not an error: check rank and aliased[]. */
+ * An aliased column is not an error: check rank and aliased[].
+ *
+ * Cost: one pass over X per iteration accumulating X'WX (O(n p^2), no
+ * n x n object; 2e6 x 16 fits in about 0.8 s).  When a column comes within
+ * a relative 1e-6 of the span of the earlier ones, where X'WX cannot tell
+ * what R would decide, that iteration takes an extra, backward-stable QR
+ * pass (Givens rotations, about 0.5 s for 2e6 x 16); an exact dependence
+ * found once is then reused.  X and y are only read, never kept. */
 int ll_glm_fit(ll_glm **out, const double *X, size_t n, size_t p, const double *y,
                const ll_glm_control *ctl, ll_error *err);
 
@@ -128,7 +135,8 @@ typedef struct ll_lmm {
  * (ll_lmm_free).  A singular fit (theta < 1e-4, lme4's isSingular) returns
  * LL_ESINGULAR with the fit still in *out (singular = 1), which the caller
  * must free.  Other errors leave *out NULL: LL_EINPUT (n or p zero,
- * non-finite data), LL_EDOM (X rank deficient; n <= p; fewer than 2
+ * non-finite data), LL_EDOM (X rank deficient, lme4's tolerance 1e-7,
+ * where lme4 would drop columns; zero residuals; n <= p; fewer than 2
  * clusters or as many clusters as observations, which lme4 refuses),
  * LL_ENOCONV (no optimum found for theta <= 1e8), LL_ENOMEM. */
 int ll_lmm_fit(ll_lmm **out, const double *X, size_t n, size_t p, const double *y,
