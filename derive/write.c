@@ -13,38 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void ll_format_number(char *buf, size_t size, double x)
-{
-    if (isnan(x)) {
-        snprintf(buf, size, "%s", "");
-        return;
-    }
-    if (isinf(x)) { /* R writes and reads these spellings */
-        snprintf(buf, size, "%s", x > 0 ? "Inf" : "-Inf");
-        return;
-    }
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, size, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x)
-            return;
-    }
-}
 
-/* A CSV field, quoted (RFC 4180) only when it must be. */
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 static void put_int(FILE *f, long v)
 {
@@ -117,9 +86,9 @@ static void write_row(FILE *f, const ll_derive_data *d, const ll_analysis *a,
     const struct child *c = &d->children[r->child];
     const ll_covariates *v = &r->cov;
     const ll_outcomes *o = &r->out;
-    put_field(f, d->las[c->la].code);
+    ll_csv_put_field(f, d->las[c->la].code);
     fputc(',', f);
-    put_field(f, c->id);
+    ll_csv_put_field(f, c->id);
     fprintf(f, ",%s,", ll_group_name(r->group));
     put_day(f, r->index_date);
     fprintf(f, ",%d,", v->eligible);
@@ -194,9 +163,9 @@ int ll_derive_write_data_quality(const char *path, const ll_derive_data *d, ll_e
     for (size_t k = 0; k < d->n_dq; k++) {
         const struct dq_rec *r = &d->dq[k];
         const struct child *c = &d->children[r->child];
-        put_field(o.f, d->las[c->la].code);
+        ll_csv_put_field(o.f, d->las[c->la].code);
         fputc(',', o.f);
-        put_field(o.f, c->id);
+        ll_csv_put_field(o.f, c->id);
         fputc(',', o.f);
         put_day(o.f, r->decom);
         fprintf(o.f, ",%d,%s\n", (int)r->year, ll_dq_rule_name((ll_dq_rule)r->rule));

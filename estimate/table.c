@@ -1,6 +1,8 @@
 /* The estimates table: growing it, and writing it as estimates.csv. */
 #include "estimate_internal.h"
 
+#include "lleval/format.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,21 +47,6 @@ void ll_estimates_free(ll_estimates *t)
     free(t);
 }
 
-/* Quotes a CSV field when it holds a comma, quote or line break. */
-static void put_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 int ll_estimate_write_csv(FILE *f, const ll_estimates *t)
 {
@@ -78,7 +65,7 @@ int ll_estimate_write_csv(FILE *f, const ll_estimates *t)
         if (r->events >= 0)
             fprintf(f, "%ld", r->events);
         fprintf(f, ",%s,%s,%s,%s,%s,%s,", b[0], b[1], b[2], b[3], b[4], b[5]);
-        put_field(f, r->method);
+        ll_csv_put_field(f, r->method);
         fputc('\n', f);
     }
     return ferror(f) ? LL_EIO : LL_OK;

@@ -5,6 +5,8 @@
  * line so that results agree to the last bits. */
 #include "lleval/stats.h"
 
+#include "stats_internal.h"
+
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
@@ -175,24 +177,7 @@ static double mde_f(double d, void *params)
 
 static int brent(double *root, gsl_function *f, double lo, double hi, ll_error *err)
 {
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    int rc = GSL_CONTINUE;
-    if (s == NULL)
-        return ll_error_set(err, LL_ENOMEM, "root finding: out of memory");
-    if ((rc = gsl_root_fsolver_set(s, f, lo, hi)) == GSL_SUCCESS)
-        rc = GSL_CONTINUE;
-    for (int it = 0; rc == GSL_CONTINUE && it < 500; it++) {
-        if ((rc = gsl_root_fsolver_iterate(s)) != GSL_SUCCESS)
-            break;
-        rc = gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
-                                    1e-300, 1e-15);
-    }
-    *root = gsl_root_fsolver_root(s);
-    gsl_root_fsolver_free(s);
-    if (rc != GSL_SUCCESS)
-        return ll_error_set(err, rc == GSL_CONTINUE ? LL_ENOCONV : ll_error_from_gsl(rc),
-                            "root finding: %s", gsl_strerror(rc));
-    return 0;
+    return ll_stats_brent(root, f, lo, hi, 1e-300, "mde", err);
 }
 
 /* Brackets the smallest sign change of f on (0, top]: a grid, then the

@@ -26,6 +26,7 @@
 
 #include "lleval/config.h"
 #include "lleval/error.h"
+#include "lleval/format.h"
 
 #include <sqlite3.h>
 #include <stddef.h>
@@ -342,9 +343,6 @@ const char *ll_dq_rule_name(ll_dq_rule r);
 
 /* ---- output ------------------------------------------------------------- */
 
-/* The shortest of %.15g, %.16g, %.17g that reads back to x exactly (SPEC
- * 4); empty for NAN.  buf of at least 32 bytes. */
-void ll_format_number(char *buf, size_t size, double x);
 
 /* Write secure/analysis.csv, flow.csv, data_quality.csv (to path.tmp, then
  * renamed into place).  LL_EIO with the path on failure. */

@@ -1,0 +1,18 @@
+/* How every lleval CSV writes numbers and text fields, so that R, Stata and
+ * a spreadsheet read back exactly what was computed. */
+#ifndef LLEVAL_FORMAT_H
+#define LLEVAL_FORMAT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* The shortest of %.15g, %.16g, %.17g that reads back to x exactly (SPEC
+ * 4); empty for NAN; "Inf" / "-Inf" as R writes them.  buf of at least 32
+ * bytes. */
+void ll_format_number(char *buf, size_t size, double x);
+
+/* Writes s as one CSV field, quoted (RFC 4180) only when it holds a comma,
+ * a quote or a line break. */
+void ll_csv_put_field(FILE *f, const char *s);
+
+#endif
