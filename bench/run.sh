@@ -29,9 +29,14 @@ for n in $SIZES; do
     d="$WORK/synth-$n"
     [ -d "$d" ] || $LL synth --children "$n" --seed 1 --out "$d" >/dev/null
     st=$(secs $LL synth --children "$n" --seed 1 --out "$d.tmp"); rm -rf "$d.tmp"
-    # One big episodes file (all years, as a single file) for the ingest ratio.
+    # One big episodes file for the ingest ratio: every distinct episode
+    # (CHILD, DECOM) once, as its latest year has it, so that the file is a
+    # valid single return and both programs store every row.
     big="$WORK/episodes-$n.csv"
-    [ -f "$big" ] || { head -1 "$d/903/2024/episodes.csv"; for f in "$d"/903/*/episodes.csv; do tail -n +2 "$f"; done; } > "$big"
+    [ -f "$big" ] || { head -1 "$d/903/2024/episodes.csv"
+        for f in "$d"/903/*/episodes.csv; do tail -n +2 "$f"; done |
+            awk -F, '{k = $1 FS $2; if (!(k in row)) order[++n] = k; row[k] = $0}
+                     END {for (i = 1; i <= n; i++) print row[order[i]]}'; } > "$big"
     rows=$(($(wc -l < "$big") - 1))
     ti=(); tq=()
     for r in $(seq "$RUNS"); do
