@@ -35,6 +35,8 @@ TEST_LIBS_config := core
 TEST_LIBS_derive := derive core
 TEST_LIBS_e2e := core
 TEST_LIBS_ingest := ingest core
+TEST_LIBS_reliability := ingest core
+TEST_LIBS_report := report compare derive ingest stats core
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/%,$(TEST_SRC))
 test_libs = $(foreach m,$(if $(TEST_LIBS_$(1)),$(TEST_LIBS_$(1)),$(MODULES)),$(BUILD)/lib$(m).a)
@@ -44,10 +46,11 @@ CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/%,$(BENCH_SRC))
 
-.PHONY: all deps check check-asan demo bench fuzz clean
+.PHONY: all deps check check-asan check-valgrind demo bench fuzz clean
 all: $(BUILD)/lleval
 
-$(BUILD)/%.o: %.c $(wildcard include/lleval/*.h)
+# Any header change rebuilds: public headers and the modules' internal ones.
+$(BUILD)/%.o: %.c $(wildcard include/lleval/*.h) $(wildcard $(addsuffix /*.h,$(MODULES)) cli/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -70,12 +73,48 @@ check: deps
 	@$(MAKE) --no-print-directory $(BUILD)/lleval $(TEST_BIN)
 	@sh scripts/run-tests.sh $(BUILD) $(TEST_BIN)
 
+# The whole suite (incl. the end-to-end test, which runs build-asan/lleval)
+# under AddressSanitizer (with LeakSanitizer) and UndefinedBehaviorSanitizer.
+# Check's per-test timeouts are stretched for the slower code.
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 check-asan: deps
-	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang \
-	  CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang CFLAGS="$(ASAN_FLAGS)" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/lleval $(patsubst $(BUILD)/%,build-asan/%,$(TEST_BIN))
-	@ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	@ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 CK_TIMEOUT_MULTIPLIER=10 \
 	  sh scripts/run-tests.sh build-asan $(patsubst $(BUILD)/%,build-asan/%,$(TEST_BIN))
+
+# The end-to-end demo (ingest and evaluate of both worked examples) under
+# valgrind: any memory error or leak fails.
+VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+	--error-exitcode=1 --track-fds=no
+check-valgrind: deps $(BUILD)/lleval
+	@d=$$(mktemp -d /tmp/lleval-valgrind-XXXXXX) && \
+	for ex in matched explicit; do \
+	  echo "valgrind: lleval demo --example $$ex"; \
+	  $(VALGRIND) $(BUILD)/lleval demo --example $$ex --out $$d/$$ex >$$d/$$ex.log 2>&1 \
+	    || { cat $$d/$$ex.log; rm -rf $$d; exit 1; }; \
+	done; rm -rf $$d; echo "valgrind: no errors, no leaks"
+
+# libFuzzer on the CSV ingest (fuzz/fuzz_ingest.c) for FUZZ_SECONDS.  The
+# seeds (fuzz/corpus, from fixtures/) and every kept crash
+# (fuzz/regressions, replayed by `make check` too) run first; new inputs go
+# to build-fuzz/corpus and a crash to build-fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SRC := fuzz/fuzz_ingest.c $(wildcard ingest/*.c) $(wildcard core/*.c)
+build-fuzz/fuzz_ingest: $(FUZZ_SRC) $(wildcard include/lleval/*.h) ingest/internal.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Iinclude \
+	  $(PKG_CFLAGS) -o $@ $(FUZZ_SRC) $(LDLIBS)
+
+fuzz: deps build-fuzz/fuzz_ingest
+	@mkdir -p build-fuzz/corpus build-fuzz/artifacts
+	@build-fuzz/fuzz_ingest -max_total_time=$(FUZZ_SECONDS) -max_len=131072 -timeout=20 \
+	  -dict=fuzz/ingest.dict -artifact_prefix=build-fuzz/artifacts/ -print_final_stats=1 \
+	  build-fuzz/corpus fuzz/corpus fuzz/regressions \
+	  || { echo "fuzz: a failing input is in build-fuzz/artifacts/: fix the bug and keep the input in fuzz/regressions/" >&2; exit 1; }
 
 demo: deps $(BUILD)/lleval
 	@$(BUILD)/lleval demo --out demo-out

@@ -8,51 +8,83 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Mean and sample variance (n - 1) of column j; a binary column's variance
- * is p(1 - p) as SPEC 5 defines it for the SMD. */
-static void col_moments(const ll_cov_set *s, size_t j, int continuous, double *mean, double *var)
+/* Means and variances of every column of a set: the sample variance
+ * (n - 1) for continuous columns, p(1 - p) for binary ones, as SPEC 5
+ * defines them for the SMD.  Row by row over all columns at once, since
+ * the rows are contiguous (a set may hold millions of candidate rows);
+ * each column's sums still run over the rows in order. */
+static void set_moments(const ll_cov_set *s, double *mean, double *var)
 {
-    double m = 0.0, ss = 0.0;
-    for (size_t i = 0; i < s->n; i++)
-        m += s->x[i * LL_MATCH_NCOV + j];
-    m = s->n ? m / (double)s->n : NAN;
-    if (!continuous) {
-        *mean = m;
-        *var = m * (1.0 - m);
-        return;
-    }
+    double ss[LL_MATCH_NCOV];
+    for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+        mean[j] = ss[j] = 0.0;
     for (size_t i = 0; i < s->n; i++) {
-        double d = s->x[i * LL_MATCH_NCOV + j] - m;
-        ss += d * d;
+        const double *x = s->x + i * LL_MATCH_NCOV;
+        for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+            mean[j] += x[j];
     }
-    *mean = m;
-    *var = s->n > 1 ? ss / (double)(s->n - 1) : NAN;
+    for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+        mean[j] = s->n ? mean[j] / (double)s->n : NAN;
+    for (size_t i = 0; i < s->n; i++) {
+        const double *x = s->x + i * LL_MATCH_NCOV;
+        for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+            ss[j] += (x[j] - mean[j]) * (x[j] - mean[j]);
+    }
+    for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+        var[j] = !ll_match_cov_continuous(j) ? mean[j] * (1.0 - mean[j])
+                 : s->n > 1                  ? ss[j] / (double)(s->n - 1)
+                                             : NAN;
+}
+
+/* A difference over the before denominator.  A zero denominator with a
+ * non-zero difference (each group constant, at different values: not
+ * dropped from the model, as imbalanced as can be) is an infinite SMD, as
+ * in R; with no difference (the column is constant) it is empty. */
+static double smd(double diff, double den)
+{
+    if (den > 0 || isnan(diff))
+        return den > 0 ? diff / den : NAN;
+    return diff != 0.0 ? copysign(INFINITY, diff) : NAN;
+}
+
+/* s2_t / s2_c, Inf when only the comparison group has no variance (R's
+ * var(t) / var(c)), empty when neither has or a variance is undefined. */
+static double var_ratio(double vt, double vc)
+{
+    if (vc > 0)
+        return vt / vc;
+    return vc == 0.0 && vt > 0 ? INFINITY : NAN;
 }
 
 void ll_balance_compute(ll_balance *out, const ll_cov_set *t_before, const ll_cov_set *c_before,
                         const ll_cov_set *t_after, const ll_cov_set *c_after)
 {
+    double mt[LL_MATCH_NCOV], vt[LL_MATCH_NCOV], mc[LL_MATCH_NCOV], vc[LL_MATCH_NCOV];
+    double mta[LL_MATCH_NCOV], vta[LL_MATCH_NCOV], mca[LL_MATCH_NCOV], vca[LL_MATCH_NCOV];
     memset(out, 0, sizeof *out);
     out->has_after = t_after != NULL && c_after != NULL;
     out->adequate = 1;
+    set_moments(t_before, mt, vt);
+    set_moments(c_before, mc, vc);
+    if (out->has_after) {
+        set_moments(t_after, mta, vta);
+        set_moments(c_after, mca, vca);
+    }
     for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
         ll_balance_row *r = &out->row[j];
         int cont = ll_match_cov_continuous(j);
-        double vt, vc, vta = NAN, vca = NAN;
-        col_moments(t_before, j, cont, &r->mean_t_before, &vt);
-        col_moments(c_before, j, cont, &r->mean_c_before, &vc);
-        double den = sqrt((vt + vc) / 2.0);
+        double den = sqrt((vt[j] + vc[j]) / 2.0);
+        r->mean_t_before = mt[j];
+        r->mean_c_before = mc[j];
         r->mean_t_after = r->mean_c_after = NAN;
-        r->smd_after = r->vr_after = r->vr_before = NAN;
-        r->smd_before = den > 0 ? (r->mean_t_before - r->mean_c_before) / den : NAN;
-        if (cont && vc > 0)
-            r->vr_before = vt / vc;
+        r->smd_after = r->vr_after = NAN;
+        r->smd_before = smd(mt[j] - mc[j], den);
+        r->vr_before = cont ? var_ratio(vt[j], vc[j]) : NAN;
         if (out->has_after) {
-            col_moments(t_after, j, cont, &r->mean_t_after, &vta);
-            col_moments(c_after, j, cont, &r->mean_c_after, &vca);
-            r->smd_after = den > 0 ? (r->mean_t_after - r->mean_c_after) / den : NAN;
-            if (cont && vca > 0)
-                r->vr_after = vta / vca;
+            r->mean_t_after = mta[j];
+            r->mean_c_after = mca[j];
+            r->smd_after = smd(mta[j] - mca[j], den);
+            r->vr_after = cont ? var_ratio(vta[j], vca[j]) : NAN;
         }
         double judged = out->has_after ? r->smd_after : r->smd_before;
         if (!isnan(judged)) {
@@ -86,43 +118,76 @@ int ll_balance_write_csv(FILE *f, const ll_balance *b)
     return ferror(f) ? LL_EIO : LL_OK;
 }
 
-static int cmp_double(const void *a, const void *b)
+static void swap_d(double *a, double *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
+    double t = *a;
+    *a = *b;
+    *b = t;
 }
 
-/* R quantile type 7 of sorted v[0..n). */
-static double q7(const double *v, size_t n, double p)
+/* The k-th smallest of v[0..n) (from 0), reordering v so that every value
+ * after position k is at least it.  Quickselect with a three-way partition:
+ * runs of equal values (integer covariates) cost O(n), and millions of
+ * candidate rows need no full sort. */
+static double select_kth(double *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
+        double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        size_t lt = lo, i = lo, gt = hi; /* [lo,lt) < pivot, [lt,i) == pivot, [gt,hi) > pivot */
+        while (i < gt) {
+            if (v[i] < pivot)
+                swap_d(&v[lt++], &v[i++]);
+            else if (v[i] > pivot)
+                swap_d(&v[i], &v[--gt]);
+            else
+                i++;
+        }
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return pivot;
+    }
+    return v[lo];
+}
+
+/* R quantile type 7 of v[0..n), n > 0 (v is reordered). */
+static double q7(double *v, size_t n, double p)
 {
     double h = (double)(n - 1) * p;
     size_t lo = (size_t)floor(h);
-    return lo + 1 < n ? v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]) : v[lo];
+    double x = select_kth(v, n, lo);
+    if (lo + 1 >= n)
+        return x;
+    double next = v[lo + 1];
+    for (size_t i = lo + 2; i < n; i++)
+        next = v[i] < next ? v[i] : next;
+    return x + (h - (double)lo) * (next - x);
 }
 
 /* "median [Q1, Q3]" of column j, or "" when the set is empty. */
-static int cell_median(char *buf, size_t size, const ll_cov_set *s, size_t j, double *tmp)
+static void cell_median(char *buf, size_t size, const ll_cov_set *s, size_t j, double *tmp)
 {
     if (s->n == 0) {
         buf[0] = '\0';
-        return LL_OK;
+        return;
     }
     for (size_t i = 0; i < s->n; i++)
         tmp[i] = s->x[i * LL_MATCH_NCOV + j];
-    qsort(tmp, s->n, sizeof *tmp, cmp_double);
-    snprintf(buf, size, "%.2f [%.2f, %.2f]", q7(tmp, s->n, 0.5), q7(tmp, s->n, 0.25),
-             q7(tmp, s->n, 0.75));
-    return LL_OK;
+    double q2 = q7(tmp, s->n, 0.5), q1 = q7(tmp, s->n, 0.25), q3 = q7(tmp, s->n, 0.75);
+    snprintf(buf, size, "%.2f [%.2f, %.2f]", q2, q1, q3);
 }
 
-static void cell_mean_sd(char *buf, size_t size, const double *v, size_t stride, size_t n,
-                         size_t *used)
+static void cell_mean_sd(char *buf, size_t size, const double *v, size_t n, size_t *used)
 {
     double m = 0.0, ss = 0.0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (!isnan(v[i * stride])) {
-            m += v[i * stride];
+        if (!isnan(v[i])) {
+            m += v[i];
             k++;
         }
     *used = k;
@@ -132,27 +197,64 @@ static void cell_mean_sd(char *buf, size_t size, const double *v, size_t stride,
     }
     m /= (double)k;
     for (size_t i = 0; i < n; i++)
-        if (!isnan(v[i * stride]))
-            ss += (v[i * stride] - m) * (v[i * stride] - m);
+        if (!isnan(v[i]))
+            ss += (v[i] - m) * (v[i] - m);
     if (k > 1)
         snprintf(buf, size, "%.2f (%.2f)", m, sqrt(ss / (double)(k - 1)));
     else
         snprintf(buf, size, "%.2f", m);
 }
 
-static void cell_count(char *buf, size_t size, const ll_cov_set *s, size_t j)
+/* Per column of one set: non-zero and non-NA counts, mean and SD of the
+ * non-NA values, in one pass over the rows (they are contiguous). */
+typedef struct t1_stats {
+    size_t nonzero[LL_MATCH_NCOV], used[LL_MATCH_NCOV];
+    double mean[LL_MATCH_NCOV], ss[LL_MATCH_NCOV];
+} t1_stats;
+
+static void t1_stats_compute(t1_stats *st, const ll_cov_set *s)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < s->n; i++)
-        k += s->x[i * LL_MATCH_NCOV + j] != 0.0;
-    if (s->n == 0)
-        buf[0] = '\0';
-    else
-        snprintf(buf, size, "%zu (%.1f%%)", k, 100.0 * (double)k / (double)s->n);
+    memset(st, 0, sizeof *st);
+    for (size_t i = 0; i < s->n; i++) {
+        const double *x = s->x + i * LL_MATCH_NCOV;
+        for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
+            st->nonzero[j] += x[j] != 0.0;
+            if (!isnan(x[j])) {
+                st->mean[j] += x[j];
+                st->used[j]++;
+            }
+        }
+    }
+    for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+        st->mean[j] = st->used[j] ? st->mean[j] / (double)st->used[j] : NAN;
+    for (size_t i = 0; i < s->n; i++) {
+        const double *x = s->x + i * LL_MATCH_NCOV;
+        for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+            if (!isnan(x[j]))
+                st->ss[j] += (x[j] - st->mean[j]) * (x[j] - st->mean[j]);
+    }
 }
 
-static void table1_row(FILE *f, const ll_cov_set *sets, size_t nsets, size_t j, double *tmp,
-                       const ll_balance *b)
+static void cell_stats(char *buf, size_t size, const t1_stats *st, size_t n, size_t j)
+{
+    if (!ll_match_cov_continuous(j)) {
+        if (n == 0)
+            buf[0] = '\0';
+        else
+            snprintf(buf, size, "%zu (%.1f%%)", st->nonzero[j],
+                     100.0 * (double)st->nonzero[j] / (double)n);
+    } else if (st->used[j] == 0) {
+        buf[0] = '\0';
+    } else if (st->used[j] > 1) {
+        snprintf(buf, size, "%.2f (%.2f)", st->mean[j],
+                 sqrt(st->ss[j] / (double)(st->used[j] - 1)));
+    } else {
+        snprintf(buf, size, "%.2f", st->mean[j]);
+    }
+}
+
+static void table1_row(FILE *f, const ll_cov_set *sets, const t1_stats *st, size_t nsets,
+                       size_t j, double *tmp, const ll_balance *b)
 {
     const char *name = ll_match_cov_name(j);
     int cont = ll_match_cov_continuous(j);
@@ -160,13 +262,10 @@ static void table1_row(FILE *f, const ll_cov_set *sets, size_t nsets, size_t j, 
     fprintf(f, "%s,%s", name, !cont ? "n (%)" : median ? "median [IQR]" : "mean (SD)");
     for (size_t k = 0; k < nsets; k++) {
         char buf[64];
-        size_t used;
-        if (!cont)
-            cell_count(buf, sizeof buf, &sets[k], j);
-        else if (median)
+        if (median)
             cell_median(buf, sizeof buf, &sets[k], j, tmp);
         else
-            cell_mean_sd(buf, sizeof buf, sets[k].x + j, LL_MATCH_NCOV, sets[k].n, &used);
+            cell_stats(buf, sizeof buf, &st[k], sets[k].n, j);
         fprintf(f, ",\"%s\"", buf);
     }
     char smd[40];
@@ -181,20 +280,26 @@ int ll_table1_write_csv(FILE *f, const ll_cov_set *sets, const char *const *name
     for (size_t k = 0; k < nsets; k++)
         maxn = sets[k].n > maxn ? sets[k].n : maxn;
     double *tmp = malloc(maxn * sizeof *tmp);
-    if (tmp == NULL)
+    t1_stats *st = malloc((nsets + 1) * sizeof *st);
+    if (tmp == NULL || st == NULL) {
+        free(tmp);
+        free(st);
         return ll_error_set(err, LL_ENOMEM, "out of memory in Table 1");
+    }
+    for (size_t k = 0; k < nsets; k++)
+        t1_stats_compute(&st[k], &sets[k]);
     fputs("characteristic,statistic", f);
     for (size_t k = 0; k < nsets; k++)
         fprintf(f, ",\"%s (N = %zu)\"", names[k], sets[k].n);
     fputs(",smd\n", f);
     for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-        table1_row(f, sets, nsets, j, tmp, b);
+        table1_row(f, sets, st, nsets, j, tmp, b);
     fputs("sdq_baseline,mean (SD)", f);
     for (size_t k = 0; k < nsets; k++) {
         char buf[64] = "";
         size_t used = 0;
         if (sets[k].sdq0)
-            cell_mean_sd(buf, sizeof buf, sets[k].sdq0, 1, sets[k].n, &used);
+            cell_mean_sd(buf, sizeof buf, sets[k].sdq0, sets[k].n, &used);
         if (sets[k].sdq0)
             fprintf(f, ",\"%s; n = %zu\"", buf, used);
         else
@@ -202,5 +307,6 @@ int ll_table1_write_csv(FILE *f, const ll_cov_set *sets, const char *const *name
     }
     fputs(",\n", f);
     free(tmp);
+    free(st);
     return ferror(f) ? ll_error_set(err, LL_EIO, "cannot write Table 1") : LL_OK;
 }

@@ -93,59 +93,117 @@ static int treated_rows(mstate *s, const ll_cohort *co)
     return LL_OK;
 }
 
-static int push_candidate(mstate *s, size_t *cap, size_t child, size_t la, long month,
-                          const ll_covariates *cov)
+/* Index of the first month on or after day. */
+static size_t first_month_from(const mstate *s, long day)
 {
-    if (s->nc == *cap) {
-        size_t nc = *cap ? 2 * *cap : 4096;
-        prow *p = realloc(s->c, nc * sizeof *p);
-        if (p == NULL)
-            return ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
-        s->c = p;
-        *cap = nc;
+    size_t a = 0, b = s->nmonths;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (s->months[mid] < day)
+            a = mid + 1;
+        else
+            b = mid;
     }
-    prow *r = &s->c[s->nc++];
-    r->child = child;
-    r->entry = 0;
-    r->month = month;
-    r->la = la;
-    ll_match_cov_row(r->x, cov);
+    return a;
+}
+
+/* Calls visit(s, child, la, month index, ctx) for every month whose first
+ * day one of child's episodes covers (the only days it can be looked
+ * after: the kept episodes do not overlap), in month order, skipping the
+ * las without a treated child that month when exact = la. */
+typedef int (*month_fn)(mstate *s, size_t child, size_t la, size_t m, void *ctx);
+
+static int child_months(mstate *s, size_t child, size_t la, int exact, month_fn visit, void *ctx)
+{
+    ll_child_info ci;
+    ll_derive_child(&ci, s->d, child);
+    for (size_t k = 0; k < ci.n_episodes; k++) {
+        ll_episode_view ev;
+        ll_derive_episode(&ev, s->d, child, k);
+        for (size_t m = first_month_from(s, ev.decom); m < s->nmonths && s->months[m] < ev.end; m++) {
+            if (exact && !s->la_month[m * s->n_las + la])
+                continue;
+            int rc = visit(s, child, la, m, ctx);
+            if (rc != LL_OK)
+                return rc;
+        }
+    }
     return LL_OK;
 }
 
-/* Candidate rows per month, in (month, la, child) order (SPEC 5 step 1). */
+/* Rows are written month by month into slots counted beforehand. */
+typedef struct slots {
+    size_t *count, *fill;
+} slots;
+
+static int count_month(mstate *s, size_t child, size_t la, size_t m, void *ctx)
+{
+    (void)s, (void)child, (void)la;
+    ((slots *)ctx)->count[m]++;
+    return LL_OK;
+}
+
+static int fill_month(mstate *s, size_t child, size_t la, size_t m, void *ctx)
+{
+    slots *sl = ctx;
+    ll_covariates cov;
+    if (!ll_derive_candidate(&cov, s->d, child, s->months[m]))
+        return LL_OK;
+    prow *r = &s->c[sl->count[m] + sl->fill[m]++];
+    r->child = child;
+    r->entry = 0;
+    r->month = s->months[m];
+    r->la = la;
+    ll_match_cov_row(r->x, &cov);
+    return LL_OK;
+}
+
+/* Candidate rows per month, in (month, la, child) order (SPEC 5 step 1).
+ * Each child is visited once, only in the months it is looked after; the
+ * rows go to their month's slots in child order, then the slots are
+ * closed up. */
 static int candidate_rows(mstate *s, ll_progress_fn progress, void *user)
 {
-    size_t n = ll_derive_n_children(s->d), cap = 0;
-    size_t *pool = malloc((n + 1) * sizeof *pool), *la = malloc((n + 1) * sizeof *la), np = 0;
-    int rc = LL_OK;
-    if (pool == NULL || la == NULL) {
+    size_t n = ll_derive_n_children(s->d), total = 0;
+    int exact = s->cfg->analysis.exact == LL_EXACT_LA, rc = LL_OK;
+    slots sl = {calloc(s->nmonths + 1, sizeof(size_t)), calloc(s->nmonths + 1, sizeof(size_t))};
+    unsigned char *pool = malloc(n + 1);
+    if (sl.count == NULL || sl.fill == NULL || pool == NULL) {
         rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && rc == LL_OK; i++) {
         ll_child_info ci;
         ll_derive_child(&ci, s->d, i);
-        if (!ci.programme && !ci.short_breaks && ci.in_returns) {
-            la[np] = ci.la_index;
-            pool[np++] = i;
-        }
+        pool[i] = !ci.programme && !ci.short_breaks && ci.in_returns;
+        if (pool[i])
+            rc = child_months(s, i, ci.la_index, exact, count_month, &sl);
     }
-    int exact = s->cfg->analysis.exact == LL_EXACT_LA;
+    for (size_t m = 0; m < s->nmonths; m++) { /* counts become offsets */
+        size_t c = sl.count[m];
+        sl.count[m] = total;
+        total += c;
+    }
+    if (rc == LL_OK && (s->c = malloc((total + 1) * sizeof *s->c)) == NULL)
+        rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
+    for (size_t i = 0; i < n && rc == LL_OK; i++) {
+        if (progress && i % 65536 == 0)
+            progress(user, "matching: candidate rows", i, n);
+        ll_child_info ci;
+        ll_derive_child(&ci, s->d, i);
+        if (pool[i])
+            rc = child_months(s, i, ci.la_index, exact, fill_month, &sl);
+    }
+    if (progress && rc == LL_OK)
+        progress(user, "matching: candidate rows", n, n);
     for (size_t m = 0; m < s->nmonths && rc == LL_OK; m++) {
-        if (progress)
-            progress(user, "matching: candidate rows", m, s->nmonths);
-        for (size_t k = 0; k < np && rc == LL_OK; k++) {
-            ll_covariates cov;
-            if (exact && !s->la_month[m * s->n_las + la[k]])
-                continue;
-            if (ll_derive_candidate(&cov, s->d, pool[k], s->months[m]))
-                rc = push_candidate(s, &cap, pool[k], la[k], s->months[m], &cov);
-        }
+        memmove(&s->c[s->nc], &s->c[sl.count[m]], sl.fill[m] * sizeof *s->c);
+        s->nc += sl.fill[m];
     }
 done:
+    free(sl.count);
+    free(sl.fill);
     free(pool);
-    free(la);
     return rc;
 }
 
@@ -341,7 +399,14 @@ static int greedy(mstate *s, ll_match *m, long *match_id_of)
         rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
         goto done;
     }
-    qsort(s->c, s->nc, sizeof *s->c, exact ? cmp_cand_exact : cmp_cand_none);
+    /* The rows are already in (month, la, child) order, so each bucket is
+     * a run: sorting the runs alone gives the same order as one sort of
+     * the whole, with shorter sorts. */
+    for (size_t lo = 0, hi; lo < s->nc; lo = hi) {
+        for (hi = lo + 1; hi < s->nc && cmp_bucket_key(&s->c[hi], &s->c[lo], exact) == 0; hi++)
+            ;
+        qsort(s->c + lo, hi - lo, sizeof *s->c, exact ? cmp_cand_exact : cmp_cand_none);
+    }
     for (size_t i = 0; i < s->nt; i++)
         order[i] = &s->t[i];
     qsort(order, s->nt, sizeof *order, cmp_treated_score);

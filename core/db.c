@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -95,6 +96,12 @@ int ll_db_open(sqlite3 **out, const char *path, int readonly, ll_error *err)
         goto done;
     }
     sqlite3_busy_timeout(db, 5000);
+    /* SQLite falls back to read-only when the file is not writable. */
+    if (!readonly && sqlite3_db_readonly(db, "main") == 1) {
+        rc = ll_error_set(err, LL_EIO, "%s: cannot write the database: the file is read-only "
+                          "(no write permission)", path);
+        goto done;
+    }
     if (!readonly) {
         /* WAL gives per-transaction atomicity across a SIGKILL without a
          * home-made scheme; the -wal file inherits the database's mode. */
@@ -102,7 +109,9 @@ int ll_db_open(sqlite3 **out, const char *path, int readonly, ll_error *err)
         if (rc == LL_OK)
             rc = ll_db_exec(db, SCHEMA, err);
         if (rc != LL_OK) {
-            ll_error_set(err, LL_EDB, "%s: not a usable lleval database (%s)", path, err ? err->msg : "");
+            char why[LL_ERROR_MSG_MAX]; /* err->msg cannot be both source and target */
+            snprintf(why, sizeof why, "%s", err ? err->msg : "");
+            ll_error_set(err, LL_EDB, "%s: not a usable lleval database (%s)", path, why);
             goto done;
         }
     }

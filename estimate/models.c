@@ -120,6 +120,8 @@ static size_t lmm_design(est_ctx *x, double *X, double *y, long *cl, size_t p, l
     for (size_t i = 0; i < x->n; i++) {
         const ll_est_child *c = &x->c[i];
         int any = 0;
+        if (p == 2 && !c->treated)
+            continue; /* single-group: the treated children's model only */
         for (int k = 0; k < 4; k++) {
             if (isnan(c->sdq[k]))
                 continue;

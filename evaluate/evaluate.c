@@ -118,22 +118,44 @@ static int compare_step(ev_run *r, ll_error *err)
     return LL_OK;
 }
 
+/* Seconds on a monotonic clock, for the phase timings in the log. */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
 {
     int rc;
     const ll_config *cfg = r->opt->cfg;
+    double t[6];
+    t[0] = now_s();
     if ((rc = ll_derive_load(&r->d, db, cfg, r->opt->progress, r->opt->progress_user, err)) ||
-        (rc = ll_derive_cohort(&r->co, r->d, cfg->analysis.comparison, err)) ||
-        (rc = compare_step(r, err)))
+        (rc = ll_derive_cohort(&r->co, r->d, cfg->analysis.comparison, err)))
         return rc;
+    t[1] = now_s();
+    if ((rc = compare_step(r, err)))
+        return rc;
+    t[2] = now_s();
     int matched = r->co->design == LL_COMPARISON_MATCH;
     if ((rc = ll_derive_analysis(&r->a, r->d, r->co->entries, r->co->n, matched, err)) ||
         (rc = ll_derive_flow_finish(&r->co->flow, r->d, r->a, r->co->design, err)))
         return rc;
     report_cohort(r);
-    if ((rc = make_dirs(r, err)) || (rc = derive_outputs(r, err)) ||
-        (rc = ev_balance(r, err)) || (rc = ev_estimates(r, err)) || (rc = ev_costs(r, err)))
+    if ((rc = make_dirs(r, err)) || (rc = derive_outputs(r, err)))
         return rc;
+    t[3] = now_s();
+    if ((rc = ev_balance(r, err)))
+        return rc;
+    t[4] = now_s();
+    if ((rc = ev_estimates(r, err)) || (rc = ev_costs(r, err)))
+        return rc;
+    t[5] = now_s();
+    ev_log(r, "timing: derive %.2f s, matching %.2f s, analysis rows %.2f s, balance %.2f s, "
+              "estimates and costs %.2f s",
+           t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3], t[5] - t[4]);
     if ((rc = ll_derive_store(db, r->d, r->a, &r->co->flow, err)) ||
         (rc = ev_store_estimates(r, db, err)))
         return rc;
@@ -144,7 +166,16 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
                         : r->co->design == LL_COMPARISON_EXPLICIT ? "explicit"
                                                                   : "none",
                         r->opt->db_path};
-    return ll_report_write_run_json(path, &info, db, cfg, r->d, err);
+    if ((rc = ll_report_write_run_json(path, &info, db, cfg, r->d, err)) != LL_OK)
+        return rc;
+    /* The report comes after run.json: its Methods section shows that
+     * provenance.  It reads Table 1 and the balance back from secure/. */
+    char table1[LL_EV_PATH], balance[LL_EV_PATH];
+    snprintf(table1, sizeof table1, "%s/table1.csv", r->secure);
+    snprintf(balance, sizeof balance, "%s/balance.csv", r->secure);
+    ll_report_input rin = {cfg, info.design, r->d, r->a, &r->co->flow, r->est, NULL, r->match,
+                           r->costs, path, table1, balance, NULL};
+    return ll_report_write(r->opt->out_dir, &rin, r->opt->log, err);
 }
 
 int ll_evaluate_run(const ll_evaluate_options *opt, ll_error *err)

@@ -134,6 +134,29 @@ static int write_balance(ev_run *r, const ll_balance *b, const ll_cov_set *sets,
     return ev_close(f, path, ll_table1_write_csv(f, sets, names, nsets, b, err), err);
 }
 
+/* secure/sample_sizes.csv: MatchIt's summary of sample sizes, by group.
+ * Ineligible treated children never enter the propensity model (flow.csv
+ * counts them), so nothing is discarded after it.  m is NULL when the
+ * design asked for matching but it could not run (no eligible treated
+ * child or no candidate): then n_treated counts the eligible treated. */
+static int write_sample_sizes(ev_run *r, const ll_match *m, size_t n_treated, ll_error *err)
+{
+    char path[LL_EV_PATH];
+    FILE *f = ev_open(r, "sample_sizes.csv", path, sizeof path, err);
+    if (f == NULL)
+        return LL_EIO;
+    size_t t_all = m ? m->n_treated_eligible : n_treated, t_matched = m ? m->n_treated_matched : 0;
+    size_t c_all = m ? m->n_candidate_children : 0, c_matched = m ? m->n_pairs : 0;
+    fputs("group,all,matched,unmatched,discarded,note\n", f);
+    fprintf(f, "treated,%zu,%zu,%zu,0,%s\n", t_all, t_matched, t_all - t_matched,
+            m ? "all = eligible treated children in the propensity model (ineligible ones are "
+                "left out before it: see flow.csv); unmatched = no candidate within the caliper"
+              : "matching did not run (no eligible treated child or no candidate: see the log)");
+    fprintf(f, "comparison,%zu,%zu,%zu,0,%s\n", c_all, c_matched, c_all - c_matched,
+            "all = distinct candidate children over all months; each is matched at most once");
+    return ev_close(f, path, ferror(f) ? LL_EIO : LL_OK, err);
+}
+
 int ev_balance(ev_run *r, ll_error *err)
 {
     cov_rows t = {0}, c = {0}, mt = {0};
@@ -154,8 +177,11 @@ int ev_balance(ev_run *r, ll_error *err)
         ll_cov_set sets[4] = {ts, cb, mts, cs};
         const char *names[4] = {"Treated, eligible", "Comparison pool (candidate rows)",
                                 "Treated, matched", "Comparison, matched"};
-        if ((rc = write_matches(r, err)) || (rc = write_balance(r, &b, sets, names, 4, err)))
+        if ((rc = write_matches(r, err)) || (rc = write_balance(r, &b, sets, names, 4, err)) ||
+            (rc = write_sample_sizes(r, m, t.n, err)))
             goto done;
+    } else if (r->co->design == LL_COMPARISON_MATCH) {
+        rc = write_sample_sizes(r, NULL, t.n, err);
     } else if (r->co->design == LL_COMPARISON_EXPLICIT) {
         ll_balance_compute(&b, &ts, &cs, NULL, NULL);
         ll_cov_set sets[2] = {ts, cs};

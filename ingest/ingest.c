@@ -103,10 +103,25 @@ static int with_path(ictx *c, int rc)
     return rc;
 }
 
+const char *ll_ingest_db_msg(sqlite3 *db, char *buf, size_t size)
+{
+    int ext = sqlite3_extended_errcode(db), sys = sqlite3_system_errno(db);
+    int io = (ext & 0xff) == SQLITE_IOERR || (ext & 0xff) == SQLITE_CANTOPEN;
+    if (io && sys != 0)
+        snprintf(buf, size, "%s (%s)", sqlite3_errmsg(db), strerror(sys));
+    else if (ext == SQLITE_IOERR_WRITE)
+        snprintf(buf, size, "%s (a write failed: the disk may be full or a file size limit "
+                            "reached)", sqlite3_errmsg(db));
+    else
+        snprintf(buf, size, "%s", sqlite3_errmsg(db));
+    return buf;
+}
+
 static int db_fail(ictx *c, const char *what)
 {
-    return ll_error_set(c->err, LL_EDB, "%s: database (%s): %s", c->path, what,
-                        sqlite3_errmsg(c->db));
+    char why[256];
+    return ll_error_set(c->err, LL_EDB, "%s: database (%s): %s; nothing from this file was stored",
+                        c->path, what, ll_ingest_db_msg(c->db, why, sizeof why));
 }
 
 /* ---- the file ---------------------------------------------------------- */

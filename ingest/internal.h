@@ -80,6 +80,12 @@ void ll_ingest_reason(char *buf, size_t size, const ll_tablespec *t, int rule, i
 /* 1 when t is episodes and the row's PLACE is an older code, A2 or R4. */
 int ll_ingest_old_place(const ll_tablespec *t, const ll_val *vals);
 
+/* SQLite's message for the last failure on db, with the system's reason
+ * for an I/O failure (SQLite says only "disk I/O error" for a write refused
+ * by a file size limit, without the reason).  Writes it to buf and returns
+ * buf. */
+const char *ll_ingest_db_msg(sqlite3 *db, char *buf, size_t size);
+
 /* ---- rows kept for storing (store.c) ------------------------------------ */
 
 /* Where a row is in the file. */

@@ -468,20 +468,23 @@ int ll_rowstore_insert(ll_rowstore *s, sqlite3 *db, const char *la, int year,
 {
     char sql[2200];
     sqlite3_stmt *st = NULL;
+    char why[256];
     int rc = LL_OK;
     if (ll_rowstore_count(s) == 0)
         return LL_OK;
     insert_sql(sql, sizeof sql, s->t);
     if (sqlite3_create_module_v2(db, MODULE_NAME, &ROWS_MODULE, s, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        rc = ll_error_set(err, LL_EDB, "database (store rows): %s", sqlite3_errmsg(db));
+        rc = ll_error_set(err, LL_EDB, "database (store rows): %s",
+                          ll_ingest_db_msg(db, why, sizeof why));
         goto done;
     }
     sqlite3_bind_text(st, 1, la, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, year);
     sqlite3_bind_int64(st, 3, file_id);
     if (sqlite3_step(st) != SQLITE_DONE)
-        rc = ll_error_set(err, LL_EDB, "database (store rows): %s", sqlite3_errmsg(db));
+        rc = ll_error_set(err, LL_EDB, "database (store rows): %s",
+                          ll_ingest_db_msg(db, why, sizeof why));
 done:
     sqlite3_finalize(st);
     /* Unregisters the module (and its eponymous table) so that nothing on

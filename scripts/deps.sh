@@ -3,7 +3,7 @@
 # with apt-get when it can (root, or sudo without a password); otherwise it
 # prints the exact command and fails.
 set -u
-PKGS="gcc make pkg-config libsqlite3-dev sqlite3 libgsl-dev libcsv-dev libinih-dev nettle-dev check gnuplot-nox clang valgrind bc time"
+PKGS="gcc make pkg-config libsqlite3-dev sqlite3 libgsl-dev libcsv-dev libinih-dev nettle-dev check gnuplot-nox clang libclang-rt-dev valgrind bc time libxml2-utils"
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

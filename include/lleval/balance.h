@@ -19,7 +19,10 @@ typedef struct ll_cov_set {
 } ll_cov_set;
 
 /* One covariate's balance.  NAN where not defined (a constant column, a
- * variance ratio of a binary covariate, no "after" in an explicit design). */
+ * variance ratio of a binary covariate, no "after" in an explicit design).
+ * As in R, an SMD is +-INFINITY when each group is constant at a different
+ * value (zero denominator), and a variance ratio INFINITY when only the
+ * comparison rows have no variance; CSV writes these as Inf. */
 typedef struct ll_balance_row {
     double mean_t_before, mean_c_before, mean_t_after, mean_c_after;
     double smd_before, smd_after, vr_before, vr_after;

@@ -24,7 +24,8 @@ typedef struct ll_evaluate_options {
 
 /* Runs the evaluation and writes out_dir/secure/{analysis,flow,
  * data_quality,estimates,costs}.csv, with matching also matches.csv,
- * balance.csv and table1.csv, and out_dir/run.json; stores the derived
+ * balance.csv, table1.csv and sample_sizes.csv (balance.csv and table1.csv
+ * also with an explicit comparison group), and out_dir/run.json; stores the derived
  * tables and the estimates in the database.  Errors: LL_EINPUT (no such
  * database, a design that cannot run such as explicit without
  * comparison.csv, bad cost settings), LL_EIO, LL_EDB, LL_ENOMEM; the message

@@ -34,24 +34,72 @@ int ll_report_write_run_json(const char *path, const ll_run_info *info, sqlite3 
 typedef struct ll_report_input {
     const ll_config *cfg;          /* report.min_cell, and the configuration shown */
     const char *design;            /* "explicit", "match" or "none" */
-    const ll_derive_data *d;       /* la codes and data end dates */
-    const ll_analysis *a;          /* the analysis rows (charts of distributions) */
+    const ll_derive_data *d;       /* la codes and data end dates (may be NULL) */
+    const ll_analysis *a;          /* the analysis rows: the cohort's counts and the
+                                    * Kaplan-Meier curves */
     const ll_flow *flow;           /* participant flow (flow.csv rows) */
     const struct ll_estimates *est;      /* estimates.csv rows, SPEC 6 order */
-    const struct ll_balance *balance;    /* NULL without a comparison group */
+    const struct ll_balance *balance;    /* NULL: read balance_csv_path instead */
     const struct ll_match *match;        /* NULL unless matched */
     const struct ll_costs_result *costs; /* NULL when not computed */
-    const char *run_json_path;     /* provenance, shown in Methods */
-    const char *table1_csv_path;   /* secure/table1.csv (shown after suppression) */
+    const char *run_json_path;     /* provenance, shown in Methods (may not exist yet) */
+    const char *table1_csv_path;   /* secure/table1.csv (shown after suppression); NULL
+                                    * or missing: no Table 1 */
+    const char *balance_csv_path;  /* secure/balance.csv, used when balance is NULL;
+                                    * NULL or missing: no balance section */
+    const char *gnuplot;           /* the gnuplot program: NULL looks for "gnuplot" on
+                                    * PATH; a name with a slash is used as it is */
 } ll_report_input;
 
 /* Writes DIR/report.html (one self-contained page: inline SVG charts, no
- * external references), DIR/report.md, DIR/charts/<name>.{gp,dat,svg,png}
- * and the CSV tables of DIR/publish, applying the disclosure control of SPEC 8 to all
- * of them (secure/ is not touched).  gnuplot is run as an external
- * program; when it is missing the report is written without charts and a
- * notice says so.  Errors: LL_EIO (naming the file), LL_ENOMEM. */
+ * external references; polyglot markup that also parses as XML),
+ * DIR/report.md, DIR/charts/<name>.{gp,dat,svg,png} and the CSV tables of
+ * DIR/publish (estimates, flow, sample_sizes, table1, balance,
+ * costs_summary), applying the disclosure control of SPEC 8 to all of them
+ * (secure/ is only read).  gnuplot is run as an external program (fork and
+ * exec, no shell) in DIR/charts; when it cannot be found the scripts and
+ * data are still written, the report says the charts were not drawn and a
+ * notice goes to log (may be NULL); a chart that gnuplot fails on is
+ * reported the same way.  Errors: LL_EIO (naming the file), LL_ENOMEM,
+ * LL_EINPUT (in, in->cfg, in->est or in->flow NULL). */
 int ll_report_write(const char *dir, const ll_report_input *in, FILE *log, ll_error *err);
+
+/* ---- disclosure control (SPEC 8) ----------------------------------------- */
+
+/* A cell's state after disclosure control. */
+#define LL_SDC_SHOWN 0
+#define LL_SDC_PRIMARY 1   /* a count from 1 to min_cell */
+#define LL_SDC_SECONDARY 2 /* hidden so that a primary cell cannot be recovered */
+
+/* One row or column of a table with a total: n member cells (indices into
+ * the table's cells, in reading order) and the cell holding their total. */
+typedef struct ll_sdc_line {
+    const size_t *cells;
+    size_t n;
+    size_t total;
+} ll_sdc_line;
+
+/* Disclosure control of SPEC 8 over n_cells counts value[] tied by the
+ * lines.  flag[] (n_cells, in and out) starts as LL_SDC_SHOWN or a flag the
+ * caller already set.  Every shown cell from 1 to min_cell becomes
+ * LL_SDC_PRIMARY (0 never is); then, while a line has exactly one hidden
+ * cell among its members and its total, its smallest non-zero shown member
+ * (the first in the line's order on ties), or its total when there is
+ * none, becomes LL_SDC_SECONDARY.  The lines are swept in order until a
+ * sweep changes nothing.  Returns the number of secondary suppressions.
+ * Cell indices must be < n_cells. */
+size_t ll_report_suppress(unsigned char *flag, const long *value, size_t n_cells,
+                          const ll_sdc_line *lines, size_t n_lines, int min_cell);
+
+/* ll_report_suppress over a row-major nrow x ncol grid: with row_totals
+ * the last column holds each row's total, with col_totals the last row
+ * each column's total (with both, the corner is the grand total of the
+ * total row and of the total column).  The lines are the rows, then the
+ * columns, so reading order is row-major.  Returns the number of secondary
+ * suppressions, or (size_t)-1 when out of memory (the flags are then the
+ * primary ones only). */
+size_t ll_report_suppress_grid(unsigned char *flag, const long *value, size_t nrow, size_t ncol,
+                               int row_totals, int col_totals, int min_cell);
 
 /* Writes s as a JSON string literal (with quotes) to f. */
 void ll_report_json_string(FILE *f, const char *s);

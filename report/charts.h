@@ -1,0 +1,63 @@
+/* Chart kinds shared by the report's sections (report/charts.c) and the
+ * charts of the report (report/chartdefs.c). */
+#ifndef LLEVAL_REPORT_CHARTS_H
+#define LLEVAL_REPORT_CHARTS_H
+
+#include "internal.h"
+
+#define RP_MAX_SER 3
+#define RP_MAX_CAT 12
+
+/* A string built through a memory stream, copied into the arena at close. */
+typedef struct rp_sb {
+    char *buf;
+    size_t len;
+    FILE *f;
+} rp_sb;
+int rp_sb_open(rp_sb *s);                  /* 1 on success */
+char *rp_sb_close(rp_sb *s, rp_arena *a);  /* the text (arena), NULL if never opened */
+
+/* One bar or point: estimate and interval (NAN where none), or withheld. */
+typedef struct rp_bar {
+    double v, lo, hi;
+    int hidden;
+} rp_bar;
+rp_bar rp_bar_of(const rp_est *r);
+
+/* Categories (x) by series (groups or bands). */
+typedef struct rp_bars {
+    size_t ncat, nser;
+    const char *cat[RP_MAX_CAT];
+    const char *ser[RP_MAX_SER];
+    rp_bar cell[RP_MAX_CAT][RP_MAX_SER];
+    const char *ylabel, *xlabel;
+    double ymax; /* NAN: from the data */
+    int pct;     /* proportions, drawn as percentages */
+    int digits;  /* of the value labels when not pct */
+    int width;   /* pixels; 0: 760 */
+} rp_bars;
+
+/* Script body and data of grouped bars with intervals / of lines over the
+ * categories with intervals.  NULL when out of memory. */
+char *rp_bars_script(rp_arena *a, const rp_bars *b, const char *name, char **data);
+char *rp_lines_script(rp_arena *a, const rp_bars *b, const char *name, char **data);
+
+void rp_dat_num(FILE *f, double x, int hidden, double scale);
+void rp_dat_text(FILE *f, const char *s);
+const char *rp_line_style(size_t s);
+const char *rp_step_style(size_t s);
+const char *rp_bar_style(size_t s);
+
+/* Emits a chart and places it in the document. */
+int rp_chart_place(rp_ctx *c, const char *name, const char *title, const char *alt,
+                   const char *data, const char *script, ll_error *err);
+
+/* The charts of the report. */
+int rp_chart_flow(rp_ctx *c, ll_error *err);
+int rp_chart_love(rp_ctx *c, ll_error *err);
+int rp_chart_km(rp_ctx *c, ll_error *err);
+int rp_chart_waterfall(rp_ctx *c, ll_error *err);
+int rp_chart_tornado(rp_ctx *c, ll_error *err);
+void rp_ytics(FILE *f, rp_arena *a, const char *const *lab, size_t n);
+
+#endif

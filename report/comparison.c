@@ -1,0 +1,243 @@
+/* Section 3: how the comparison group was built and how well it balances:
+ * the matching specification, the sample sizes, Table 1, the balance table
+ * and Love plot, and the warnings a funder needs. */
+#include "charts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void design_text(rp_ctx *c)
+{
+    const char *design = c->in->design ? c->in->design : "none";
+    const ll_config *cfg = c->in->cfg;
+    const ll_match *m = c->in->match;
+    if (!strcmp(design, "match") && m != NULL && cfg != NULL) {
+        rp_para(c->doc, RB_P,
+                "Each child who took part was matched with a child in care who was never referred "
+                "to the programme, looked after and eligible on the first day of the month of the "
+                "child's start (index) date%s. The match is the nearest propensity score within a "
+                "caliper of %g standard deviations of the logit score (%.3f logit units), %d "
+                "comparison child%s per child, each comparison child used once. The propensity "
+                "score is a logistic regression of taking part on age, sex, ethnic group, "
+                "unaccompanied asylum-seeking status, years in care, previous placements, years in "
+                "the current placement, placements in the year before, placement type, legal "
+                "status and category of need N1 (Rosenbaum and Rubin 1983). The pool held %s "
+                "candidate rows (%s children) in %zu months.",
+                cfg->analysis.exact == LL_EXACT_LA ? ", in the same local authority" : "",
+                cfg->analysis.caliper, m->caliper_width, cfg->analysis.ratio,
+                cfg->analysis.ratio == 1 ? "" : "ren",
+                rp_count(c->a, (long)m->n_candidate_rows, rp_small((long)m->n_candidate_rows, c->v->min_cell)),
+                rp_count(c->a, (long)m->n_candidate_children,
+                         rp_small((long)m->n_candidate_children, c->v->min_cell)),
+                m->n_months);
+        if (m->glm_status != LL_OK)
+            rp_para(c->doc, RB_WARN,
+                    "The propensity model %s; its scores were used as they are, but matching on "
+                    "them may leave differences between the groups.",
+                    m->glm_status == LL_ESEPARATION ? "shows separation (some covariate predicts "
+                                                      "taking part perfectly)"
+                                                    : "did not converge");
+    } else if (!strcmp(design, "match")) {
+        rp_para(c->doc, RB_WARN,
+                "Matching was asked for but could not be done (no eligible child who took part, "
+                "or no candidate): there is no comparison group, and the figures describe the "
+                "children who took part only.");
+    } else if (!strcmp(design, "explicit")) {
+        rp_para(c->doc, RB_P,
+                "The comparison group is the list of children the local authority named in "
+                "comparison.csv, each from its own index date. They were not matched: how alike "
+                "the two groups are is shown below, and any difference in these characteristics "
+                "may explain part of a difference in outcomes.");
+    } else {
+        rp_para(c->doc, RB_WARN,
+                "There is no comparison group (comparison = none). The report describes the "
+                "children who took part before and after; it cannot say what would have happened "
+                "to them without the programme.");
+    }
+}
+
+static void link_flow(rp_ctx *c, size_t cell, const char *stage, const char *reason, ll_group g)
+{
+    size_t f = rp_flow_cell(c->flow, stage, reason, g);
+    if (f != RP_NOCELL && rp_cell_value(&c->cells, f) == rp_cell_value(&c->cells, cell))
+        rp_cell_link(&c->cells, cell, f);
+}
+
+/* Sample sizes: matched designs All / Matched / Unmatched by group (the
+ * columns add up); otherwise the children of each group.  Registered
+ * before the disclosure control runs, with links to the same numbers in
+ * the flow. */
+void rp_sample_sizes_register(rp_ctx *c)
+{
+    const ll_match *m = c->in->match;
+    const ll_group T = LL_GROUP_TREATED, C = LL_GROUP_COMPARISON;
+    for (int k = 0; k < 6; k++) {
+        c->ss[k] = 0;
+        c->ss_cell[k] = RP_NOCELL;
+    }
+    if (m != NULL) {
+        long v[6] = {(long)m->n_treated_eligible, (long)m->n_treated_matched,
+                     (long)(m->n_treated_eligible - m->n_treated_matched),
+                     (long)m->n_candidate_children, (long)c->v->co.n[1],
+                     (long)m->n_candidate_children - (long)c->v->co.n[1]};
+        for (int k = 0; k < 6; k++)
+            c->ss_cell[k] = rp_cell_add(&c->cells, c->ss[k] = v[k]);
+        rp_cell_line(&c->cells, c->ss_cell + 1, 2, c->ss_cell[0]);
+        rp_cell_line(&c->cells, c->ss_cell + 4, 2, c->ss_cell[3]);
+        link_flow(c, c->ss_cell[0], "eligible", "", T);
+        link_flow(c, c->ss_cell[1], "analysed", "", T);
+        link_flow(c, c->ss_cell[2], "analysed", "no_match_within_caliper", T);
+        link_flow(c, c->ss_cell[4], "analysed", "", C);
+        c->ss_cols = 3;
+        return;
+    }
+    c->ss_cell[0] = rp_cell_add(&c->cells, c->ss[0] = (long)c->v->co.n[0]);
+    c->ss_cell[3] = rp_cell_add(&c->cells, c->ss[3] = (long)c->v->co.n[1]);
+    link_flow(c, c->ss_cell[0], "analysed", "", T);
+    link_flow(c, c->ss_cell[3], "analysed", "", C);
+    c->ss_cols = 1;
+}
+
+static void sample_sizes(rp_ctx *c)
+{
+    const ll_match *m = c->in->match;
+    int two = c->v->two;
+    for (int k = 0; k < 6; k++)
+        c->ss_flag[k] = (unsigned char)rp_cell_hidden(&c->cells, c->ss_cell[k]);
+    rp_table *t = c->ss_cols == 3
+                      ? rp_table_new(c->doc, "Table 3.1. Sample sizes (children)", 4, "Group",
+                                     "All eligible", "Matched", "Unmatched")
+                      : rp_table_new(c->doc, "Table 3.1. Sample sizes (children analysed)", 2,
+                                     "Group", "Children");
+    if (t == NULL)
+        return;
+    t->numeric = 0xE;
+    for (int g = 0; g < (two ? 2 : 1); g++) {
+        const char *name = g ? (m ? "Comparison (candidate children)" : "Comparison") : "Treated";
+        const long *v = c->ss + 3 * g;
+        const unsigned char *f = c->ss_flag + 3 * g;
+        if (c->ss_cols == 3)
+            rp_table_row(t, name, rp_count(c->a, v[0], f[0]), rp_count(c->a, v[1], f[1]),
+                         rp_count(c->a, v[2], f[2]));
+        else
+            rp_table_row(t, name, rp_count(c->a, v[0], f[0]));
+    }
+}
+
+static void table1(rp_ctx *c)
+{
+    const rp_table1 *t1 = c->t1;
+    if (t1 == NULL || t1->ncol == 0 || t1->ncol > 6)
+        return;
+    const char *h[9] = {"Characteristic", "Statistic"};
+    for (size_t k = 0; k < t1->ncol; k++)
+        h[2 + k] = rp_printf(c->a, "%s (N = %s)", t1->set_name[k],
+                             rp_count_plain(c->a, t1->set_n[k], t1->set_n_flag[k]));
+    h[2 + t1->ncol] = "SMD";
+    size_t nc = t1->ncol + 3;
+    rp_table *t = rp_table_new(c->doc,
+                               "Table 3.2. Characteristics at the index date (Table 1): n (%), "
+                               "mean (SD) or median [IQR]; SMD as in the balance table",
+                               nc, h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8]);
+    if (t == NULL)
+        return;
+    t->numeric = ((1u << nc) - 1) & ~3u;
+    for (size_t i = 0; i < t1->nrow; i++) {
+        const char *cells[9] = {NULL};
+        size_t j;
+        for (j = 0; j < LL_MATCH_NCOV && strcmp(ll_match_cov_name(j), t1->characteristic[i]); j++)
+            ;
+        cells[0] = j < LL_MATCH_NCOV ? rp_cov_label(j)
+                   : !strcmp(t1->characteristic[i], "sdq_baseline") ? "SDQ total difficulties at baseline"
+                                                                    : t1->characteristic[i];
+        cells[1] = t1->statistic[i];
+        for (size_t k = 0; k < t1->ncol; k++) {
+            const char *v = t1->cell[i * t1->ncol + k];
+            cells[2 + k] = v[0] ? rp_printf(c->a, RP_NUM_ON "%s" RP_NUM_OFF, v) : "";
+        }
+        double smd = t1->smd[i][0] ? strtod(t1->smd[i], NULL) : NAN;
+        cells[2 + t1->ncol] = rp_num(c->a, smd, 3);
+        rp_table_row(t, cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6],
+                     cells[7], cells[8]);
+    }
+}
+
+static void balance_table(rp_ctx *c)
+{
+    const ll_balance *b = &c->balance;
+    rp_table *t = b->has_after
+                      ? rp_table_new(c->doc, "Table 3.3. Balance: standardised mean differences "
+                                             "(SMD) and variance ratios (VR)",
+                                     5, "Covariate", "SMD before", "SMD after", "VR before",
+                                     "VR after")
+                      : rp_table_new(c->doc, "Table 3.3. Balance: standardised mean differences "
+                                             "(SMD) and variance ratios (VR)",
+                                     3, "Covariate", "SMD", "VR");
+    if (t == NULL)
+        return;
+    t->numeric = 0x1E;
+    for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
+        const ll_balance_row *r = &b->row[j];
+        const char *flag = (b->has_after ? fabs(r->smd_after) : fabs(r->smd_before)) >= 0.1
+                               ? " (imbalanced)" : "";
+        const char *name = rp_printf(c->a, "%s%s", rp_cov_label(j), flag);
+        if (b->has_after)
+            rp_table_row(t, name, rp_num(c->a, r->smd_before, 3), rp_num(c->a, r->smd_after, 3),
+                         rp_num(c->a, r->vr_before, 2), rp_num(c->a, r->vr_after, 2));
+        else
+            rp_table_row(t, name, rp_num(c->a, r->smd_before, 3), rp_num(c->a, r->vr_before, 2));
+    }
+}
+
+/* The balance warning shared with the headline's trust box. */
+void rp_balance_warning(rp_ctx *c)
+{
+    if (!c->v->two) {
+        rp_para(c->doc, RB_WARN,
+                "There is no comparison group, so nothing here shows what would have happened "
+                "without the programme: changes over time may have happened anyway.");
+        return;
+    }
+    if (!c->has_balance)
+        return;
+    const ll_balance *b = &c->balance;
+    if (b->adequate) {
+        rp_para(c->doc, RB_NOTE,
+                "The groups are balanced on every measured characteristic: every standardised "
+                "mean difference is below 0.1 (largest %.3f).",
+                b->max_abs_smd);
+        return;
+    }
+    const char *worst = "";
+    double w = -1;
+    for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
+        double s = fabs(b->has_after ? b->row[j].smd_after : b->row[j].smd_before);
+        if (!isnan(s) && s > w) {
+            w = s;
+            worst = rp_cov_label(j);
+        }
+    }
+    rp_para(c->doc, RB_WARN,
+            "The groups are not balanced: at least one standardised mean difference is 0.1 or "
+            "more (largest %.3f, %s). Differences in outcomes may partly reflect these "
+            "differences between the children rather than the programme.",
+            b->max_abs_smd, worst);
+}
+
+int rp_section_comparison(rp_ctx *c, ll_error *err)
+{
+    rp_heading(c->doc, RB_H2, "comparison", "3. How the comparison group was built");
+    design_text(c);
+    sample_sizes(c);
+    if (!c->v->two)
+        return LL_OK;
+    table1(c);
+    if (!c->has_balance)
+        return LL_OK;
+    rp_balance_warning(c);
+    int rc = rp_chart_love(c, err);
+    if (rc == LL_OK)
+        balance_table(c);
+    return rc;
+}

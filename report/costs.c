@@ -1,0 +1,166 @@
+/* Section 5: cost avoidance (SPEC 7) in plain words, its charts and tables.
+ * Without a comparison group there is no counterfactual, and the section
+ * says so and shows only the observed cost. */
+#include "charts.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *money_or_c(rp_arena *a, double x, int hidden)
+{
+    if (hidden)
+        return RP_NUM_ON "c" RP_NUM_OFF;
+    if (isnan(x))
+        return "";
+    return rp_printf(a, RP_NUM_ON "%s" RP_NUM_OFF, rp_money(a, x));
+}
+
+static const char *interval(rp_arena *a, const ll_costs_figure *f, int hidden, int money)
+{
+    if (hidden)
+        return RP_NUM_ON "c" RP_NUM_OFF;
+    if (isnan(f->p05) || isnan(f->p95))
+        return "";
+    if (money)
+        return rp_printf(a, RP_NUM_ON "%s to %s" RP_NUM_OFF, rp_money(a, f->p05), rp_money(a, f->p95));
+    return rp_printf(a, RP_NUM_ON "%s to %s" RP_NUM_OFF, rp_num(a, f->p05, 2), rp_num(a, f->p95, 2));
+}
+
+static void summary_table(rp_ctx *c)
+{
+    const ll_costs_result *r = c->in->costs;
+    int h = c->cv->totals_hidden;
+    rp_table *t = rp_table_new(c->doc,
+                               rp_printf(c->a, "Table 5.1. Cost avoidance over %d years (%s prices)",
+                                         r->inputs.horizon_years, r->base_year),
+                               4, "Figure", "Central estimate", "Monte Carlo median",
+                               "90% interval (5th to 95th percentile)");
+    if (t == NULL)
+        return;
+    t->numeric = 0xE;
+    rp_table_row(t, "Saving from placements (moves and weeks in care)",
+                 money_or_c(c->a, r->model.saving_placements, c->cv->moves_hidden || c->cv->n_hidden),
+                 "", "");
+    rp_table_row(t, "Saving from homelessness avoided",
+                 money_or_c(c->a, r->model.saving_homeless, c->cv->homeless_hidden || c->cv->l_hidden),
+                 "", "");
+    rp_table_row(t, "Gross saving", money_or_c(c->a, r->gross.deterministic, h),
+                 money_or_c(c->a, r->gross.median, h), interval(c->a, &r->gross, h, 1));
+    if (r->model.adjusted != r->model.gross)
+        rp_table_row(t, "Adjusted saving (attribution, optimism bias)",
+                     money_or_c(c->a, r->model.adjusted, h), "", "");
+    if (!r->has_programme_cost)
+        return;
+    rp_table_row(t, "Programme cost", money_or_c(c->a, r->model.programme_cost, c->cv->n_hidden), "", "");
+    rp_table_row(t, "Net saving", money_or_c(c->a, r->net.deterministic, h),
+                 money_or_c(c->a, r->net.median, h), interval(c->a, &r->net, h, 1));
+    rp_table_row(t, "Benefit per £1 spent",
+                 h ? "c" : rp_printf(c->a, RP_NUM_ON "%s" RP_NUM_OFF, rp_num(c->a, r->benefit_per_pound.deterministic, 2)),
+                 h ? "c" : rp_printf(c->a, RP_NUM_ON "%s" RP_NUM_OFF, rp_num(c->a, r->benefit_per_pound.median, 2)),
+                 interval(c->a, &r->benefit_per_pound, h, 0));
+    rp_table_row(t, "Share of Monte Carlo draws with a net saving above 0",
+                 h ? "c" : rp_pct(c->a, r->share_net_positive), "", "");
+    rp_table_row(t, "Switching value: placement moves avoided per child for a net of 0",
+                 h ? "c" : rp_num(c->a, r->switch_moves, 3), "", "");
+    rp_table_row(t, "Switching value: programme cost per child for a net of 0",
+                 money_or_c(c->a, r->switch_programme_cost, h), "", "");
+}
+
+/* The effects rows of costs.csv, withheld as their outcome is. */
+static void effects_table(rp_ctx *c)
+{
+    const ll_costs_result *r = c->in->costs;
+    rp_table *t = rp_table_new(c->doc, "Table 5.2. Effects valued (comparison minus treated)", 4,
+                               "Effect", "Estimate", "Standard error", "Unit");
+    if (t == NULL)
+        return;
+    t->numeric = 0x6;
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const ll_costs_row *w = &r->rows[i];
+        if (strcmp(w->component, "effect") != 0)
+            continue;
+        int hidden = !strcmp(w->item, "homeless") ? c->cv->homeless_hidden : c->cv->moves_hidden;
+        rp_table_row(t, rp_cost_input_label(c->a, w->item),
+                     hidden ? "c" : rp_num(c->a, w->estimate, 3),
+                     hidden ? (isnan(w->std_error) ? "" : "c") : rp_num(c->a, w->std_error, 3),
+                     rp_clean(c->a, w->unit));
+    }
+}
+
+static void units_table(rp_ctx *c)
+{
+    const ll_costs_result *r = c->in->costs;
+    rp_table *t = rp_table_new(c->doc,
+                               rp_printf(c->a, "Table 5.3. Unit costs, uprated to %s prices with the "
+                                               "GDP deflator", r->base_year),
+                               6, "Item", "Value", "Price year", "Uprated", "Unit", "Source");
+    if (t == NULL)
+        return;
+    t->numeric = 0xA;
+    for (int k = 0; k < LL_COST_N; k++) {
+        const ll_costs_unit_cost *u = &r->items[k];
+        const char *src = u->value == 0 && k != LL_COST_PROGRAMME
+                              ? "not costed (no sourced default)"
+                              : rp_clean(c->a, u->source);
+        rp_table_row(t, ll_cost_key((ll_cost_id)k), u->given ? rp_money(c->a, u->value) : "not given",
+                     u->price_year, u->given ? rp_money(c->a, u->uprated) : "",
+                     rp_clean(c->a, u->unit), src);
+    }
+}
+
+static void observed(rp_ctx *c)
+{
+    const ll_costs_result *r = c->in->costs;
+    int h = c->cv->moves_hidden || c->cv->n_hidden;
+    rp_para(c->doc, RB_WARN,
+            "There is no comparison group, so there is no counterfactual: nothing avoided can be "
+            "estimated, and no saving is claimed.");
+    rp_para(c->doc, RB_P,
+            "For information only, the observed cost of the placements of the children who took "
+            "part, in the year after they joined, was %s per child (%s in total), at %s prices.",
+            money_or_c(c->a, r->observed_per_child, h), money_or_c(c->a, r->observed_total, h),
+            r->base_year);
+}
+
+int rp_section_costs(rp_ctx *c, ll_error *err)
+{
+    rp_heading(c->doc, RB_H2, "costs", "5. Cost avoidance");
+    const ll_costs_result *r = c->in->costs;
+    if (r == NULL) {
+        rp_para(c->doc, RB_NOTE, "Cost avoidance was not computed for this run.");
+        return LL_OK;
+    }
+    if (!r->has_comparison) {
+        observed(c);
+        units_table(c);
+        return LL_OK;
+    }
+    rp_para(c->doc, RB_P,
+            "The estimate puts a price on the differences between the groups (comparison minus "
+            "treated, so a positive figure is a saving): placement moves and weeks in each kind "
+            "of placement in the year after the index date, kept up for %d years with "
+            "persistence %g and discounted at %.1f%% a year after the first, and homelessness "
+            "among care leavers (a one-off cost), following the HM Treasury Green Book. "
+            "Attribution %g and optimism bias %g are applied. The Monte Carlo draws each effect "
+            "from its sampling distribution and each unit cost within %g%% of its value, and "
+            "shows the middle 90%% of the results.",
+            r->inputs.horizon_years, r->inputs.persistence, 100 * r->inputs.discount_rate,
+            r->inputs.attribution, r->inputs.optimism_bias, 100 * c->in->cfg->costs.cost_range);
+    if (!r->has_programme_cost)
+        rp_para(c->doc, RB_NOTE,
+                "No programme cost was given (programme_cost_per_child), so the net saving, the "
+                "benefit per pound spent and the switching values are not shown; the tornado "
+                "shows the adjusted saving.");
+    if (c->cv->totals_hidden)
+        rp_para(c->doc, RB_NOTE,
+                "Totals that include a withheld effect are shown as c: they rest on 1 to %d "
+                "children with or without an outcome (disclosure control).",
+                c->v->min_cell);
+    summary_table(c);
+    int rc = rp_chart_waterfall(c, err);
+    if (rc == LL_OK)
+        rc = rp_chart_tornado(c, err);
+    effects_table(c);
+    units_table(c);
+    return rc;
+}

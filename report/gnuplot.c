@@ -1,0 +1,233 @@
+/* Charts through gnuplot as an external program: each chart is written as
+ * its data file and script (so that a researcher can redraw or restyle it),
+ * then gnuplot runs in the charts folder with the script's name as its only
+ * argument -- no shell, so no path or title can be read as a command -- and
+ * the SVG it draws is inlined into the page with its ids made unique. */
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+char *rp_find_program(rp_arena *a, const char *name)
+{
+    if (name == NULL || name[0] == '\0')
+        return NULL;
+    if (strchr(name, '/') != NULL)
+        return access(name, X_OK) == 0 ? rp_strdup(a, name) : NULL;
+    const char *path = getenv("PATH");
+    if (path == NULL)
+        path = "/usr/bin:/bin";
+    while (*path) {
+        size_t len = strcspn(path, ":");
+        char *cand = rp_printf(a, "%.*s/%s", (int)len, len ? path : ".", name);
+        struct stat st;
+        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+            return cand;
+        path += len + (path[len] == ':');
+    }
+    return NULL;
+}
+
+char *rp_gp_quote(rp_arena *a, const char *s)
+{
+    size_t n = 2;
+    for (const char *p = s; *p; p++)
+        n += *p == '\'' ? 2 : 1;
+    char *q = rp_alloc(a, n + 1), *w = q;
+    if (q == NULL)
+        return (char *)"''";
+    *w++ = '\'';
+    for (const char *p = s; *p; p++) {
+        if ((unsigned char)*p < 0x20)
+            *w++ = ' ';
+        else if (*p == '\'') {
+            *w++ = '\'';
+            *w++ = '\'';
+        } else
+            *w++ = *p;
+    }
+    *w++ = '\'';
+    return q;
+}
+
+char *rp_gp_tic(rp_arena *a, const char *s)
+{
+    char *q = rp_alloc(a, 2 * strlen(s) + 1), *w = q;
+    if (q == NULL)
+        return rp_gp_quote(a, "");
+    for (; *s; s++) {
+        *w++ = *s;
+        if (*s == '%')
+            *w++ = '%'; /* tic labels are format strings */
+    }
+    *w = '\0';
+    return rp_gp_quote(a, q);
+}
+
+static int write_text(const char *path, const char *text, ll_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        return ll_error_set(err, LL_EIO, "%s: cannot write: %s", path, strerror(errno));
+    fputs(text, f);
+    if (fclose(f) != 0)
+        return ll_error_set(err, LL_EIO, "%s: write failed", path);
+    return LL_OK;
+}
+
+/* Runs `gnuplot NAME.gp` in dir, its output appended to dir/gnuplot.log.
+ * Returns 1 when it exited with status 0. */
+static int run_gnuplot(const char *prog, const char *dir, const char *script)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return 0;
+    if (pid == 0) {
+        if (chdir(dir) != 0)
+            _exit(126);
+        int fd = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
+        int null = open("/dev/null", O_RDONLY);
+        if (fd >= 0) {
+            dup2(fd, STDOUT_FILENO);
+            dup2(fd, STDERR_FILENO);
+        }
+        if (null >= 0)
+            dup2(null, STDIN_FILENO);
+        char *const argv[] = {(char *)prog, (char *)script, NULL};
+        execv(prog, argv);
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return 0;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static const char *PREFIXES[] = {"id='", "id=\"", "href='#", "href=\"#", "url(#"};
+
+/* Number of bytes to add to prefix every id and reference with "name-". */
+static size_t prefix_match(const char *p)
+{
+    for (size_t k = 0; k < sizeof PREFIXES / sizeof *PREFIXES; k++)
+        if (strncmp(p, PREFIXES[k], strlen(PREFIXES[k])) == 0)
+            return strlen(PREFIXES[k]);
+    return 0;
+}
+
+/* gnuplot's SVG without its XML prolog and DOCTYPE (which name an outside
+ * DTD), its ids prefixed with the chart's name (several SVGs share a page),
+ * its title the chart's. */
+static char *inline_svg(rp_arena *a, const char *svg, const char *name, const char *title)
+{
+    const char *start = strstr(svg, "<svg");
+    if (start == NULL)
+        return NULL;
+    size_t extra = 0, nl = strlen(name) + 1;
+    for (const char *p = start; *p; p++)
+        extra += prefix_match(p) ? nl : 0;
+    char *t = rp_clean(a, title);
+    /* room for the ids, the title element and the opening attributes */
+    extra += strlen(t) + 3 * nl + 96;
+    char *out = rp_alloc(a, strlen(start) + extra), *w = out;
+    if (out == NULL)
+        return NULL;
+    w += sprintf(w, "<svg role=\"img\" aria-labelledby=\"%s-title\"", name);
+    const char *p = start + 4;
+    while (*p) {
+        size_t m = prefix_match(p);
+        if (m) {
+            memcpy(w, p, m);
+            w += m;
+            p += m;
+            w += sprintf(w, "%s-", name);
+        } else if (strncmp(p, "<title>Gnuplot</title>", 22) == 0) {
+            w += sprintf(w, "<title id=\"%s-title\">", name);
+            p += 22;
+            for (const char *q = t; *q; q++)
+                *w++ = (*q == '<' || *q == '>' || *q == '&') ? ' ' : *q;
+            w += sprintf(w, "</title>");
+        } else
+            *w++ = *p++;
+    }
+    *w = '\0';
+    return out;
+}
+
+static const char *PNG_SWITCH =
+    "\n# the same chart as PNG (for report.md)\n"
+    "if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    "    set terminal pngcairo size %d,%d noenhanced font 'sans,10' background rgb 'white'\n"
+    "} else {\n"
+    "    set terminal png size %d,%d noenhanced\n"
+    "}\n"
+    "set output '%s.png'\nreplot\nset output\n";
+
+/* The script around the chart's own commands: SVG first, then PNG. */
+static char *full_script(rp_arena *a, const char *name, const char *title, const char *body,
+                         int w, int h)
+{
+    char *png = rp_printf(a, PNG_SWITCH, w, h, w, h, name);
+    return rp_printf(a,
+                     "# %s.gp: %s\n"
+                     "# Written by lleval.  Redraw with `gnuplot %s.gp` in this folder; the data\n"
+                     "# are in %s.dat (tab-separated; c marks a value withheld by disclosure\n"
+                     "# control, which is not drawn).\n"
+                     "set encoding utf8\n"
+                     "set datafile separator '\\t'\n"
+                     "set datafile missing 'c'\n"
+                     "set terminal svg size %d,%d fixed noenhanced font 'sans,12' "
+                     "background rgb 'white'\n"
+                     "set output '%s.svg'\n"
+                     "set title %s\n"
+                     "set border 3\nset tics nomirror\n"
+                     "set grid ytics lc rgb '#d0d0d0' lw 1 dt 1\n"
+                     "%s%s",
+                     name, title, name, name, w, h, name, rp_gp_quote(a, title), body, png);
+}
+
+int rp_chart_emit(rp_charts *c, rp_doc *d, const char *name, const char *title, const char *alt,
+                  const char *data, const char *script, ll_error *err)
+{
+    rp_arena *a = d->arena;
+    int w = 760, h = 440;
+    const char *size = strstr(script, "#size ");
+    if (size != NULL)
+        sscanf(size + 6, "%d,%d", &w, &h);
+    char *dat = rp_printf(a, "%s/%s.dat", c->dir, name);
+    char *gp = rp_printf(a, "%s/%s.gp", c->dir, name);
+    int rc = write_text(dat, data, err);
+    if (rc == LL_OK)
+        rc = write_text(gp, full_script(a, name, title, script, w, h), err);
+    if (rc != LL_OK)
+        return rc;
+    rp_chart *ch = rp_alloc(a, sizeof *ch);
+    if (ch == NULL)
+        return LL_OK;
+    ch->name = name;
+    ch->title = title;
+    ch->alt = alt;
+    ch->next = d->charts;
+    d->charts = ch;
+    if (c->gnuplot == NULL)
+        return LL_OK;
+    char *script_name = rp_printf(a, "%s.gp", name);
+    if (!run_gnuplot(c->gnuplot, c->dir, script_name)) {
+        c->failed++;
+        if (c->log)
+            fprintf(c->log, "lleval evaluate: warning: gnuplot failed on charts/%s.gp (see "
+                            "charts/gnuplot.log); the report shows the chart as not drawn\n",
+                    name);
+        return LL_OK;
+    }
+    char *svg = rp_read_file(a, rp_printf(a, "%s/%s.svg", c->dir, name), NULL);
+    ch->svg = svg ? inline_svg(a, svg, name, title) : NULL;
+    c->drawn += ch->svg != NULL;
+    return LL_OK;
+}

@@ -1,0 +1,160 @@
+/* Section 6: methods, for a researcher: every estimand with its method text
+ * and a reference, the disclosure control, the configuration, the data end
+ * dates and the provenance recorded in run.json. */
+#include "charts.h"
+
+#include "lleval/date.h"
+
+#include <string.h>
+
+static const char *reference(const char *estimand)
+{
+    static const struct {
+        const char *code, *ref;
+    } R[] = {
+        {"proportion", "Wilson (1927), J Am Stat Assoc 22:209-212"},
+        {"band_proportion", "Wilson (1927); Goodman and Goodman (1997) SDQ bands"},
+        {"risk_difference", "Newcombe (1998), Stat Med 17:873-890, method 10"},
+        {"risk_ratio", "Katz et al. (1978), Biometrics 34:469-474"},
+        {"e_value", "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
+        {"odds_ratio", "Fisher's exact test, conditional MLE (R fisher.test)"},
+        {"adjusted_odds_ratio", "Logistic regression (R glm, binomial), Wald intervals"},
+        {"mde", "Two-proportion power calculation, 80% power, two-sided 5%"},
+        {"mean", "Student (1908); R t.test"},
+        {"mean_change", "Paired t test (R t.test, paired = TRUE)"},
+        {"difference_in_differences", "Welch (1947), Biometrika 34:28-35"},
+        {"median", "Sample median"},
+        {"wilcoxon_signed_rank", "Wilcoxon (1945), Biometrics Bulletin 1:80-83"},
+        {"mixed_model", "Bates et al. (2015), J Stat Softw 67(1), lme4, REML"},
+        {"km_survival", "Kaplan and Meier (1958), J Am Stat Assoc 53:457-481; Greenwood"},
+        {"log_rank", "Mantel (1966); Peto and Peto (1972); R survdiff"},
+        {"hazard_ratio", "Cox (1972), J R Stat Soc B 34:187-220; Efron (1977) ties"},
+    };
+    for (size_t k = 0; k < sizeof R / sizeof *R; k++)
+        if (!strcmp(R[k].code, estimand))
+            return R[k].ref;
+    return "";
+}
+
+/* One row per (outcome, estimand), with the method text of its first
+ * computable row. */
+static void estimands(rp_ctx *c)
+{
+    rp_table *t = rp_table_new(c->doc, "Table 6.1. Estimands, methods and references", 4,
+                               "Outcome", "Estimand", "Method", "Reference");
+    if (t == NULL)
+        return;
+    for (size_t i = 0; i < c->v->n_est; i++) {
+        const ll_estimate *e = c->v->est[i].e;
+        int seen = 0;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = !strcmp(c->v->est[j].e->outcome, e->outcome) &&
+                   !strcmp(c->v->est[j].e->estimand, e->estimand);
+        if (seen)
+            continue;
+        const char *method = e->method;
+        for (size_t j = i; j < c->v->n_est; j++) {
+            const ll_estimate *f = c->v->est[j].e;
+            if (!strcmp(f->outcome, e->outcome) && !strcmp(f->estimand, e->estimand) &&
+                (f->estimate == f->estimate || f->statistic == f->statistic)) {
+                method = f->method;
+                break;
+            }
+        }
+        rp_table_row(t, rp_clean(c->a, e->outcome), rp_clean(c->a, e->estimand),
+                     rp_clean(c->a, method), reference(e->estimand));
+    }
+}
+
+static void configuration(rp_ctx *c)
+{
+    if (c->in->cfg == NULL)
+        return;
+    rp_table *t = rp_table_new(c->doc, "Table 6.2. Configuration of this run", 4, "Section", "Key",
+                               "Value", "Set by");
+    if (t == NULL)
+        return;
+    size_t n = ll_config_n_keys();
+    for (size_t i = 0; i < n; i++) {
+        ll_config_entry e;
+        ll_config_entry_get(&e, c->in->cfg, i);
+        rp_table_row(t, e.section, e.key, rp_clean(c->a, e.value), rp_clean(c->a, e.source));
+    }
+}
+
+static void provenance(rp_ctx *c)
+{
+    const char *path = c->in->run_json_path;
+    const rp_json *j = rp_json_parse(c->a, path ? rp_read_file(c->a, path, NULL) : NULL);
+    if (j == NULL) {
+        rp_para(c->doc, RB_NOTE, "Provenance: run.json was not available when this report was "
+                                 "written.");
+        return;
+    }
+    const char *cmd = "";
+    const rp_json *argv = rp_json_get(j, "command_line");
+    for (size_t i = 0; i < rp_json_len(argv); i++) {
+        const char *s = rp_json_str(rp_json_at(argv, i));
+        cmd = rp_printf(c->a, "%s%s%s", cmd, i ? " " : "", s ? rp_clean(c->a, s) : "");
+    }
+    const char *keys[][2] = {{"program", "Program"}, {"version", "Version"},
+                             {"time", "Run at (UTC)"}, {"database", "Database"},
+                             {"design", "Design"}};
+    rp_table *t = rp_table_new(c->doc, "Table 6.3. Provenance (from run.json)", 2, "Item", "Value");
+    if (t == NULL)
+        return;
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        const char *v = rp_json_str(rp_json_get(j, keys[k][0]));
+        rp_table_row(t, keys[k][1], v ? rp_clean(c->a, v) : "");
+    }
+    rp_table_row(t, "Command line", cmd);
+    const rp_json *seeds = rp_json_get(j, "seeds");
+    const char *seed = rp_json_str(rp_json_get(seeds, "costs_monte_carlo"));
+    const char *rng = rp_json_str(rp_json_get(seeds, "rng"));
+    rp_table_row(t, "Monte Carlo seed", rp_printf(c->a, "%s (%s)", seed ? seed : "", rng ? rng : ""));
+    const rp_json *in = rp_json_get(j, "inputs");
+    rp_table *f = rp_table_new(c->doc, "Table 6.4. Input files (SHA-256 of each file as ingested)", 5,
+                               "File", "Kind", "LA", "Year", "SHA-256");
+    for (size_t i = 0; f && i < rp_json_len(in); i++) {
+        const rp_json *x = rp_json_at(in, i);
+        const char *v[5] = {"path", "kind", "la", "year", "sha256"};
+        for (int k = 0; k < 5; k++) {
+            const char *s = rp_json_str(rp_json_get(x, v[k]));
+            v[k] = s ? rp_clean(c->a, s) : "";
+        }
+        rp_table_row(f, v[0], v[1], v[2], v[3], v[4]);
+    }
+}
+
+void rp_section_methods(rp_ctx *c)
+{
+    rp_heading(c->doc, RB_H2, "methods", "6. Methods");
+    rp_para(c->doc, RB_P,
+            "Design: %s. The analysis cohort is the eligible children%s; a child's outcomes are "
+            "measured from its index date (the programme start date, or for a comparison child "
+            "its given or matched date). Every figure of this report is in estimates.csv of the "
+            "secure folder with its method; the published tables in publish/ are the same after "
+            "disclosure control.",
+            rp_design_words(c->in->design),
+            c->in->match ? " with a match (unmatched children who took part are left out)" : "");
+    estimands(c);
+    rp_para(c->doc, RB_P,
+            "Balance: standardised mean differences (treated minus comparison, over the square "
+            "root of the mean of the two groups' variances before matching; Austin 2009), and "
+            "variance ratios for continuous covariates. Costs: HM Treasury Green Book (2022) "
+            "present values, GMCA Unit Cost Database, GDP deflators.");
+    rp_para(c->doc, RB_P,
+            "Disclosure control: every count from 1 to %d is shown as c (0 is shown); a "
+            "proportion or band share is c when its events or non-events are; a two-group figure "
+            "when either group's events or non-events are; a mean, median or t-based figure when "
+            "a group's number of children is; the mixed model when either group's number of "
+            "children is; a Kaplan-Meier row when its number at risk or events so far are. Where "
+            "counts add up to a total (the participant flow, the sample sizes, Table 1, a "
+            "group's events and non-events, the two groups and their contrast, the SDQ bands), a "
+            "line with a single c has its smallest other count withheld too, until no c can be "
+            "worked out by subtraction. A figure is also withheld when a count it rests on was "
+            "withheld this way. Charts leave such values out and mark their place c.",
+            c->v->min_cell);
+    configuration(c);
+    provenance(c);
+}

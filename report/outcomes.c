@@ -1,0 +1,309 @@
+/* Section 4: one subsection per outcome, each with its chart and the table
+ * of its estimates (every row of estimates.csv, disclosure-controlled). */
+#include "charts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *estimand_label(const char *e)
+{
+    static const struct {
+        const char *code, *label;
+    } L[] = {
+        {"proportion", "Proportion"},
+        {"risk_difference", "Risk difference"},
+        {"risk_ratio", "Risk ratio"},
+        {"e_value", "E-value"},
+        {"odds_ratio", "Odds ratio (exact)"},
+        {"adjusted_odds_ratio", "Adjusted odds ratio"},
+        {"mde", "Minimum detectable difference"},
+        {"mean", "Mean"},
+        {"mean_change", "Mean change (paired)"},
+        {"difference_in_differences", "Difference in changes"},
+        {"median", "Median"},
+        {"wilcoxon_signed_rank", "Wilcoxon signed-rank test"},
+        {"mixed_model", "Mixed model"},
+        {"band_proportion", "Share in band"},
+        {"km_survival", "Not yet homeless (Kaplan-Meier)"},
+        {"log_rank", "Log-rank test"},
+        {"hazard_ratio", "Hazard ratio (Cox)"},
+    };
+    for (size_t k = 0; k < sizeof L / sizeof *L; k++)
+        if (!strcmp(L[k].code, e))
+            return L[k].label;
+    return e;
+}
+
+static const char *term_label(rp_arena *a, const ll_estimate *e)
+{
+    const char *t = e->term;
+    static const struct {
+        const char *code, *label;
+    } L[] = {
+        {"before", "before"},         {"after", "after"},
+        {"baseline", "baseline"},     {"year1", "year 1"},
+        {"year2", "year 2"},          {"year3", "year 3"},
+        {"point", "point estimate"},  {"ci_limit", "confidence limit"},
+        {"years:treated", "yearly change, treated minus comparison"},
+    };
+    if (!strcmp(t, "years"))
+        return strcmp(e->group, "treated") ? "yearly change (comparison)" : "yearly change";
+    for (size_t k = 0; k < sizeof L / sizeof *L; k++)
+        if (!strcmp(L[k].code, t))
+            return L[k].label;
+    const char *at = strchr(t, '@');
+    if (at != NULL) {
+        char time[16];
+        snprintf(time, sizeof time, "%s", at + 1);
+        ll_estimate tmp = *e;
+        snprintf(tmp.term, sizeof tmp.term, "%s", time);
+        return rp_printf(a, "%.*s, %s", (int)(at - t), t, term_label(a, &tmp));
+    }
+    if (!strncmp(t, "age", 3))
+        return rp_printf(a, "age %s", t + 3);
+    return rp_clean(a, t);
+}
+
+static int is_pct(const char *estimand)
+{
+    return !strcmp(estimand, "proportion") || !strcmp(estimand, "band_proportion") ||
+           !strcmp(estimand, "risk_difference") || !strcmp(estimand, "km_survival") ||
+           !strcmp(estimand, "mde");
+}
+
+/* The estimate column: figure and interval, a test statistic, c, or why
+ * it could not be computed. */
+static const char *estimate_text(rp_arena *a, const rp_est *r)
+{
+    const ll_estimate *e = r->e;
+    if (r->hidden)
+        return RP_NUM_ON "c" RP_NUM_OFF;
+    if (!isnan(e->estimate))
+        return rp_est_ci(a, r, is_pct(e->estimand), 2);
+    if (!isnan(e->statistic))
+        return rp_printf(a, "%s = " RP_NUM_ON "%s" RP_NUM_OFF,
+                         !strcmp(e->estimand, "wilcoxon_signed_rank") ? "V" : "chi-square",
+                         rp_num(a, e->statistic, 2));
+    return rp_printf(a, "not computable: %.160s", rp_clean(a, e->method));
+}
+
+static const char *group_label(const char *g)
+{
+    return !strcmp(g, "treated") ? "Treated"
+           : !strcmp(g, "comparison") ? "Comparison"
+           : !strcmp(g, "treated-comparison") ? "Treated vs comparison"
+                                              : g;
+}
+
+/* A table of the outcome's rows; bands 0: all but band shares, 1: only
+ * them. */
+static void est_table(rp_ctx *c, const char *caption, const char *outcome, int bands)
+{
+    rp_table *t = rp_table_new(c->doc, caption, 7, "Estimate", "Group", "Term", "Children",
+                               "Events", "Estimate (95% CI)", "p-value");
+    if (t == NULL)
+        return;
+    t->numeric = 0x58;
+    for (size_t i = 0; i < c->v->n_est; i++) {
+        const rp_est *r = &c->v->est[i];
+        const ll_estimate *e = r->e;
+        if (strcmp(e->outcome, outcome) != 0 ||
+            (!strcmp(e->estimand, "band_proportion")) != (bands != 0))
+            continue;
+        const char *p = isnan(e->p_value) ? "" : r->hidden ? "c" : rp_pvalue(c->a, e->p_value);
+        rp_table_row(t, estimand_label(e->estimand), group_label(e->group), term_label(c->a, e),
+                     rp_count(c->a, e->n, r->n_hidden),
+                     e->events < 0 ? "" : rp_count(c->a, e->events, r->events_hidden),
+                     estimate_text(c->a, r), p);
+    }
+}
+
+static const char *series_name(int g)
+{
+    return g ? "Comparison" : "Treated";
+}
+
+static void fill(rp_bars *b, size_t k, size_t s, const rp_est *r)
+{
+    b->cell[k][s] = rp_bar_of(r);
+}
+
+static int bars_chart(rp_ctx *c, const rp_bars *b, int lines, const char *name, const char *title,
+                      const char *alt, ll_error *err)
+{
+    char *data = NULL;
+    char *script = lines ? rp_lines_script(c->a, b, name, &data) : rp_bars_script(c->a, b, name, &data);
+    return rp_chart_place(c, name, title, alt, data, script, err);
+}
+
+/* ---- the subsections --------------------------------------------------------- */
+
+static int stability(rp_ctx *c, ll_error *err)
+{
+    rp_heading(c->doc, RB_H3, "stability", "4.1 Placement stability");
+    rp_para(c->doc, RB_P,
+            "A child counts as stable when no placement move began in the twelve months after "
+            "the index date. Children whose year is not yet over are left out; so are children "
+            "who left care within the year, unless configured otherwise.");
+    rp_bars b = {.ncat = 1, .nser = c->v->two ? 2 : 1, .cat = {"Same home a year later"},
+                 .ylabel = "Children in the same home a year later (%)", .ymax = 100, .pct = 1};
+    for (int g = 0; g < (int)b.nser; g++) {
+        b.ser[g] = series_name(g);
+        fill(&b, 0, (size_t)g, rp_find(c->v, "stable_12m", "proportion", g ? "comparison" : "treated", NULL));
+    }
+    int rc = bars_chart(c, &b, 0, "stability", "Children still in the same home a year later, by group",
+                        "Bars are percentages with 95% Wilson intervals.", err);
+    est_table(c, "Table 4.1. Placement stability (stable_12m)", "stable_12m", 0);
+    return rc;
+}
+
+static int placements(rp_ctx *c, ll_error *err)
+{
+    rp_heading(c->doc, RB_H3, "placements", "4.2 Placements in the year before and after");
+    rp_para(c->doc, RB_P,
+            "Placements are the placement spells that overlap the year before, or the year "
+            "after, the index date (a child who never moves has one). The difference in changes "
+            "compares each group's change from before to after.");
+    rp_bars b = {.ncat = 2, .nser = c->v->two ? 2 : 1, .cat = {"Year before", "Year after"},
+                 .ylabel = "Placements per child (mean)", .ymax = NAN, .digits = 2};
+    for (int g = 0; g < (int)b.nser; g++) {
+        b.ser[g] = series_name(g);
+        const char *grp = g ? "comparison" : "treated";
+        fill(&b, 0, (size_t)g, rp_find(c->v, "placements", "mean", grp, "before"));
+        fill(&b, 1, (size_t)g, rp_find(c->v, "placements", "mean", grp, "after"));
+    }
+    int rc = bars_chart(c, &b, 0, "placements", "Placements per child in the year before and after",
+                        "Bars are means with 95% t intervals.", err);
+    est_table(c, "Table 4.2. Placements (placements_before, placements_after)", "placements", 0);
+    return rc;
+}
+
+static int sdq(rp_ctx *c, ll_error *err)
+{
+    static const char *TIMES[4] = {"baseline", "year1", "year2", "year3"};
+    rp_heading(c->doc, RB_H3, "sdq", "4.3 Emotional and behavioural difficulties (SDQ)");
+    rp_para(c->doc, RB_P,
+            "The Strengths and Difficulties Questionnaire total difficulties score runs from 0 "
+            "to 40; lower is better. Scores are the latest in the year before the index date "
+            "(baseline) and in each following year. The mixed model uses every score of every "
+            "child and estimates the change per year.");
+    rp_bars b = {.ncat = 4, .nser = c->v->two ? 2 : 1,
+                 .cat = {"Baseline", "Year 1", "Year 2", "Year 3"},
+                 .ylabel = "SDQ total difficulties (mean)", .ymax = 40, .digits = 1};
+    for (int g = 0; g < (int)b.nser; g++) {
+        b.ser[g] = series_name(g);
+        for (int k = 0; k < 4; k++)
+            fill(&b, (size_t)k, (size_t)g,
+                 rp_find(c->v, "sdq", "mean", g ? "comparison" : "treated", TIMES[k]));
+    }
+    int rc = bars_chart(c, &b, 1, "sdq_trajectory", "Mean SDQ total difficulties over time, by group",
+                        "Points are means with 95% t intervals; lower is better.", err);
+    if (rc != LL_OK)
+        return rc;
+    est_table(c, "Table 4.3. SDQ total difficulties", "sdq", 0);
+    rp_bars bb = {.nser = 3, .ser = {"Normal", "Borderline", "High"},
+                  .ylabel = "Children in the band (%)", .ymax = 100, .pct = 1, .width = 900};
+    for (int g = 0; g < (c->v->two ? 2 : 1); g++)
+        for (int k = 0; k < 4; k++) {
+            static const char *SHORT[4] = {"Baseline", "Year 1", "Year 2", "Year 3"};
+            size_t cat = bb.ncat++;
+            bb.cat[cat] = c->v->two ? rp_printf(c->a, "%s %s", SHORT[k], g ? "C" : "T") : SHORT[k];
+            for (int band = 0; band < 3; band++) {
+                static const char *BANDS[3] = {"normal", "borderline", "high"};
+                char term[32];
+                snprintf(term, sizeof term, "%s@%s", BANDS[band], TIMES[k]);
+                fill(&bb, cat, (size_t)band,
+                     rp_find(c->v, "sdq", "band_proportion", g ? "comparison" : "treated", term));
+            }
+        }
+    rc = bars_chart(c, &bb, 0, "sdq_bands", "Share of children in each SDQ band over time",
+                    c->v->two ? "T = treated, C = comparison; bars are percentages with 95% "
+                                "Wilson intervals."
+                              : "Bars are percentages with 95% Wilson intervals.",
+                    err);
+    est_table(c, "Table 4.4. SDQ bands (normal, borderline, high)", "sdq", 1);
+    return rc;
+}
+
+static int connections(rp_ctx *c, ll_error *err)
+{
+    rp_heading(c->doc, RB_H3, "connections", "4.4 Connections");
+    rp_para(c->doc, RB_P,
+            "The number of people in the child's network recorded by the programme before and "
+            "after (children who took part only).");
+    rp_bars b = {.ncat = 2, .nser = 1, .cat = {"Before", "After"}, .ser = {"Treated"},
+                 .ylabel = "People in the child's network (mean)", .ymax = NAN, .digits = 1};
+    fill(&b, 0, 0, rp_find(c->v, "connections", "mean", "treated", "before"));
+    fill(&b, 1, 0, rp_find(c->v, "connections", "mean", "treated", "after"));
+    int rc = bars_chart(c, &b, 0, "connections", "People in the child's network before and after",
+                        "Bars are means with 95% t intervals.", err);
+    est_table(c, "Table 4.5. Connections", "connections", 0);
+    return rc;
+}
+
+static int identity(rp_ctx *c, ll_error *err)
+{
+    rp_heading(c->doc, RB_H3, "identity", "4.5 Sense of identity");
+    rp_para(c->doc, RB_P,
+            "Whether the child reported a better sense of identity, as recorded by the "
+            "programme (children who took part only; there is no comparison).");
+    rp_bars b = {.ncat = 1, .nser = 1, .cat = {"Better sense of identity"}, .ser = {"Treated"},
+                 .ylabel = "Children reporting a better sense of identity (%)", .ymax = 100,
+                 .pct = 1};
+    fill(&b, 0, 0, rp_find(c->v, "identity_improved", "proportion", "treated", NULL));
+    int rc = bars_chart(c, &b, 0, "identity", "Children reporting a better sense of identity",
+                        "The bar is a percentage with its 95% Wilson interval.", err);
+    est_table(c, "Table 4.6. Sense of identity (identity_improved)", "identity_improved", 0);
+    return rc;
+}
+
+/* Numbers at risk at the KM ages, per group, as the view withheld them. */
+static void at_risk_table(rp_ctx *c)
+{
+    int groups = c->v->two ? 2 : 1;
+    rp_table *t = rp_table_new(c->doc, "Table 4.8. Care leavers at risk (not yet homeless and "
+                                       "still followed) at each age",
+                               (size_t)groups + 1, "Age", "Treated", "Comparison");
+    if (t == NULL)
+        return;
+    t->numeric = 0x6;
+    for (int k = 0; k < 4; k++) {
+        const char *cell[2] = {"", ""};
+        for (int g = 0; g < groups; g++) {
+            long r = c->v->risk[g][k];
+            cell[g] = rp_count(c->a, r < 0 ? 0 : r, rp_cell_hidden(&c->cells, c->v->risk_cell[g][k]));
+        }
+        rp_table_row(t, rp_printf(c->a, "%d", 18 + k), cell[0], cell[1]);
+    }
+}
+
+static int homelessness(rp_ctx *c, ll_error *err)
+{
+    rp_heading(c->doc, RB_H3, "homelessness", "4.6 Homelessness among care leavers");
+    rp_para(c->doc, RB_P,
+            "Care leavers are the children with a care-leaver (OC3) record after the index date. "
+            "A care leaver counts as homeless when any such record shows accommodation of a "
+            "homeless kind (by default bed and breakfast, no fixed abode or homeless). The curve "
+            "follows each care leaver to the age of first homelessness, or to the last record.");
+    int rc = rp_chart_km(c, err);
+    est_table(c, "Table 4.7. Ever homeless (homeless_ever)", "homeless_ever", 0);
+    at_risk_table(c);
+    est_table(c, "Table 4.9. Time to homelessness (Kaplan-Meier, log-rank, Cox)", "homelessness", 0);
+    return rc;
+}
+
+int rp_section_outcomes(rp_ctx *c, ll_error *err)
+{
+    rp_heading(c->doc, RB_H2, "outcomes", "4. Outcomes");
+    rp_para(c->doc, RB_P,
+            "Each outcome has a chart and the table of every estimate behind it (95%% confidence "
+            "intervals, two-sided p-values). Children is the number of children behind a row; c "
+            "marks a number or figure withheld because it rests on 1 to %d children.",
+            c->v->min_cell);
+    int rc;
+    if ((rc = stability(c, err)) || (rc = placements(c, err)) || (rc = sdq(c, err)) ||
+        (rc = connections(c, err)) || (rc = identity(c, err)) || (rc = homelessness(c, err)))
+        return rc;
+    return LL_OK;
+}

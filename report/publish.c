@@ -1,0 +1,230 @@
+/* DIR/publish: the report's tables as CSV after disclosure control --
+ * estimates, participant flow, sample sizes, Table 1, balance (SMDs and
+ * variance ratios only: the group means of binary covariates would give
+ * counts away) and the cost summary.  c marks a withheld value. */
+#include "internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r") == NULL) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void csv_num(FILE *f, double x, int hidden)
+{
+    char buf[40];
+    fputc(',', f);
+    if (isnan(x))
+        return;
+    if (hidden) {
+        fputc('c', f);
+        return;
+    }
+    ll_format_number(buf, sizeof buf, x);
+    fputs(buf, f);
+}
+
+static void csv_count(FILE *f, long n, int hidden)
+{
+    fputc(',', f);
+    if (n < 0)
+        return;
+    if (hidden)
+        fputc('c', f);
+    else
+        fprintf(f, "%ld", n);
+}
+
+static FILE *open_csv(const char *dir, const char *name, char *path, size_t size, ll_error *err)
+{
+    snprintf(path, size, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        ll_error_set(err, LL_EIO, "%s: cannot write: %s", path, strerror(errno));
+    return f;
+}
+
+static int close_csv(FILE *f, const char *path, ll_error *err)
+{
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad)
+        return ll_error_set(err, LL_EIO, "%s: write failed", path);
+    return LL_OK;
+}
+
+static void estimates(FILE *f, const rp_view *v)
+{
+    fputs("outcome,estimand,group,term,n,events,estimate,std.error,statistic,p.value,conf.low,"
+          "conf.high,method\n", f);
+    for (size_t i = 0; i < v->n_est; i++) {
+        const rp_est *r = &v->est[i];
+        const ll_estimate *e = r->e;
+        csv_field(f, e->outcome);
+        fputc(',', f);
+        csv_field(f, e->estimand);
+        fputc(',', f);
+        csv_field(f, e->group);
+        fputc(',', f);
+        csv_field(f, e->term);
+        csv_count(f, e->n, r->n_hidden);
+        csv_count(f, e->events, r->events_hidden);
+        double x[6] = {e->estimate, e->std_error, e->statistic, e->p_value, e->conf_low, e->conf_high};
+        for (int k = 0; k < 6; k++)
+            csv_num(f, x[k], r->hidden);
+        fputc(',', f);
+        csv_field(f, e->method);
+        fputc('\n', f);
+    }
+}
+
+static void flow(FILE *f, const rp_flow *fl)
+{
+    fputs("stage,group,reason,n\n", f);
+    for (size_t i = 0; fl && i < fl->n; i++) {
+        const ll_flow_row *r = &fl->row[i];
+        fprintf(f, "%s,%s,%s", r->stage, ll_group_name(r->group), r->reason);
+        csv_count(f, (long)r->n, fl->flag[i] != 0);
+        fputc('\n', f);
+    }
+}
+
+static void sample_sizes(FILE *f, const rp_ctx *c)
+{
+    fputs(c->ss_cols == 3 ? "group,all,matched,unmatched\n" : "group,n\n", f);
+    for (int g = 0; g < (c->v->two ? 2 : 1); g++) {
+        fputs(g ? "comparison" : "treated", f);
+        for (int k = 0; k < c->ss_cols; k++)
+            csv_count(f, c->ss[3 * g + k], c->ss_flag[3 * g + k]);
+        fputc('\n', f);
+    }
+}
+
+static void table1(FILE *f, const rp_table1 *t)
+{
+    fputs("characteristic,statistic", f);
+    for (size_t k = 0; k < t->ncol; k++) {
+        char buf[512];
+        if (t->set_n_flag[k])
+            snprintf(buf, sizeof buf, "%s (N = c)", t->set_name[k]);
+        else
+            snprintf(buf, sizeof buf, "%s (N = %ld)", t->set_name[k], t->set_n[k]);
+        fputc(',', f);
+        csv_field(f, buf);
+    }
+    fputs(",smd\n", f);
+    for (size_t i = 0; i < t->nrow; i++) {
+        csv_field(f, t->characteristic[i]);
+        fputc(',', f);
+        csv_field(f, t->statistic[i]);
+        for (size_t k = 0; k < t->ncol; k++) {
+            fputc(',', f);
+            csv_field(f, t->cell[i * t->ncol + k]);
+        }
+        fputc(',', f);
+        csv_field(f, t->smd[i]);
+        fputc('\n', f);
+    }
+}
+
+static void balance(FILE *f, const ll_balance *b)
+{
+    fputs("covariate,type,smd_before,smd_after,variance_ratio_before,variance_ratio_after\n", f);
+    for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
+        const ll_balance_row *r = &b->row[j];
+        fprintf(f, "%s,%s", ll_match_cov_name(j),
+                ll_match_cov_continuous(j) ? "continuous" : "binary");
+        csv_num(f, r->smd_before, 0);
+        csv_num(f, b->has_after ? r->smd_after : NAN, 0);
+        csv_num(f, r->vr_before, 0);
+        csv_num(f, b->has_after ? r->vr_after : NAN, 0);
+        fputc('\n', f);
+    }
+    fprintf(f, "all_abs_smd_below_0.1,summary,,%d,,\n", b->adequate);
+}
+
+static void cost_row(FILE *f, const char *item, const ll_costs_figure *x, int hidden,
+                     const char *unit)
+{
+    fputs(item, f);
+    csv_num(f, x->deterministic, hidden);
+    csv_num(f, x->median, hidden);
+    csv_num(f, x->p05, hidden);
+    csv_num(f, x->p95, hidden);
+    fprintf(f, ",%s\n", unit);
+}
+
+static void costs(FILE *f, const rp_ctx *c)
+{
+    const ll_costs_result *r = c->in->costs;
+    const rp_costview *cv = c->cv;
+    ll_costs_figure none = {NAN, NAN, NAN, NAN};
+    fputs("figure,estimate,mc_median,mc_p05,mc_p95,unit\n", f);
+    fputs("n_treated", f);
+    csv_count(f, (long)r->inputs.n_treated, cv->n_hidden);
+    fputs(",,,,children\n", f);
+    if (!r->has_comparison) {
+        ll_costs_figure pc = none, tot = none;
+        pc.deterministic = r->observed_per_child;
+        tot.deterministic = r->observed_total;
+        cost_row(f, "observed_cost_per_child", &pc, cv->moves_hidden || cv->n_hidden, "£");
+        cost_row(f, "observed_cost_total", &tot, cv->moves_hidden || cv->n_hidden, "£");
+        return;
+    }
+    fputs("n_care_leavers", f);
+    csv_count(f, (long)r->inputs.n_leavers, cv->l_hidden);
+    fputs(",,,,children\n", f);
+    ll_costs_figure sp = none, sh = none, sw = none, sm = none;
+    sp.deterministic = r->model.saving_placements;
+    sh.deterministic = r->model.saving_homeless;
+    sw.deterministic = r->switch_programme_cost;
+    sm.deterministic = r->switch_moves;
+    cost_row(f, "saving_placements", &sp, cv->moves_hidden || cv->n_hidden, "£");
+    cost_row(f, "saving_homelessness", &sh, cv->homeless_hidden || cv->l_hidden, "£");
+    cost_row(f, "gross", &r->gross, cv->totals_hidden, "£");
+    cost_row(f, "net", &r->net, cv->totals_hidden, "£");
+    cost_row(f, "benefit_per_pound", &r->benefit_per_pound, cv->totals_hidden, "£ per £1");
+    fputs("share_net_positive", f);
+    csv_num(f, r->share_net_positive, cv->totals_hidden);
+    fputs(",,,,share of draws\n", f);
+    cost_row(f, "switching_value_moves", &sm, cv->totals_hidden, "placements avoided per child");
+    cost_row(f, "switching_value_programme_cost", &sw, cv->totals_hidden, "£ per child");
+}
+
+int rp_publish(const rp_ctx *c, const char *dir, ll_error *err)
+{
+    char path[4200];
+    FILE *f;
+    int rc;
+#define WRITE(name, body)                                                             \
+    do {                                                                              \
+        if ((f = open_csv(dir, name, path, sizeof path, err)) == NULL)               \
+            return LL_EIO;                                                            \
+        body;                                                                         \
+        if ((rc = close_csv(f, path, err)) != LL_OK)                                  \
+            return rc;                                                                \
+    } while (0)
+    WRITE("estimates.csv", estimates(f, c->v));
+    WRITE("flow.csv", flow(f, c->flow));
+    WRITE("sample_sizes.csv", sample_sizes(f, c));
+    if (c->t1 != NULL)
+        WRITE("table1.csv", table1(f, c->t1));
+    if (c->has_balance)
+        WRITE("balance.csv", balance(f, &c->balance));
+    if (c->in->costs != NULL)
+        WRITE("costs_summary.csv", costs(f, c));
+#undef WRITE
+    return LL_OK;
+}
