@@ -357,6 +357,8 @@ static void placements_after(ll_outcomes *o, const ll_derive_data *d, const stru
 /* The latest score dated in (lo, hi]. */
 static int latest_score(const ll_derive_data *d, const struct child *c, long lo, long hi)
 {
+    if (c->sdq_n == 0) /* d->sdq may be NULL: no pointer arithmetic on it */
+        return LL_NA;
     const struct dated_score *s = &d->sdq[c->sdq_lo];
     size_t a = 0, b = c->sdq_n;
     while (a < b) {
