@@ -5,8 +5,10 @@ BUILD ?= build
 .DEFAULT_GOAL := all
 PKGS := sqlite3 gsl check
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs sqlite3 gsl 2>/dev/null)
-CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+# Fallbacks for a first run, before `make deps` has installed pkg-config;
+# the targets that install packages re-run make, which then asks pkg-config.
+PKG_LIBS := $(shell pkg-config --libs sqlite3 gsl 2>/dev/null || echo -lsqlite3 -lgsl -lgslcblas -lm)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck_pic -lrt -lm -lsubunit)
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) -std=c11 -D_DEFAULT_SOURCE -DLL_SOURCE_DIR='"$(CURDIR)"' -Wall -Wextra -Werror -Iinclude $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := -lcsv -linih -lnettle $(PKG_LIBS) -lm $(EXTRA_LDLIBS)
@@ -88,7 +90,8 @@ check-asan: deps
 # valgrind: any memory error or leak fails.
 VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
 	--error-exitcode=1 --track-fds=no
-check-valgrind: deps $(BUILD)/lleval
+check-valgrind: deps
+	@$(MAKE) --no-print-directory $(BUILD)/lleval
 	@d=$$(mktemp -d /tmp/lleval-valgrind-XXXXXX) && \
 	for ex in matched explicit; do \
 	  echo "valgrind: lleval demo --example $$ex"; \
@@ -109,17 +112,20 @@ build-fuzz/fuzz_ingest: $(FUZZ_SRC) $(wildcard include/lleval/*.h) ingest/intern
 	  -fno-sanitize-recover=all -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Iinclude \
 	  $(PKG_CFLAGS) -o $@ $(FUZZ_SRC) $(LDLIBS)
 
-fuzz: deps build-fuzz/fuzz_ingest
+fuzz: deps
+	@$(MAKE) --no-print-directory build-fuzz/fuzz_ingest
 	@mkdir -p build-fuzz/corpus build-fuzz/artifacts
 	@build-fuzz/fuzz_ingest -max_total_time=$(FUZZ_SECONDS) -max_len=131072 -timeout=20 \
 	  -dict=fuzz/ingest.dict -artifact_prefix=build-fuzz/artifacts/ -print_final_stats=1 \
 	  build-fuzz/corpus fuzz/corpus fuzz/regressions \
 	  || { echo "fuzz: a failing input is in build-fuzz/artifacts/: fix the bug and keep the input in fuzz/regressions/" >&2; exit 1; }
 
-demo: deps $(BUILD)/lleval
+demo: deps
+	@$(MAKE) --no-print-directory $(BUILD)/lleval
 	@$(BUILD)/lleval demo --out demo-out
 
-bench: deps $(BUILD)/lleval $(BENCH_BIN)
+bench: deps
+	@$(MAKE) --no-print-directory $(BUILD)/lleval $(BENCH_BIN)
 	@sh bench/run.sh
 
 clean:
