@@ -9,6 +9,8 @@
  *   - a full disk (a file size limit, RLIMIT_FSIZE, with SIGXFSZ ignored):
  *     a clear message, a non-zero exit and the database unchanged;
  *   - a read-only database file: the same;
+ *   - every kind of bad input in one run of the program: each refused with
+ *     a message naming the file, the good files still stored, exit 1;
  *   - the outputs of `lleval evaluate`: the database and secure/ are
  *     owner-only even under umask 0; no UPN, postcode, URN or MC_DOB value
  *     of the inputs is in the database or any output file; DIR/publish/
@@ -104,6 +106,14 @@ static long long file_size(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+static void assert_mode(const char *path, unsigned mode)
+{
+    struct stat st;
+    ck_assert_msg(stat(path, &st) == 0, "%s: %s", path, strerror(errno));
+    ck_assert_msg((st.st_mode & 0777) == mode, "%s: mode %o, want %o", path,
+                  st.st_mode & 0777, mode);
 }
 
 /* How the child runs lleval. */
@@ -332,12 +342,17 @@ START_TEST(sigkill_mid_large_file)
     const char *args[] = {"ingest", "--db", db, "--year", "2021", "--summary", summary,
                           EXPLICIT "/903/2020/header.csv", EXPLICIT "/903/2020/uasc.csv", big,
                           EXPLICIT "/903/2020/oc3.csv", NULL};
-    pid_t pid = spawn(log, NULL, args);
+    run_opts loose = {0, 0, 1}; /* umask 0: modes come from the program alone */
+    pid_t pid = spawn(log, &loose, args);
     kill_mid_transaction(pid, db);
     ck_assert_int_eq(wait_status(pid), 128 + SIGKILL);
-    char wal[160];
+    char wal[160], shm[160];
     snprintf(wal, sizeof wal, "%s-wal", db);
+    snprintf(shm, sizeof shm, "%s-shm", db);
     ck_assert_int_gt(file_size(wal), 8 << 20); /* uncommitted pages were written */
+    assert_mode(db, 0600);
+    assert_mode(wal, 0600);
+    assert_mode(shm, 0600);
 
     /* The database opens, is whole, and holds exactly the two files done. */
     sqlite3 *h = open_db(db);
@@ -398,7 +413,9 @@ START_TEST(full_disk)
     char want[256];
     snprintf(want, sizeof want, "lleval ingest: %s: database (", ep);
     ck_assert_msg(file_has(log, want), "no message naming the file");
-    ck_assert(file_has(log, "the disk may be full"));
+    /* SQLite says "disk I/O error" and, depending on its version, gives the
+     * system's reason (EFBIG) or not; ingest then adds a hint. */
+    ck_assert(file_has(log, "the disk may be full") || file_has(log, "File too large"));
     ck_assert(file_has(log, "nothing from this file was stored"));
 
     h = open_db(db);
@@ -467,6 +484,108 @@ START_TEST(readonly_database_file)
     assert_integrity(h);
     ck_assert_int_eq(q_int(h, "SELECT count(*) FROM oc3"), 0);
     ck_assert_int_eq(q_int(h, "SELECT count(*) FROM files"), 1);
+    sqlite3_close(h);
+    remove_tree(dir);
+}
+END_TEST
+
+/* ---- the bad-input catalogue in one run of the real program ---------------- */
+
+static void write_bytes(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* test_ingest.c checks each bad input through the library; here one
+ * `lleval ingest` gets all of them with good files among them: each bad
+ * file is named with a message and refused, the others still go in, the
+ * exit status is the most severe (1), and the database is whole. */
+START_TEST(bad_inputs_one_run)
+{
+    char dir[64], db[128], log[128], summary[128], p[6][128];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(db, sizeof db, "%s/t.db", dir);
+    snprintf(log, sizeof log, "%s/log.txt", dir);
+    snprintf(summary, sizeof summary, "%s/summary.csv", dir);
+    static const char *const names[] = {"binary.csv", "empty.csv", "bigfield.csv", "wide.csv",
+                                        "feb31.csv", "nope.csv"};
+    for (int i = 0; i < 6; i++)
+        snprintf(p[i], sizeof p[i], "%s/%s", dir, names[i]);
+    unsigned char bin[4096];
+    for (size_t i = 0; i < sizeof bin; i++)
+        bin[i] = (unsigned char)((i * 2654435761u) >> 13);
+    write_bytes(p[0], bin, sizeof bin);
+    write_bytes(p[1], "", 0);
+    size_t big = (size_t)1 << 20, o = 0;
+    char *text = malloc(big + 64);
+    ck_assert_ptr_nonnull(text);
+    o = (size_t)sprintf(text, "CHILD,SEX,DOB,ETHNIC\n1,1,01/01/2005,");
+    memset(text + o, 'x', big);
+    text[o + big] = '\n';
+    write_bytes(p[2], text, o + big + 1);
+    o = (size_t)sprintf(text, "CHILD,SEX,DOB");
+    for (int i = 3; i < 10000; i++)
+        o += (size_t)sprintf(text + o, ",X%d", i);
+    text[o++] = '\n';
+    write_bytes(p[3], text, o);
+    free(text);
+    write_bytes(p[4], "CHILD,DOB,ACCOM\n7,31/02/2020,B1\n", 32);
+    const char *args[] = {"ingest", "--db", db, "--year", "2021", "--summary", summary,
+                          p[0], p[1], "fixtures/ingest/2021/semicolons.csv",
+                          "fixtures/ingest/2021/latin1.csv", p[2], p[3],
+                          "fixtures/ingest/2021/unterminated.csv", p[5],
+                          "fixtures/ingest/2021/uasc_header_only.csv", p[4],
+                          "fixtures/ingest/2021/sql.csv", NULL};
+    ck_assert_int_eq(run(log, NULL, args), 1);
+    char want[2048];
+    snprintf(want, sizeof want,
+             "file,kind,year,read,stored,duplicates,quarantined,refused\n"
+             "%s,unknown,,0,0,0,0,1\n%s,unknown,,0,0,0,0,1\n"
+             "fixtures/ingest/2021/semicolons.csv,unknown,,0,0,0,0,1\n"
+             "fixtures/ingest/2021/latin1.csv,unknown,,0,0,0,0,1\n"
+             "%s,header,,0,0,0,0,1\n%s,unknown,,0,0,0,0,1\n"
+             "fixtures/ingest/2021/unterminated.csv,uasc,,0,0,0,0,1\n"
+             "%s,unknown,,0,0,0,0,1\n"
+             "fixtures/ingest/2021/uasc_header_only.csv,uasc,2021,0,0,0,0,0\n"
+             "%s,oc3,2021,1,0,0,1,0\n"
+             "fixtures/ingest/2021/sql.csv,header,2021,1,1,0,0,0\n",
+             p[0], p[1], p[2], p[3], p[5], p[4]);
+    char *got = slurp(summary, NULL);
+    ck_assert_str_eq(got, want);
+    free(got);
+    /* One message per refused file, naming it and saying why. */
+    static const struct {
+        int file; /* index into p, or -1 for the fixture named */
+        const char *fixture, *why;
+    } msg[] = {
+        {0, NULL, "refused: line 1: a NUL byte: not a text (CSV) file"},
+        {1, NULL, "refused: empty file: no header row, so the kind is unknown"},
+        {-1, "semicolons.csv", "refused: the header row names no known table"},
+        {-1, "latin1.csv", "refused: line 3: byte 0xE9 is not UTF-8"},
+        {2, NULL, "refused: line 2: a field is longer than 65536 bytes"},
+        {3, NULL, "refused: the header has 10000 columns (at most 1000 are accepted)"},
+        {-1, "unterminated.csv", "refused: line 3: not valid CSV: a quoted field is never closed"},
+        {5, NULL, "refused: cannot open: No such file or directory"},
+    };
+    for (size_t i = 0; i < sizeof msg / sizeof msg[0]; i++) {
+        char line[512];
+        if (msg[i].file >= 0)
+            snprintf(line, sizeof line, "lleval ingest: %s: %s", p[msg[i].file], msg[i].why);
+        else
+            snprintf(line, sizeof line, "lleval ingest: fixtures/ingest/2021/%s: %s",
+                     msg[i].fixture, msg[i].why);
+        ck_assert_msg(file_has(log, line), "no message '%s'", line);
+    }
+    ck_assert(file_has(log, "feb31.csv:2: bad_date: DOB '31/02/2020' is not a date"));
+    sqlite3 *h = open_db(db);
+    assert_integrity(h);
+    char *st = state(h);
+    ck_assert_str_eq(strchr(st, '|'), "|1,0,0,0,0,0,0,0,1");
+    free(st);
+    ck_assert_int_eq(q_int(h, "SELECT count(*) FROM files"), 3);
     sqlite3_close(h);
     remove_tree(dir);
 }
@@ -723,14 +842,6 @@ static void check_publish(const char *out, int min_cell)
     ck_assert_msg(seen > 20, "%s: only %zu counts recognised (columns %s)", dir, seen, names);
 }
 
-static void assert_mode(const char *path, unsigned mode)
-{
-    struct stat st;
-    ck_assert_msg(stat(path, &st) == 0, "%s: %s", path, strerror(errno));
-    ck_assert_msg((st.st_mode & 0777) == mode, "%s: mode %o, want %o", path,
-                  st.st_mode & 0777, mode);
-}
-
 START_TEST(outputs_private)
 {
     char dir[64], db[128], out[128], log[128], secure[160];
@@ -793,6 +904,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, sigkill_mid_large_file);
     tcase_add_test(tc, full_disk);
     tcase_add_test(tc, readonly_database_file);
+    tcase_add_test(tc, bad_inputs_one_run);
     tcase_add_test(tc, outputs_private);
     suite_add_tcase(s, tc);
     return s;
