@@ -60,7 +60,7 @@ $(BUILD)/lleval: $(CLI_OBJ) $(ALL_LIBS)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(ALL_LIBS) $(LDLIBS) $(LDFLAGS)
 
 .SECONDEXPANSION:
-$(BUILD)/test_%: tests/test_%.c $$(call test_libs,$$*) tests/testutil.h
+$(BUILD)/test_%: tests/test_%.c $$(call test_libs,$$*) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(call test_libs,$*) $(CHECK_LIBS) $(LDLIBS) $(LDFLAGS)
 

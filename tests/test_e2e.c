@@ -183,21 +183,6 @@ static void compare(const char *want_path, const char *got_path, int treated_onl
     compare_keep(want_path, got_path, treated_only, 0);
 }
 
-/* The lleval program of the same build as this test. */
-static const char *lleval_path(void)
-{
-    static char path[4096];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 16);
-    if (n <= 0)
-        return "./build/lleval";
-    path[n] = '\0';
-    char *slash = strrchr(path, '/');
-    if (!slash)
-        return "./build/lleval";
-    strcpy(slash, "/lleval");
-    return path;
-}
-
 static void run(const char *cmd, const char *log)
 {
     char buf[13000];
@@ -216,7 +201,7 @@ static void ingest_and_evaluate(char *dir, size_t size, const char *ex)
     snprintf(db, sizeof db, "%s/ex.db", dir);
     snprintf(log, sizeof log, "%s/log.txt", dir);
     snprintf(input, sizeof input, "fixtures/examples/%s/input", ex);
-    const char *lleval = lleval_path();
+    const char *lleval = tu_lleval_path();
     ck_assert_msg(access(lleval, X_OK) == 0, "build %s first", lleval);
     char years_dir[300];
     snprintf(years_dir, sizeof years_dir, "%s/903", input);

@@ -4,103 +4,13 @@
  * that analysis dataset to ll_estimate_all must give every number of it,
  * within SPEC 6's tolerances.  Degenerate cohorts must give every row,
  * with reasons, and never crash. */
+#include "analysis_csv.h"
 #include "testutil.h"
 
 #include "lleval/estimate.h"
 
 #include <stdio.h>
 #include <string.h>
-
-#define MAXF 64
-
-/* Splits a CSV line without quoted fields before the last needed column;
- * returns the number of fields (up to max). */
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        f[n++] = p;
-        char *c = strchr(p, ',');
-        if (c == NULL)
-            break;
-        *c = '\0';
-        p = c + 1;
-    }
-    char *nl = strpbrk(f[n - 1], "\r\n");
-    if (nl)
-        *nl = '\0';
-    return n;
-}
-
-static double num(const char *s)
-{
-    return *s ? strtod(s, NULL) : NAN;
-}
-
-static int col(char **h, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (!strcmp(h[i], name))
-            return i;
-    ck_abort_msg("no column %s", name);
-    return -1;
-}
-
-static ll_placement_group pgroup(const char *s)
-{
-    const char *names[] = {"foster", "kinship", "residential", "semi_independent",
-                           "adoption", "parents", "other"};
-    for (int g = 0; g < 7; g++)
-        if (!strcmp(s, names[g]))
-            return (ll_placement_group)g;
-    ck_abort_msg("bad placement group %s", s);
-    return LL_PG_OTHER;
-}
-
-/* Reads the eligible (and, when matched, match_id'd) rows of an expected
- * analysis.csv into children. */
-static size_t load_analysis(const char *path, ll_est_child *out, size_t max)
-{
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    char head[4096], line[4096], *h[MAXF], *v[MAXF];
-    ck_assert(fgets(head, sizeof head, f) != NULL);
-    int nh = split(head, h, MAXF);
-    int has_match = nh > 35;
-    size_t n = 0;
-    while (fgets(line, sizeof line, f) && n < max) {
-        int nv = split(line, v, MAXF);
-        ck_assert_int_eq(nv, nh);
-        if (strcmp(v[col(h, nh, "eligible")], "1"))
-            continue;
-        if (has_match && !*v[col(h, nh, "match_id")])
-            continue;
-        ll_est_child *c = &out[n++];
-        c->treated = !strcmp(v[col(h, nh, "group")], "treated");
-#define D(x) c->x = num(v[col(h, nh, #x)])
-        D(age_years); D(male); D(years_in_care); D(prior_placements); D(years_in_placement);
-        D(placements_before); D(stable_12m); D(placements_after); D(identity_improved);
-        D(connections_before); D(connections_after); D(homeless_ever); D(homeless_time);
-        D(homeless_event);
-#undef D
-        const char *wk[] = {"weeks_foster_after", "weeks_kinship_after", "weeks_residential_after",
-                            "weeks_semi_independent_after", "weeks_adoption_after",
-                            "weeks_parents_after", "weeks_other_after"};
-        for (int g = 0; g < 7; g++)
-            c->weeks_after[g] = num(v[col(h, nh, wk[g])]);
-        const char *sq[] = {"sdq_0", "sdq_1", "sdq_2", "sdq_3"};
-        for (int k = 0; k < 4; k++)
-            c->sdq[k] = num(v[col(h, nh, sq[k])]);
-        c->placement_group = pgroup(v[col(h, nh, "placement_group")]);
-        const char *lg = v[col(h, nh, "legal_group")];
-        c->legal_group = !strcmp(lg, "care_order") ? LL_LEGAL_CARE_ORDER
-                         : !strcmp(lg, "s20")      ? LL_LEGAL_S20
-                                                   : LL_LEGAL_OTHER;
-    }
-    fclose(f);
-    return n;
-}
 
 /* Agreement per SPEC 6: relative 1e-6; p-values absolute 1e-8 or
  * relative 1e-6; an empty cell must be empty. */
@@ -121,7 +31,7 @@ static void check_design(const char *dir)
     static ll_est_child kids[2000];
     char path[256];
     snprintf(path, sizeof path, "fixtures/examples/%s/expected/analysis.csv", dir);
-    size_t n = load_analysis(path, kids, 2000);
+    size_t n = tu_load_analysis(path, kids, 2000, TU_COHORT);
     ck_assert(n > 50);
     ll_est_options opt = {1, LL_SDQ_CARER};
     ll_estimates *t = NULL;
@@ -133,7 +43,7 @@ static void check_design(const char *dir)
     ck_assert(fgets(line, sizeof line, f) != NULL);
     size_t i = 0;
     while (fgets(line, sizeof line, f)) {
-        split(line, v, 13);
+        tu_split(line, v, 13);
         ck_assert_msg(i < t->n, "%s: fewer rows than expected", dir);
         const ll_estimate *r = &t->rows[i++];
         char what[200];
@@ -148,7 +58,7 @@ static void check_design(const char *dir)
         double got[6] = {r->estimate, r->std_error, r->statistic, r->p_value, r->conf_low,
                          r->conf_high};
         for (int k = 0; k < 6; k++)
-            agree(what, 6 + k, got[k], num(v[6 + k]), k == 3);
+            agree(what, 6 + k, got[k], tu_num(v[6 + k]), k == 3);
     }
     ck_assert_uint_eq(i, t->n);
     fclose(f);

@@ -11,6 +11,7 @@
  * must give the treated rows only, in the same relative order, with the
  * mixed model as group treated, term years (R: lme4 at its exact REML
  * optimum), both through ll_estimate_all and through `lleval evaluate`. */
+#include "analysis_csv.h"
 #include "testutil.h"
 
 #include "lleval/estimate.h"
@@ -20,103 +21,21 @@
 #include <string.h>
 #include <unistd.h>
 
-#define MAXF 64
 #define MAXKIDS 2000
 #define MAXROWS 128
 
 /* ---- the expected analysis and estimates of the worked examples -------- */
 
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        f[n++] = p;
-        char *c = strchr(p, ',');
-        if (c == NULL)
-            break;
-        *c = '\0';
-        p = c + 1;
-    }
-    char *nl = strpbrk(f[n - 1], "\r\n");
-    if (nl)
-        *nl = '\0';
-    return n;
-}
-
-static double num(const char *s)
-{
-    return *s ? strtod(s, NULL) : NAN;
-}
-
-static int col(char **h, int n, const char *name)
-{
-    for (int i = 0; i < n; i++)
-        if (!strcmp(h[i], name))
-            return i;
-    ck_abort_msg("no column %s", name);
-    return -1;
-}
-
-static ll_placement_group pgroup(const char *s)
-{
-    const char *names[] = {"foster", "kinship", "residential", "semi_independent",
-                           "adoption", "parents", "other"};
-    for (int g = 0; g < 7; g++)
-        if (!strcmp(s, names[g]))
-            return (ll_placement_group)g;
-    ck_abort_msg("bad placement group %s", s);
-    return LL_PG_OTHER;
-}
-
-/* The SPEC 6 cohort of an expected analysis.csv: eligible rows, and in a
- * matched design only those with a match_id. */
+/* The SPEC 6 cohort of an expected analysis.csv; "matched_all_treated":
+ * every eligible treated child of the matched example, as a run with
+ * comparison = none takes them. */
 static size_t load_analysis(const char *design, ll_est_child *out)
 {
     char path[256];
-    /* "matched_all_treated": every eligible treated child of the matched
-     * example, as a run with comparison = none takes them */
     int all_treated = !strcmp(design, "matched_all_treated");
     snprintf(path, sizeof path, "fixtures/examples/%s/expected/analysis.csv",
              all_treated ? "matched" : design);
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    char head[4096], line[4096], *h[MAXF], *v[MAXF];
-    ck_assert(fgets(head, sizeof head, f) != NULL);
-    int nh = split(head, h, MAXF);
-    int has_match = nh > 35;
-    size_t n = 0;
-    while (fgets(line, sizeof line, f) && n < MAXKIDS) {
-        ck_assert_int_eq(split(line, v, MAXF), nh);
-        if (strcmp(v[col(h, nh, "eligible")], "1"))
-            continue;
-        if (all_treated ? strcmp(v[col(h, nh, "group")], "treated") != 0
-                        : has_match && !*v[col(h, nh, "match_id")])
-            continue;
-        ll_est_child *c = &out[n++];
-        c->treated = !strcmp(v[col(h, nh, "group")], "treated");
-#define D(x) c->x = num(v[col(h, nh, #x)])
-        D(age_years); D(male); D(years_in_care); D(prior_placements); D(years_in_placement);
-        D(placements_before); D(stable_12m); D(placements_after); D(identity_improved);
-        D(connections_before); D(connections_after); D(homeless_ever); D(homeless_time);
-        D(homeless_event);
-#undef D
-        const char *wk[] = {"weeks_foster_after", "weeks_kinship_after", "weeks_residential_after",
-                            "weeks_semi_independent_after", "weeks_adoption_after",
-                            "weeks_parents_after", "weeks_other_after"};
-        for (int g = 0; g < 7; g++)
-            c->weeks_after[g] = num(v[col(h, nh, wk[g])]);
-        const char *sq[] = {"sdq_0", "sdq_1", "sdq_2", "sdq_3"};
-        for (int k = 0; k < 4; k++)
-            c->sdq[k] = num(v[col(h, nh, sq[k])]);
-        c->placement_group = pgroup(v[col(h, nh, "placement_group")]);
-        const char *lg = v[col(h, nh, "legal_group")];
-        c->legal_group = !strcmp(lg, "care_order") ? LL_LEGAL_CARE_ORDER
-                         : !strcmp(lg, "s20")      ? LL_LEGAL_S20
-                                                   : LL_LEGAL_OTHER;
-    }
-    fclose(f);
-    return n;
+    return tu_load_analysis(path, out, MAXKIDS, all_treated ? TU_ALL_ELIGIBLE_TREATED : TU_COHORT);
 }
 
 /* One row of an expected estimates.csv (made by R). */
@@ -136,14 +55,14 @@ static size_t load_expected(const char *design, want_row *out)
     size_t n = 0;
     while (fgets(line, sizeof line, f)) {
         ck_assert_uint_lt(n, MAXROWS);
-        split(line, v, 13);
+        tu_split(line, v, 13);
         want_row *w = &out[n++];
         for (int k = 0; k < 4; k++)
             snprintf(w->key[k], sizeof w->key[k], "%s", v[k]);
         w->n = atol(v[4]);
         w->events = *v[5] ? atol(v[5]) : -1;
         for (int k = 0; k < 6; k++)
-            w->v[k] = num(v[6 + k]);
+            w->v[k] = tu_num(v[6 + k]);
     }
     fclose(f);
     return n;
@@ -635,20 +554,6 @@ END_TEST
 
 /* ---- the same through `lleval evaluate` --------------------------------- */
 
-static const char *lleval_path(void)
-{
-    static char path[4096];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 16);
-    if (n <= 0)
-        return "./build/lleval";
-    path[n] = '\0';
-    char *slash = strrchr(path, '/');
-    if (!slash)
-        return "./build/lleval";
-    strcpy(slash, "/lleval");
-    return path;
-}
-
 static void run(const char *cmd, const char *log)
 {
     char buf[8192];
@@ -668,14 +573,14 @@ static size_t read_estimates(const char *path, want_row *out)
     size_t n = 0;
     while (fgets(line, sizeof line, f)) {
         ck_assert_uint_lt(n, MAXROWS);
-        split(line, v, 13);
+        tu_split(line, v, 13);
         want_row *w = &out[n++];
         for (int k = 0; k < 4; k++)
             snprintf(w->key[k], sizeof w->key[k], "%s", v[k]);
         w->n = atol(v[4]);
         w->events = *v[5] ? atol(v[5]) : -1;
         for (int k = 0; k < 6; k++)
-            w->v[k] = num(v[6 + k]);
+            w->v[k] = tu_num(v[6 + k]);
     }
     fclose(f);
     return n;
@@ -700,13 +605,13 @@ START_TEST(single_group_end_to_end)
         for (int y = 2016; y <= 2024; y++) {
             snprintf(cmd, sizeof cmd, "'%s' ingest --db %s --la LA --year %d "
                                       "fixtures/examples/%s/input/903/%d/*.csv",
-                     lleval_path(), db, y, designs[d], y);
+                     tu_lleval_path(), db, y, designs[d], y);
             run(cmd, log);
         }
         snprintf(cmd, sizeof cmd, "'%s' ingest --db %s --la LA fixtures/examples/%s/input/*.csv",
-                 lleval_path(), db, designs[d]);
+                 tu_lleval_path(), db, designs[d]);
         run(cmd, log);
-        snprintf(cmd, sizeof cmd, "'%s' evaluate --db %s --config %s --out %s/out", lleval_path(),
+        snprintf(cmd, sizeof cmd, "'%s' evaluate --db %s --config %s --out %s/out", tu_lleval_path(),
                  db, cfg, dir);
         run(cmd, log);
         snprintf(path, sizeof path, "%s/out/secure/estimates.csv", dir);

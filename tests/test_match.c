@@ -34,20 +34,6 @@
 
 /* ---- running lleval ----------------------------------------------------- */
 
-static const char *lleval_path(void)
-{
-    static char path[4096];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 16);
-    if (n <= 0)
-        return "./build/lleval";
-    path[n] = '\0';
-    char *slash = strrchr(path, '/');
-    if (!slash)
-        return "./build/lleval";
-    strcpy(slash, "/lleval");
-    return path;
-}
-
 /* Runs cmd with its output appended to log; returns its exit status. */
 static int run_status(const char *cmd, const char *log)
 {
@@ -245,7 +231,7 @@ static int evaluate_status(const struct fix *fx, const char *db, const char *con
         write_file(path, config);
         snprintf(cfg, sizeof cfg, "--config '%s'", path);
     }
-    snprintf(cmd, sizeof cmd, "'%s' evaluate --db '%s' %s --out '%s/%s'", lleval_path(), db, cfg,
+    snprintf(cmd, sizeof cmd, "'%s' evaluate --db '%s' %s --out '%s/%s'", tu_lleval_path(), db, cfg,
              fx->dir, out);
     return run_status(cmd, fx->log);
 }
@@ -802,12 +788,12 @@ static void ingest_example(const char *dir, const char *name, unsigned long long
             copy_shuffled(src, dst, seed ? seed * 131 + (unsigned long long)(y * 7 + k) : 0);
         }
         snprintf(cmd, sizeof cmd, "'%s' ingest --db '%s' --la LA --year %d %s/%s-%d/*.csv",
-                 lleval_path(), db, y, dir, name, y);
+                 tu_lleval_path(), db, y, dir, name, y);
         run(cmd, log);
     }
     snprintf(dst, sizeof dst, "%s/%s-ll.csv", dir, name);
     copy_shuffled(EXAMPLE "/lifelong_links.csv", dst, seed ? seed + 99 : 0);
-    snprintf(cmd, sizeof cmd, "'%s' ingest --db '%s' --la LA '%s'", lleval_path(), db, dst);
+    snprintf(cmd, sizeof cmd, "'%s' ingest --db '%s' --la LA '%s'", tu_lleval_path(), db, dst);
     run(cmd, log);
 }
 

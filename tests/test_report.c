@@ -729,20 +729,6 @@ END_TEST
 
 /* ---- the worked example end to end ------------------------------------------------ */
 
-static const char *lleval_path(void)
-{
-    static char path[4096];
-    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 16);
-    if (n <= 0)
-        return "./build/lleval";
-    path[n] = '\0';
-    char *slash = strrchr(path, '/');
-    if (!slash)
-        return "./build/lleval";
-    strcpy(slash, "/lleval");
-    return path;
-}
-
 static void sh(const char *cmd, const char *log)
 {
     char buf[9000];
@@ -754,7 +740,7 @@ static void sh(const char *cmd, const char *log)
 static void run_example(const char *dir, const char *config)
 {
     char cmd[8192], log[400];
-    const char *lleval = lleval_path();
+    const char *lleval = tu_lleval_path();
     ck_assert_msg(access(lleval, X_OK) == 0, "build %s first", lleval);
     snprintf(log, sizeof log, "%s/log.txt", dir);
     const char *in = "fixtures/examples/matched/input";

@@ -7,6 +7,8 @@
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 /* |got - want| <= rel * max(|want|, tiny): relative agreement to `rel`. */
 #define ck_assert_rel(got, want, rel)                                          \
@@ -25,6 +27,28 @@
         ck_assert_msg(fabs(g_ - w_) <= (tol), "%s = %.17g, want %.17g",       \
                       #got, g_, w_);                                           \
     } while (0)
+
+/* The lleval program of the same build as the running test (build/ or
+ * build-asan/), so that the sanitizer suite runs the sanitized binary. */
+__attribute__((unused, noinline)) static const char *tu_lleval_path(void)
+{
+    static char path[4096];
+    ssize_t n = readlink("/proc/self/exe", path, sizeof path - 16);
+    if (n <= 0)
+        return "./build/lleval";
+    path[n] = '\0';
+    char *slash = strrchr(path, '/');
+    if (!slash)
+        return "./build/lleval";
+    strcpy(slash, "/lleval");
+    return path;
+}
+
+/* A number cell of a CSV file; NAN for an empty one (NA). */
+static inline double tu_num(const char *s)
+{
+    return *s ? strtod(s, NULL) : NAN;
+}
 
 Suite *make_suite(void);
 
