@@ -82,8 +82,8 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 check-asan: deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang CFLAGS="$(ASAN_FLAGS)" \
 	  LDFLAGS="-fsanitize=address,undefined" build-asan/lleval $(patsubst $(BUILD)/%,build-asan/%,$(TEST_BIN))
-	@ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 CK_TIMEOUT_MULTIPLIER=10 \
+	@ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:exitcode=86 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86 CK_TIMEOUT_MULTIPLIER=10 \
 	  sh scripts/run-tests.sh build-asan $(patsubst $(BUILD)/%,build-asan/%,$(TEST_BIN))
 
 # The end-to-end demo (ingest and evaluate of both worked examples) under

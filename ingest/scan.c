@@ -58,7 +58,7 @@ static void report(const part *p, size_t at)
     if (!p->report || in->progress == NULL)
         return;
     /* The reporting part stands for all parts, which go at about one pace. */
-    double f = (double)(at - p->start) / (double)(p->end - p->start);
+    double f = p->end > p->start ? (double)(at - p->start) / (double)(p->end - p->start) : 1.0;
     in->progress(in->progress_ctx, in->path, in->start + (size_t)(f * (double)(in->end - in->start)),
                  in->end);
 }
