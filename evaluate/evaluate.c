@@ -7,6 +7,7 @@
 #include "lleval/report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,14 @@ static int make_dirs(ev_run *r, ll_error *err)
 FILE *ev_open(ev_run *r, const char *name, char *path, size_t size, ll_error *err)
 {
     snprintf(path, size, "%s/%s", r->secure, name);
-    FILE *f = fopen(path, "w");
-    if (f == NULL)
+    /* Owner-only whatever the umask: these files are not for publication. */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f == NULL) {
         ll_error_set(err, LL_EIO, "%s: cannot write: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    }
     return f;
 }
 

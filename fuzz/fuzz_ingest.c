@@ -15,7 +15,8 @@
  *   - checking the rows in several parts on threads (cut every few
  *     bytes, not every 4 MiB) gives what one part gives;
  *   - the same file with CRLF line ends, or with a byte-order mark, gives
- *     the same outcome (SPEC 2: both are accepted).
+ *     the same outcome (SPEC 2: both are accepted);
+ *   - progress reports stay within the file (done <= total).
  *
  * Built by `make fuzz` (clang -fsanitize=fuzzer,address,undefined).  The
  * same code replays fuzz/regressions/ under `make check`: tests/
@@ -250,6 +251,8 @@ done:
     free(text.s);
 }
 
+static void on_progress(void *ctx, const char *path, size_t done, size_t total);
+
 /* Scans the data rows of a stored file of spec t with `workers` parts of
  * at least part_min bytes. */
 static void scan_parts(ll_scan_out *out, const ll_tablespec *t, const char *buf, size_t len,
@@ -268,7 +271,7 @@ static void scan_parts(ll_scan_out *out, const ll_tablespec *t, const char *buf,
                 colidx[j] = (int)i;
     }
     ll_scan_in in = {t, colidx, h.nfields, "LA", buf, ll_csvread_offset(rd), len,
-                     ll_csvread_line(rd), workers, part_min, NULL, NULL, "fuzz"};
+                     ll_csvread_line(rd), workers, part_min, on_progress, NULL, "fuzz"};
     ll_csvread_free(rd);
     FUZZ_CHECK(ll_scan_rows(out, &in, &err) == LL_OK, "scan in %d parts: %s", workers, err.msg);
 }
@@ -296,6 +299,12 @@ static void check_parts(const ll_tablespec *t, const char *buf, size_t len)
 typedef struct fuzz_msgs {
     size_t quarantined;
 } fuzz_msgs;
+
+static void on_progress(void *ctx, const char *path, size_t done, size_t total)
+{
+    (void)ctx;
+    FUZZ_CHECK(path != NULL && done <= total, "progress %zu of %zu", done, total);
+}
 
 static void on_msg(void *ctx, const ll_ingest_msg *m)
 {
@@ -415,7 +424,7 @@ static void fuzz_one(const uint8_t *data, size_t size)
     put_input(e, data, size);
     sqlite3 *db = fresh_db(e);
     fuzz_msgs m = {0};
-    ll_ingest_options opt = {"LA", 2021, on_msg, &m, NULL, NULL, 1};
+    ll_ingest_options opt = {"LA", 2021, on_msg, &m, on_progress, NULL, 1};
     ll_ingest_result r;
     ll_error err;
     ll_error_clear(&err);
