@@ -11,6 +11,7 @@ SIZES=${BENCH_SIZES:-"10000 50000 200000"}
 RUNS=${BENCH_RUNS:-5}
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/lleval-bench.XXXXXX)}
 mkdir -p "$WORK"
+declare -A phases
 echo "lleval benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m); data in $WORK"
 
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -46,11 +47,13 @@ for n in $SIZES; do
     mi=$(printf '%s\n' "${ti[@]}" | median); mq=$(printf '%s\n' "${tq[@]}" | median)
     db="$WORK/e-$n.db"; rm -f "$db"*; ingest_all "$db" "$d"
     read -r es em < <(peak $LL evaluate --db "$db" --out "$WORK/out-$n")
+    phases[$n]=$($LL evaluate --db "$db" --out "$WORK/out-$n" 2>&1 >/dev/null | sed -n 's/^lleval evaluate: timing: //p')
     printf '%-9s %10s %12.0f %12.0f %10.2f %10s %12s %10.2f\n' "$n" "$rows" \
         "$(echo "$rows / $mi" | bc -l)" "$(echo "$rows / $mq" | bc -l)" \
         "$(echo "$mi / $mq" | bc -l)" "$es" "$em" "$st"
 done
 echo
+for n in $SIZES; do echo "evaluate phases, $n children: ${phases[$n]}"; done
 echo "ratio = lleval ingest time / sqlite3 .import time of the same file (median of $RUNS; target <= 1.0)"
 for b in build/bench_*; do
     [ -x "$b" ] || continue
