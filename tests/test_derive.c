@@ -3,6 +3,7 @@
  * values were worked out by hand; fixtures/histories/README.md shows how.
  * The histories are inserted straight into a fresh database (the schema of
  * core/db.c), so these tests do not depend on the ingest. */
+#include "fixture_db.h"
 #include "testutil.h"
 
 #include "lleval/date.h"
@@ -22,130 +23,61 @@ static char g_db[128];
 
 /* ---- a small loader for the fixture CSVs (no quoting in them) ----------- */
 
-struct colmap {
-    const char *db;  /* database column */
-    const char *csv; /* CSV column, or NULL for the constant */
-    char type;       /* t text, i integer, d date, y Y/N as 1/0, c constant integer */
-    long constant;
-};
-
-static int split(char *line, char **f, int max)
+/* Loads FIX/file into table through the column map m. */
+static void load_csv(sqlite3 *db, const char *file, const char *table,
+                     const struct tu_colmap *m, int nm)
 {
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line;; p++) {
-        if (n < max)
-            f[n++] = p;
-        p = strchr(p, ',');
-        if (!p)
-            break;
-        *p = '\0';
-    }
-    return n;
-}
-
-static void bind_value(sqlite3_stmt *st, int i, const struct colmap *m, const char *v)
-{
-    long day;
-    if (m->type == 'c') {
-        sqlite3_bind_int64(st, i, m->constant);
-    } else if (!v || !*v) {
-        sqlite3_bind_null(st, i);
-    } else if (m->type == 't') {
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    } else if (m->type == 'i') {
-        sqlite3_bind_int64(st, i, atol(v));
-    } else if (m->type == 'y') {
-        sqlite3_bind_int(st, i, v[0] == 'Y');
-    } else {
-        ck_assert_msg(ll_date_parse(&day, v) == LL_OK, "bad date %s", v);
-        sqlite3_bind_int64(st, i, day);
-    }
-}
-
-static void load_csv(sqlite3 *db, const char *file, const char *table, const struct colmap *m,
-                     int nm)
-{
-    char path[256], line[1024], hdr[1024], sql[1024];
-    char *hf[64], *f[64];
+    char path[256];
     snprintf(path, sizeof path, FIX "%s", file);
-    FILE *in = fopen(path, "r");
-    ck_assert_msg(in != NULL, "cannot open %s", path);
-    ck_assert(fgets(hdr, sizeof hdr, in) != NULL);
-    int nh = split(hdr, hf, 64);
-    int pos[64];
-    snprintf(sql, sizeof sql, "INSERT INTO %s(", table);
-    for (int k = 0; k < nm; k++) {
-        pos[k] = -1;
-        for (int h = 0; m[k].csv && h < nh; h++)
-            if (!strcmp(hf[h], m[k].csv))
-                pos[k] = h;
-        ck_assert_msg(!m[k].csv || pos[k] >= 0, "%s: no column %s", file, m[k].csv);
-        strcat(sql, m[k].db);
-        strcat(sql, k + 1 < nm ? "," : ") VALUES(");
-    }
-    for (int k = 0; k < nm; k++)
-        strcat(sql, k + 1 < nm ? "?," : "?)");
-    sqlite3_stmt *st;
-    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s", sql);
-    while (fgets(line, sizeof line, in)) {
-        int n = split(line, f, 64);
-        ck_assert_int_eq(n, nh);
-        for (int k = 0; k < nm; k++)
-            bind_value(st, k + 1, &m[k], pos[k] >= 0 ? f[pos[k]] : NULL);
-        ck_assert_msg(sqlite3_step(st) == SQLITE_DONE, "%s: %s", file, sqlite3_errmsg(db));
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    fclose(in);
+    tu_load_csv(db, path, table, m, nm);
 }
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static void make_db(void)
 {
-    static const struct colmap ep[] = {
+    static const struct tu_colmap ep[] = {
         {"la", "LA", 't', 0},     {"year", "YEAR", 'i', 0}, {"child", "CHILD", 't', 0},
         {"decom", "DECOM", 'd', 0}, {"rne", "RNE", 't', 0}, {"ls", "LS", 't', 0},
         {"cin", "CIN", 't', 0},   {"place", "PLACE", 't', 0}, {"dec", "DEC", 'd', 0},
         {"rec", "REC", 't', 0},   {"file_id", NULL, 'c', 1}};
-    static const struct colmap hd[] = {
+    static const struct tu_colmap hd[] = {
         {"la", "LA", 't', 0},   {"year", "YEAR", 'i', 0},  {"child", "CHILD", 't', 0},
         {"sex", "SEX", 'i', 0}, {"dob", "DOB", 'd', 0},    {"ethnic", "ETHNIC", 't', 0},
         {"file_id", NULL, 'c', 1}};
-    static const struct colmap ua[] = {
+    static const struct tu_colmap ua[] = {
         {"la", "LA", 't', 0},   {"year", "YEAR", 'i', 0}, {"child", "CHILD", 't', 0},
         {"sex", NULL, 'c', 1},  {"dob", NULL, 'c', 0},    {"duc", "DUC", 'd', 0},
         {"file_id", NULL, 'c', 1}};
-    static const struct colmap o2[] = {
+    static const struct tu_colmap o2[] = {
         {"la", "LA", 't', 0}, {"year", "YEAR", 'i', 0}, {"child", "CHILD", 't', 0},
         {"dob", NULL, 'c', 0}, {"sdq_score", "SDQ_SCORE", 'i', 0},
         {"sdq_reason", "SDQ_REASON", 't', 0}, {"file_id", NULL, 'c', 1}};
-    static const struct colmap o3[] = {
+    static const struct tu_colmap o3[] = {
         {"la", "LA", 't', 0},   {"year", "YEAR", 'i', 0}, {"child", "CHILD", 't', 0},
         {"dob", "DOB", 'd', 0}, {"accom", "ACCOM", 't', 0}, {"file_id", NULL, 'c', 1}};
-    static const struct colmap ll[] = {
+    static const struct tu_colmap ll[] = {
         {"la", "LA", 't', 0}, {"child", "CHILD", 't', 0},
         {"referral_date", "REFERRAL_DATE", 'd', 0}, {"consent", "CONSENT", 't', 0},
         {"start_date", "START_DATE", 'd', 0}, {"fgc_date", "FGC_DATE", 'd', 0},
         {"connections_before", "CONNECTIONS_BEFORE", 'i', 0},
         {"connections_after", "CONNECTIONS_AFTER", 'i', 0},
         {"identity_improved", "IDENTITY_IMPROVED", 'y', 0}, {"file_id", NULL, 'c', 1}};
-    static const struct colmap cp[] = {{"la", "LA", 't', 0}, {"child", "CHILD", 't', 0},
+    static const struct tu_colmap cp[] = {{"la", "LA", 't', 0}, {"child", "CHILD", 't', 0},
                                        {"index_date", "INDEX_DATE", 'd', 0},
                                        {"file_id", NULL, 'c', 1}};
-    static const struct colmap fl[] = {{"la", "LA", 't', 0}, {"year", "YEAR", 'i', 0},
+    static const struct tu_colmap fl[] = {{"la", "LA", 't', 0}, {"year", "YEAR", 'i', 0},
                                        {"kind", "KIND", 't', 0}, {"path", "KIND", 't', 0},
                                        {"sha256", NULL, 'c', 0}, {"ingested_at", NULL, 'c', 0}};
-    struct colmap sq[4 + 25 + 1] = {{"la", "LA", 't', 0}, {"child", "CHILD", 't', 0},
+    struct tu_colmap sq[4 + 25 + 1] = {{"la", "LA", 't', 0}, {"child", "CHILD", 't', 0},
                                     {"date", "DATE", 'd', 0}, {"informant", "INFORMANT", 't', 0}};
     static char names[25][2][8];
     for (int q = 0; q < 25; q++) {
         snprintf(names[q][0], 8, "q%d", q + 1);
         snprintf(names[q][1], 8, "Q%d", q + 1);
-        sq[4 + q] = (struct colmap){names[q][0], names[q][1], 'i', 0};
+        sq[4 + q] = (struct tu_colmap){names[q][0], names[q][1], 'i', 0};
     }
-    sq[29] = (struct colmap){"file_id", NULL, 'c', 1};
+    sq[29] = (struct tu_colmap){"file_id", NULL, 'c', 1};
 
     snprintf(g_dir, sizeof g_dir, "/tmp/lleval-derive-XXXXXX");
     ck_assert(mkdtemp(g_dir) != NULL);

@@ -13,6 +13,7 @@
  *   brute-force run of the greedy rule over the program's own model picks.
  * - balance: SMD and variance ratios against R on a known table.
  * Runs the lleval beside this test program, from the repository root. */
+#include "fixture_db.h"
 #include "testutil.h"
 
 #include "lleval/balance.h"
@@ -87,13 +88,6 @@ static void remove_tree(const char *dir)
 
 /* ---- the hand-made fixtures, loaded straight into a database ------------ */
 
-struct colmap {
-    const char *db;  /* database column */
-    const char *csv; /* CSV column, or NULL for the constant */
-    char type;       /* t text, i integer, d date, c constant integer */
-    long constant;
-};
-
 static int split(char *line, char **f, int max)
 {
     int n = 0;
@@ -109,58 +103,6 @@ static int split(char *line, char **f, int max)
     return n;
 }
 
-static void bind_value(sqlite3_stmt *st, int i, const struct colmap *m, const char *v)
-{
-    long day;
-    if (m->type == 'c')
-        sqlite3_bind_int64(st, i, m->constant);
-    else if (!v || !*v)
-        sqlite3_bind_null(st, i);
-    else if (m->type == 't')
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else if (m->type == 'i')
-        sqlite3_bind_int64(st, i, atol(v));
-    else {
-        ck_assert_msg(ll_date_parse(&day, v) == LL_OK, "bad date %s", v);
-        sqlite3_bind_int64(st, i, day);
-    }
-}
-
-static void load_csv(sqlite3 *db, const char *path, const char *table, const struct colmap *m,
-                     int nm)
-{
-    char line[1024], hdr[1024], sql[1024];
-    char *hf[32], *f[32];
-    int pos[32];
-    FILE *in = fopen(path, "r");
-    ck_assert_msg(in != NULL, "cannot open %s", path);
-    ck_assert(fgets(hdr, sizeof hdr, in) != NULL);
-    int nh = split(hdr, hf, 32);
-    snprintf(sql, sizeof sql, "INSERT INTO %s(", table);
-    for (int k = 0; k < nm; k++) {
-        pos[k] = -1;
-        for (int h = 0; m[k].csv && h < nh; h++)
-            if (!strcmp(hf[h], m[k].csv))
-                pos[k] = h;
-        ck_assert_msg(!m[k].csv || pos[k] >= 0, "%s: no column %s", path, m[k].csv);
-        strcat(sql, m[k].db);
-        strcat(sql, k + 1 < nm ? "," : ") VALUES(");
-    }
-    for (int k = 0; k < nm; k++)
-        strcat(sql, k + 1 < nm ? "?," : "?)");
-    sqlite3_stmt *st;
-    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s", sql);
-    while (fgets(line, sizeof line, in)) {
-        ck_assert_int_eq(split(line, f, 32), nh);
-        for (int k = 0; k < nm; k++)
-            bind_value(st, k + 1, &m[k], pos[k] >= 0 ? f[pos[k]] : NULL);
-        ck_assert_msg(sqlite3_step(st) == SQLITE_DONE, "%s: %s", path, sqlite3_errmsg(db));
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    fclose(in);
-}
-
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 struct fix {
@@ -172,16 +114,16 @@ struct fix {
 /* A fresh database in a new folder holding fixtures/match/<name>. */
 static void fix_make(struct fix *fx, const char *name)
 {
-    static const struct colmap ep[] = {
+    static const struct tu_colmap ep[] = {
         {"la", "LA", 't', 0},       {"year", "YEAR", 'i', 0}, {"child", "CHILD", 't', 0},
         {"decom", "DECOM", 'd', 0}, {"rne", "RNE", 't', 0},   {"ls", "LS", 't', 0},
         {"cin", "CIN", 't', 0},     {"place", "PLACE", 't', 0}, {"dec", "DEC", 'd', 0},
         {"rec", "REC", 't', 0},     {"file_id", NULL, 'c', 1}};
-    static const struct colmap hd[] = {
+    static const struct tu_colmap hd[] = {
         {"la", "LA", 't', 0},   {"year", "YEAR", 'i', 0}, {"child", "CHILD", 't', 0},
         {"sex", "SEX", 'i', 0}, {"dob", "DOB", 'd', 0},   {"ethnic", "ETHNIC", 't', 0},
         {"file_id", NULL, 'c', 1}};
-    static const struct colmap ll[] = {
+    static const struct tu_colmap ll[] = {
         {"la", "LA", 't', 0},       {"child", "CHILD", 't', 0},
         {"referral_date", "REFERRAL_DATE", 'd', 0}, {"consent", "CONSENT", 't', 0},
         {"start_date", "START_DATE", 'd', 0},       {"fgc_date", "FGC_DATE", 'd', 0},
@@ -195,11 +137,11 @@ static void fix_make(struct fix *fx, const char *name)
     ck_assert_msg(ll_db_open(&db, fx->db, 0, &err) == LL_OK, "%s", err.msg);
     ck_assert_int_eq(ll_db_exec(db, "BEGIN", &err), LL_OK);
     snprintf(path, sizeof path, FIX "%s/episodes.csv", name);
-    load_csv(db, path, "episodes", ep, N(ep));
+    tu_load_csv(db, path, "episodes", ep, N(ep));
     snprintf(path, sizeof path, FIX "%s/header.csv", name);
-    load_csv(db, path, "header", hd, N(hd));
+    tu_load_csv(db, path, "header", hd, N(hd));
     snprintf(path, sizeof path, FIX "%s/lifelong_links.csv", name);
-    load_csv(db, path, "lifelong_links", ll, N(ll));
+    tu_load_csv(db, path, "lifelong_links", ll, N(ll));
     /* An ingest records one episodes file per (la, year) it loaded. */
     ck_assert_int_eq(ll_db_exec(db, "INSERT INTO files(path, kind, la, year, sha256, ingested_at)"
                                     " SELECT DISTINCT 'e', 'episodes', la, year, '', '' FROM episodes",

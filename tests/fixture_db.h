@@ -1,0 +1,95 @@
+/* Loading hand-made fixture CSV files straight into an lleval database,
+ * so the derivation and matching tests do not depend on the ingest. */
+#ifndef LLEVAL_TEST_FIXTURE_DB_H
+#define LLEVAL_TEST_FIXTURE_DB_H
+
+#include "testutil.h"
+
+#include "lleval/date.h"
+#include "lleval/error.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+/* One database column and where its value comes from. */
+struct tu_colmap {
+    const char *db;  /* database column */
+    const char *csv; /* CSV column, or NULL for the constant */
+    char type;       /* t text, i integer, d date, y Y/N as 1/0, c constant integer */
+    long constant;
+};
+
+static int tu_split_line(char *line, char **f, int max)
+{
+    int n = 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    for (char *p = line;; p++) {
+        if (n < max)
+            f[n++] = p;
+        p = strchr(p, ',');
+        if (!p)
+            break;
+        *p = '\0';
+    }
+    return n;
+}
+
+static void tu_bind_value(sqlite3_stmt *st, int i, const struct tu_colmap *m, const char *v)
+{
+    long day;
+    if (m->type == 'c') {
+        sqlite3_bind_int64(st, i, m->constant);
+    } else if (!v || !*v) {
+        sqlite3_bind_null(st, i);
+    } else if (m->type == 't') {
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    } else if (m->type == 'i') {
+        sqlite3_bind_int64(st, i, atol(v));
+    } else if (m->type == 'y') {
+        sqlite3_bind_int(st, i, v[0] == 'Y');
+    } else {
+        ck_assert_msg(ll_date_parse(&day, v) == LL_OK, "bad date %s", v);
+        sqlite3_bind_int64(st, i, day);
+    }
+}
+
+/* Inserts every row of the CSV file at path into table, column by column
+ * as m says; any failure fails the running test. */
+__attribute__((unused)) static void tu_load_csv(sqlite3 *db, const char *path, const char *table,
+                                                const struct tu_colmap *m, int nm)
+{
+    char line[1024], hdr[1024], sql[1024];
+    char *hf[64], *f[64];
+    FILE *in = fopen(path, "r");
+    ck_assert_msg(in != NULL, "cannot open %s", path);
+    ck_assert(fgets(hdr, sizeof hdr, in) != NULL);
+    int nh = tu_split_line(hdr, hf, 64);
+    int pos[64];
+    snprintf(sql, sizeof sql, "INSERT INTO %s(", table);
+    for (int k = 0; k < nm; k++) {
+        pos[k] = -1;
+        for (int h = 0; m[k].csv && h < nh; h++)
+            if (!strcmp(hf[h], m[k].csv))
+                pos[k] = h;
+        ck_assert_msg(!m[k].csv || pos[k] >= 0, "%s: no column %s", path, m[k].csv);
+        strcat(sql, m[k].db);
+        strcat(sql, k + 1 < nm ? "," : ") VALUES(");
+    }
+    for (int k = 0; k < nm; k++)
+        strcat(sql, k + 1 < nm ? "?," : "?)");
+    sqlite3_stmt *st;
+    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s", sql);
+    while (fgets(line, sizeof line, in)) {
+        int n = tu_split_line(line, f, 64);
+        ck_assert_int_eq(n, nh);
+        for (int k = 0; k < nm; k++)
+            tu_bind_value(st, k + 1, &m[k], pos[k] >= 0 ? f[pos[k]] : NULL);
+        ck_assert_msg(sqlite3_step(st) == SQLITE_DONE, "%s: %s", path, sqlite3_errmsg(db));
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    fclose(in);
+}
+
+#endif
