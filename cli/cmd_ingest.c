@@ -238,7 +238,7 @@ static int run(const cli_args *a, FILE *summary, ll_ingest_result *res)
         end_progress(&st);
         if (rc != LL_OK)
             fprintf(stderr, "lleval ingest: %s\n", err.msg);
-        if (st.hidden > 0)
+        if (st.hidden > 0 && rc == LL_OK) /* a failed file's rows were rolled back */
             fprintf(stderr, "lleval ingest: %s: %zu more quarantined rows not shown "
                             "(see the quarantine table)\n", a->files[i], st.hidden);
         status = worse(status, file_status(rc, &res[i]));
