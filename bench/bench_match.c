@@ -106,7 +106,10 @@ static int bench(const char *db_path)
     ll_cov_set sets[4] = {tb, cb, ta, ca};
     const char *names[4] = {"Treated, eligible", "Comparison pool (candidate rows)",
                             "Treated, matched", "Comparison, matched"};
-    int wr = f ? ll_table1_write_csv(f, sets, names, 4, &b, &err) : LL_EIO;
+    static ll_table1 tab1;
+    int wr = ll_table1_compute(&tab1, sets, names, 4, &b, &err);
+    if (wr == LL_OK)
+        wr = f ? ll_table1_write_csv(f, &tab1, &err) : LL_EIO;
     if (f)
         fclose(f);
     double t4 = now(), c4 = cpu();

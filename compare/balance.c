@@ -235,14 +235,18 @@ static void t1_stats_compute(t1_stats *st, const ll_cov_set *s)
     }
 }
 
-static void cell_stats(char *buf, size_t size, const t1_stats *st, size_t n, size_t j)
+static void cell_stats(char *buf, size_t size, long *count, const t1_stats *st, size_t n,
+                       size_t j)
 {
+    *count = -1;
     if (!ll_match_cov_continuous(j)) {
-        if (n == 0)
+        if (n == 0) {
             buf[0] = '\0';
-        else
+        } else {
             snprintf(buf, size, "%zu (%.1f%%)", st->nonzero[j],
                      100.0 * (double)st->nonzero[j] / (double)n);
+            *count = (long)st->nonzero[j];
+        }
     } else if (st->used[j] == 0) {
         buf[0] = '\0';
     } else if (st->used[j] > 1) {
@@ -253,29 +257,48 @@ static void cell_stats(char *buf, size_t size, const t1_stats *st, size_t n, siz
     }
 }
 
-static void table1_row(FILE *f, const ll_cov_set *sets, const t1_stats *st, size_t nsets,
-                       size_t j, double *tmp, const ll_balance *b)
+static void table1_row(ll_table1_row *row, const ll_cov_set *sets, const t1_stats *st,
+                       size_t nsets, size_t j, double *tmp, const ll_balance *b)
 {
-    const char *name = ll_match_cov_name(j);
     int cont = ll_match_cov_continuous(j);
     int median = j == 9 || j == 10; /* years_in_care, prior_placements: skewed */
-    fprintf(f, "%s,%s", name, !cont ? "n (%)" : median ? "median [IQR]" : "mean (SD)");
+    row->characteristic = ll_match_cov_name(j);
+    row->statistic = !cont ? "n (%)" : median ? "median [IQR]" : "mean (SD)";
     for (size_t k = 0; k < nsets; k++) {
-        char buf[64];
+        row->count[k] = -1;
         if (median)
-            cell_median(buf, sizeof buf, &sets[k], j, tmp);
+            cell_median(row->cell[k], sizeof row->cell[k], &sets[k], j, tmp);
         else
-            cell_stats(buf, sizeof buf, &st[k], sets[k].n, j);
-        fprintf(f, ",\"%s\"", buf);
+            cell_stats(row->cell[k], sizeof row->cell[k], &row->count[k], &st[k], sets[k].n, j);
     }
-    char smd[40];
-    ll_format_number(smd, sizeof smd, b->has_after ? b->row[j].smd_after : b->row[j].smd_before);
-    fprintf(f, ",%s\n", smd);
+    row->smd = b->has_after ? b->row[j].smd_after : b->row[j].smd_before;
 }
 
-int ll_table1_write_csv(FILE *f, const ll_cov_set *sets, const char *const *names, size_t nsets,
-                        const ll_balance *b, ll_error *err)
+static void sdq_row(ll_table1_row *row, const ll_cov_set *sets, size_t nsets)
 {
+    row->characteristic = "sdq_baseline";
+    row->statistic = "mean (SD)";
+    row->smd = NAN;
+    for (size_t k = 0; k < nsets; k++) {
+        char buf[40] = "";
+        size_t used = 0;
+        row->cell[k][0] = '\0';
+        row->count[k] = -1;
+        if (sets[k].sdq0 == NULL)
+            continue;
+        cell_mean_sd(buf, sizeof buf, sets[k].sdq0, sets[k].n, &used);
+        snprintf(row->cell[k], sizeof row->cell[k], "%s; n = %zu", buf, used);
+        row->count[k] = (long)used;
+    }
+}
+
+int ll_table1_compute(ll_table1 *out, const ll_cov_set *sets, const char *const *names,
+                      size_t nsets, const ll_balance *b, ll_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (nsets > LL_TABLE1_MAXSETS)
+        return ll_error_set(err, LL_EINPUT, "Table 1: %zu sets (at most %d)", nsets,
+                            LL_TABLE1_MAXSETS);
     size_t maxn = 1;
     for (size_t k = 0; k < nsets; k++)
         maxn = sets[k].n > maxn ? sets[k].n : maxn;
@@ -286,27 +309,41 @@ int ll_table1_write_csv(FILE *f, const ll_cov_set *sets, const char *const *name
         free(st);
         return ll_error_set(err, LL_ENOMEM, "out of memory in Table 1");
     }
-    for (size_t k = 0; k < nsets; k++)
-        t1_stats_compute(&st[k], &sets[k]);
-    fputs("characteristic,statistic", f);
-    for (size_t k = 0; k < nsets; k++)
-        fprintf(f, ",\"%s (N = %zu)\"", names[k], sets[k].n);
-    fputs(",smd\n", f);
-    for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-        table1_row(f, sets, st, nsets, j, tmp, b);
-    fputs("sdq_baseline,mean (SD)", f);
+    out->nsets = nsets;
     for (size_t k = 0; k < nsets; k++) {
-        char buf[64] = "";
-        size_t used = 0;
-        if (sets[k].sdq0)
-            cell_mean_sd(buf, sizeof buf, sets[k].sdq0, sets[k].n, &used);
-        if (sets[k].sdq0)
-            fprintf(f, ",\"%s; n = %zu\"", buf, used);
-        else
-            fputs(",", f);
+        t1_stats_compute(&st[k], &sets[k]);
+        out->set_name[k] = names[k];
+        out->set_n[k] = sets[k].n;
+        out->set_has_sdq[k] = sets[k].sdq0 != NULL;
     }
-    fputs(",\n", f);
+    for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+        table1_row(&out->row[j], sets, st, nsets, j, tmp, b);
+    sdq_row(&out->row[LL_MATCH_NCOV], sets, nsets);
+    out->nrow = LL_TABLE1_NROW;
     free(tmp);
     free(st);
+    return LL_OK;
+}
+
+int ll_table1_write_csv(FILE *f, const ll_table1 *t, ll_error *err)
+{
+    fputs("characteristic,statistic", f);
+    for (size_t k = 0; k < t->nsets; k++)
+        fprintf(f, ",\"%s (N = %zu)\"", t->set_name[k], t->set_n[k]);
+    fputs(",smd\n", f);
+    for (size_t i = 0; i < t->nrow; i++) {
+        const ll_table1_row *r = &t->row[i];
+        int sdq = i == LL_MATCH_NCOV;
+        fprintf(f, "%s,%s", r->characteristic, r->statistic);
+        for (size_t k = 0; k < t->nsets; k++) {
+            if (sdq && !t->set_has_sdq[k])
+                fputs(",", f);
+            else
+                fprintf(f, ",\"%s\"", r->cell[k]);
+        }
+        char smd[40];
+        ll_format_number(smd, sizeof smd, r->smd);
+        fprintf(f, ",%s\n", smd);
+    }
     return ferror(f) ? ll_error_set(err, LL_EIO, "cannot write Table 1") : LL_OK;
 }

@@ -249,7 +249,8 @@ int ll_estimate_all(ll_estimates **out, const ll_est_child *c, size_t n,
     if ((rc = est_binary(&x, "stable_12m", OFF(stable_12m), 1)) ||
         (rc = est_binary(&x, "homeless_ever", OFF(homeless_ever), 0)) ||
         (rc = est_placements(&x)) || (rc = est_sdq(&x)) || (rc = est_programme(&x)) ||
-        (rc = est_homelessness(&x)))
+        (rc = est_homelessness(&x)) ||
+        (rc = ll_estimate_summary(&x.t->summary, c, n, opt, err)))
         goto done;
 done:
     free(x.a);

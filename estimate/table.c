@@ -44,6 +44,7 @@ void ll_estimates_free(ll_estimates *t)
     if (t == NULL)
         return;
     free(t->rows);
+    ll_est_summary_clear(&t->summary);
     free(t);
 }
 

@@ -2,10 +2,12 @@
 #ifndef LLEVAL_EVALUATE_INTERNAL_H
 #define LLEVAL_EVALUATE_INTERNAL_H
 
+#include "lleval/balance.h"
 #include "lleval/costs.h"
 #include "lleval/estimate.h"
 #include "lleval/evaluate.h"
 #include "lleval/match.h"
+#include "lleval/report.h"
 
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -26,6 +28,10 @@ typedef struct ev_run {
     size_t n_kids;
     ll_estimates *est;
     ll_costs_result *costs;
+    ll_balance balance;    /* when has_balance: explicit or matched designs */
+    ll_table1 table1;      /* when has_balance */
+    int has_balance;
+    ll_run_info run;       /* provenance (run.json and the report's Methods) */
 } ev_run;
 
 /* Opens secure/<name> for writing (path receives its path); NULL with err

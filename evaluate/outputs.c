@@ -119,19 +119,25 @@ static int write_matches(ev_run *r, ll_error *err)
     return ev_close(f, path, ll_match_write_csv(f, r->d, r->match), err);
 }
 
+/* Keeps the balance and Table 1 for the report and writes them to secure/. */
 static int write_balance(ev_run *r, const ll_balance *b, const ll_cov_set *sets,
                          const char *const *names, size_t nsets, ll_error *err)
 {
     char path[LL_EV_PATH];
+    r->balance = *b;
+    int rc = ll_table1_compute(&r->table1, sets, names, nsets, b, err);
+    if (rc != LL_OK)
+        return rc;
+    r->has_balance = 1;
     FILE *f = ev_open(r, "balance.csv", path, sizeof path, err);
     if (f == NULL)
         return LL_EIO;
-    int rc = ev_close(f, path, ll_balance_write_csv(f, b), err);
+    rc = ev_close(f, path, ll_balance_write_csv(f, b), err);
     if (rc != LL_OK)
         return rc;
     if ((f = ev_open(r, "table1.csv", path, sizeof path, err)) == NULL)
         return LL_EIO;
-    return ev_close(f, path, ll_table1_write_csv(f, sets, names, nsets, b, err), err);
+    return ev_close(f, path, ll_table1_write_csv(f, &r->table1, err), err);
 }
 
 /* secure/sample_sizes.csv: MatchIt's summary of sample sizes, by group.
@@ -175,7 +181,7 @@ int ev_balance(ev_run *r, ll_error *err)
         ll_cov_set ca = {m->x_matched_c, m->n_x_matched_c, NULL};
         ll_balance_compute(&b, &tb, &cb, &ta, &ca);
         ll_cov_set sets[4] = {ts, cb, mts, cs};
-        const char *names[4] = {"Treated, eligible", "Comparison pool (candidate rows)",
+        static const char *const names[4] = {"Treated, eligible", "Comparison pool (candidate rows)",
                                 "Treated, matched", "Comparison, matched"};
         if ((rc = write_matches(r, err)) || (rc = write_balance(r, &b, sets, names, 4, err)) ||
             (rc = write_sample_sizes(r, m, t.n, err)))
@@ -185,7 +191,7 @@ int ev_balance(ev_run *r, ll_error *err)
     } else if (r->co->design == LL_COMPARISON_EXPLICIT) {
         ll_balance_compute(&b, &ts, &cs, NULL, NULL);
         ll_cov_set sets[2] = {ts, cs};
-        const char *names[2] = {"Treated, eligible", "Comparison, eligible"};
+        static const char *const names[2] = {"Treated, eligible", "Comparison, eligible"};
         rc = write_balance(r, &b, sets, names, 2, err);
     }
     if (rc == LL_OK && (r->match != NULL || r->co->design == LL_COMPARISON_EXPLICIT))

@@ -3,8 +3,6 @@
  * waterfall and tornado. */
 #include "charts.h"
 
-#include "lleval/models.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,25 +166,10 @@ int rp_chart_love(rp_ctx *c, ll_error *err)
 
 /* ---- Kaplan-Meier --------------------------------------------------------- */
 
-/* Care leavers' times and events of one group of the cohort. */
-static size_t leavers(const ll_analysis *a, int two, ll_group g, double *t, int *ev)
-{
-    size_t k = 0;
-    for (size_t i = 0; a != NULL && i < a->n; i++) {
-        const ll_analysis_row *r = &a->rows[i];
-        if (!r->cov.eligible || (a->matched && r->match_id == 0) || r->group != g ||
-            (!two && g != LL_GROUP_TREATED) || r->out.homeless_time == LL_NA)
-            continue;
-        t[k] = r->out.homeless_time;
-        ev[k++] = r->out.homeless_event == 1;
-    }
-    return k;
-}
-
 /* Writes one group's curve: a step at each time whose number at risk and
  * events so far are both shown (0 or more than min_cell); withheld stretches
  * are left out (a blank line breaks the steps) and labelled c. */
-static void km_curve(FILE *d, FILE *s, const ll_km *km, int min_cell, int g, double *xmin,
+static void km_curve(FILE *d, FILE *s, const ll_est_curve *km, int min_cell, int g, double *xmin,
                      double *xmax)
 {
     size_t cum = 0;
@@ -224,23 +207,18 @@ static void km_curve(FILE *d, FILE *s, const ll_km *km, int min_cell, int g, dou
 
 int rp_chart_km(rp_ctx *c, ll_error *err)
 {
-    const ll_analysis *a = c->in->a;
-    size_t n = a ? a->n : 0;
-    double *t = malloc((n + 1) * sizeof *t);
-    int *ev = malloc((n + 1) * sizeof *ev);
-    ll_km *km[2] = {NULL, NULL};
+    const ll_est_curve *km[2] = {NULL, NULL};
     rp_sb d = {0}, s = {0};
     int rc = LL_OK, groups = c->v->two ? 2 : 1;
     double xmin = INFINITY, xmax = -INFINITY;
-    if (t == NULL || ev == NULL || !open2(&d, &s, c->a)) {
-        rc = ll_error_set(err, LL_ENOMEM, "out of memory");
-        goto done;
-    }
+    if (!open2(&d, &s, c->a))
+        return ll_error_set(err, LL_ENOMEM, "out of memory");
     for (int g = 0; g < groups; g++) {
-        size_t m = leavers(a, c->v->two, g ? LL_GROUP_COMPARISON : LL_GROUP_TREATED, t, ev);
-        if (m > 0 && ll_km_fit(&km[g], t, ev, m, NULL) == LL_OK && km[g]->n_times > 0) {
-            xmin = fmin(xmin, floor(km[g]->time[0]) - 1); /* show S = 1 before the first time */
-            xmax = fmax(xmax, ceil(km[g]->time[km[g]->n_times - 1]));
+        const ll_est_curve *k = &c->in->est->summary.km[g];
+        if (k->n > 0 && k->n_times > 0) {
+            km[g] = k;
+            xmin = fmin(xmin, floor(k->time[0]) - 1); /* show S = 1 before the first time */
+            xmax = fmax(xmax, ceil(k->time[k->n_times - 1]));
         }
     }
     if (!isfinite(xmin))
@@ -269,12 +247,7 @@ int rp_chart_km(rp_ctx *c, ll_error *err)
                                         "are 1 to %d are withheld and marked c.",
                                   c->v->min_cell),
                         data, script, err);
-done:
     rp_sb_close(&d, c->a);
     rp_sb_close(&s, c->a);
-    ll_km_free(km[0]);
-    ll_km_free(km[1]);
-    free(t);
-    free(ev);
     return rc;
 }

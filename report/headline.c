@@ -265,17 +265,17 @@ static void evalue(rp_ctx *c)
 
 static void data_dates(rp_ctx *c)
 {
-    const ll_derive_data *d = c->in->d;
-    if (d == NULL)
+    const ll_run_info *run = c->in->run;
+    if (run == NULL)
         return;
-    size_t n = ll_derive_n_las(d);
+    size_t n = run->n_ends;
     char *s = rp_strdup(c->a, "");
     for (size_t i = 0; i < n; i++) {
         char day[16] = "none";
-        long e = ll_derive_data_end(d, i, NULL);
+        long e = run->ends[i].end;
         if (e != LL_NA)
             ll_date_format(day, sizeof day, e);
-        s = rp_printf(c->a, "%s%s%s up to %s", s, i ? "; " : "", rp_clean(c->a, ll_derive_la_code(d, i)),
+        s = rp_printf(c->a, "%s%s%s up to %s", s, i ? "; " : "", rp_clean(c->a, run->ends[i].la),
                       day);
     }
     rp_para(c->doc, RB_ITEM,

@@ -164,11 +164,11 @@ typedef struct rp_view {
     rp_est *est; /* parallel to in->est->rows */
     size_t n_est;
     size_t surv[9]; /* survival grid cells: (treated, comparison, total) x (events, non-events, n) */
-    /* Care leavers at risk at ages 18..21 by group (-1: none) and their
+    /* Care leavers at risk at the reported ages by group (-1: none) and their
      * cells: a chain from the group's care leavers, so that the children
      * leaving the risk set between two ages cannot be worked out. */
-    long risk[2][4];
-    size_t risk_cell[2][4];
+    long risk[2][LL_KM_N_AGES];
+    size_t risk_cell[2][LL_KM_N_AGES];
 } rp_view;
 
 /* Registers the estimates' counts (linking them to the flow's), before the
@@ -234,7 +234,7 @@ typedef struct rp_ctx {
     const ll_report_input *in;
     rp_view *v;
     rp_charts *charts;
-    ll_balance balance;    /* copied from in->balance or read from balance.csv */
+    ll_balance balance;    /* copied from in->balance */
     int has_balance;
     struct rp_table1 *t1;  /* Table 1 after disclosure control, or NULL */
     rp_flow *flow;         /* flow after disclosure control */
@@ -248,7 +248,7 @@ typedef struct rp_ctx {
     int ss_cols;
 } rp_ctx;
 
-/* Table 1 from secure/table1.csv, suppressed. */
+/* Table 1, suppressed. */
 typedef struct rp_table1 {
     size_t ncol;          /* value columns (sets) */
     size_t nrow;
@@ -263,10 +263,10 @@ typedef struct rp_table1 {
     char **cell;          /* nrow x ncol display text (suppressed) */
     char **smd;           /* nrow */
 } rp_table1;
-/* Reads the table and registers its counts (and links each set's N to the
- * flow count it equals); rp_table1_finish applies the flags. */
-int rp_table1_read(rp_table1 **out, rp_arena *a, const char *path, rp_cells *cells,
-                   const rp_flow *flow, ll_error *err);
+/* Copies compare's table and registers its counts (and links each set's N
+ * to the flow count it equals); rp_table1_finish applies the flags. */
+int rp_table1_build(rp_table1 **out, rp_arena *a, const struct ll_table1 *src, rp_cells *cells,
+                    const rp_flow *flow, ll_error *err);
 void rp_table1_finish(rp_table1 *t, rp_arena *a, const rp_cells *cells);
 
 /* Participant flow, suppressed. */
@@ -302,8 +302,6 @@ void rp_costview_build(rp_costview *out, const rp_view *v);
 int rp_tornado_shown(const rp_costview *cv, const char *input);
 const char *rp_cost_input_label(rp_arena *a, const char *input);
 
-int rp_balance_read(ll_balance *out, const char *path, ll_error *err);
-
 void rp_section_headline(rp_ctx *c);
 void rp_balance_warning(rp_ctx *c);
 void rp_sample_sizes_register(rp_ctx *c);
@@ -316,15 +314,6 @@ void rp_section_methods(rp_ctx *c);
 
 /* publish/ */
 int rp_publish(const rp_ctx *c, const char *dir, ll_error *err);
-
-/* A tiny reader for run.json: the value at a dotted path (strings and
- * numbers), or the array of strings. */
-typedef struct rp_json rp_json;
-rp_json *rp_json_parse(rp_arena *a, const char *text);
-const rp_json *rp_json_get(const rp_json *j, const char *key);
-size_t rp_json_len(const rp_json *j);
-const rp_json *rp_json_at(const rp_json *j, size_t i);
-const char *rp_json_str(const rp_json *j); /* strings and numbers as text; NULL otherwise */
 
 /* Reads a whole file into the arena (NUL-terminated); NULL when it cannot. */
 char *rp_read_file(rp_arena *a, const char *path, size_t *len);

@@ -4,6 +4,7 @@
 #include "charts.h"
 
 #include "lleval/date.h"
+#include "lleval/version.h"
 
 #include <string.h>
 
@@ -84,45 +85,34 @@ static void configuration(rp_ctx *c)
 
 static void provenance(rp_ctx *c)
 {
-    const char *path = c->in->run_json_path;
-    const rp_json *j = rp_json_parse(c->a, path ? rp_read_file(c->a, path, NULL) : NULL);
-    if (j == NULL) {
+    const ll_run_info *run = c->in->run;
+    if (run == NULL) {
         rp_para(c->doc, RB_NOTE, "Provenance: run.json was not available when this report was "
                                  "written.");
         return;
     }
-    const char *cmd = "";
-    const rp_json *argv = rp_json_get(j, "command_line");
-    for (size_t i = 0; i < rp_json_len(argv); i++) {
-        const char *s = rp_json_str(rp_json_at(argv, i));
-        cmd = rp_printf(c->a, "%s%s%s", cmd, i ? " " : "", s ? rp_clean(c->a, s) : "");
-    }
-    const char *keys[][2] = {{"program", "Program"}, {"version", "Version"},
-                             {"time", "Run at (UTC)"}, {"database", "Database"},
-                             {"design", "Design"}};
+    const char *cmd = "lleval";
+    for (int i = 0; i < run->argc; i++)
+        cmd = rp_printf(c->a, "%s %s", cmd, rp_clean(c->a, run->argv[i]));
+    char when[32];
+    ll_run_info_time(when, sizeof when, run);
+    const char *keys[][2] = {{"Program", "lleval"}, {"Version", LL_VERSION},
+                             {"Run at (UTC)", when}, {"Database", run->db_path},
+                             {"Design", run->design}};
     rp_table *t = rp_table_new(c->doc, "Table 6.3. Provenance (from run.json)", 2, "Item", "Value");
     if (t == NULL)
         return;
-    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-        const char *v = rp_json_str(rp_json_get(j, keys[k][0]));
-        rp_table_row(t, keys[k][1], v ? rp_clean(c->a, v) : "");
-    }
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++)
+        rp_table_row(t, keys[k][0], keys[k][1] ? rp_clean(c->a, keys[k][1]) : "");
     rp_table_row(t, "Command line", cmd);
-    const rp_json *seeds = rp_json_get(j, "seeds");
-    const char *seed = rp_json_str(rp_json_get(seeds, "costs_monte_carlo"));
-    const char *rng = rp_json_str(rp_json_get(seeds, "rng"));
-    rp_table_row(t, "Monte Carlo seed", rp_printf(c->a, "%s (%s)", seed ? seed : "", rng ? rng : ""));
-    const rp_json *in = rp_json_get(j, "inputs");
+    rp_table_row(t, "Monte Carlo seed", rp_printf(c->a, "%lu (gsl_rng_mt19937)", run->seed));
     rp_table *f = rp_table_new(c->doc, "Table 6.4. Input files (SHA-256 of each file as ingested)", 5,
                                "File", "Kind", "LA", "Year", "SHA-256");
-    for (size_t i = 0; f && i < rp_json_len(in); i++) {
-        const rp_json *x = rp_json_at(in, i);
-        const char *v[5] = {"path", "kind", "la", "year", "sha256"};
-        for (int k = 0; k < 5; k++) {
-            const char *s = rp_json_str(rp_json_get(x, v[k]));
-            v[k] = s ? rp_clean(c->a, s) : "";
-        }
-        rp_table_row(f, v[0], v[1], v[2], v[3], v[4]);
+    for (size_t i = 0; f && i < run->n_inputs; i++) {
+        const ll_input_file *x = &run->inputs[i];
+        rp_table_row(f, rp_clean(c->a, x->path), rp_clean(c->a, x->kind), rp_clean(c->a, x->la),
+                     x->year < 0 ? "" : rp_printf(c->a, "%d", x->year),
+                     rp_clean(c->a, x->sha256));
     }
 }
 

@@ -268,13 +268,13 @@ static void at_risk_table(rp_ctx *c)
     if (t == NULL)
         return;
     t->numeric = 0x6;
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < LL_KM_N_AGES; k++) {
         const char *cell[2] = {"", ""};
         for (int g = 0; g < groups; g++) {
             long r = c->v->risk[g][k];
             cell[g] = rp_count(c->a, r < 0 ? 0 : r, rp_cell_hidden(&c->cells, c->v->risk_cell[g][k]));
         }
-        rp_table_row(t, rp_printf(c->a, "%d", 18 + k), cell[0], cell[1]);
+        rp_table_row(t, rp_printf(c->a, "%d", LL_KM_AGE_FIRST + k), cell[0], cell[1]);
     }
 }
 

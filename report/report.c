@@ -33,20 +33,19 @@ static int write_doc(const char *path, const rp_doc *d, int html, ll_error *err)
     return LL_OK;
 }
 
-static const char *la_list(rp_arena *a, const ll_derive_data *d)
+static const char *la_list(rp_arena *a, const ll_run_info *run)
 {
-    size_t n = d ? ll_derive_n_las(d) : 0;
+    size_t n = run ? run->n_ends : 0;
     if (n == 0)
         return "";
     char *s = rp_strdup(a, ": ");
     for (size_t i = 0; i < n && i < 8; i++)
-        s = rp_printf(a, "%s%s%s", s, i ? ", " : "", rp_clean(a, ll_derive_la_code(d, i)));
+        s = rp_printf(a, "%s%s%s", s, i ? ", " : "", rp_clean(a, run->ends[i].la));
     return n > 8 ? rp_printf(a, "%s and %zu more", s, n - 8) : s;
 }
 
 /* Registers every published count, runs the disclosure control once over
- * all of them, then lets each part read its flags.  Balance is passed or
- * read from balance.csv. */
+ * all of them, then lets each part read its flags. */
 static int prepare(rp_ctx *c, ll_error *err)
 {
     const ll_report_input *in = c->in;
@@ -56,8 +55,8 @@ static int prepare(rp_ctx *c, ll_error *err)
         return rc;
     if ((rc = rp_view_build(c->v, in, &c->cells, c->flow, c->a)) != LL_OK)
         return ll_error_set(err, rc, "out of memory");
-    if (c->v->two &&
-        (rc = rp_table1_read(&c->t1, c->a, in->table1_csv_path, &c->cells, c->flow, err)))
+    if (c->v->two && in->table1 != NULL &&
+        (rc = rp_table1_build(&c->t1, c->a, in->table1, &c->cells, c->flow, err)))
         return rc;
     rp_sample_sizes_register(c);
     rp_costview_register(c->cv, c->v, c->flow);
@@ -68,23 +67,17 @@ static int prepare(rp_ctx *c, ll_error *err)
     if (c->t1 != NULL)
         rp_table1_finish(c->t1, c->a, &c->cells);
     rp_costview_build(c->cv, c->v);
-    if (in->balance != NULL) {
+    if (in->balance != NULL && c->v->two) {
         c->balance = *in->balance;
         c->has_balance = 1;
-    } else if (c->v->two && in->balance_csv_path != NULL &&
-               access(in->balance_csv_path, R_OK) == 0) {
-        if ((rc = rp_balance_read(&c->balance, in->balance_csv_path, err)) != LL_OK)
-            return rc;
-        c->has_balance = 1;
     }
-    c->has_balance &= c->v->two;
     return LL_OK;
 }
 
 static int build(rp_ctx *c, ll_error *err)
 {
     rp_doc *d = c->doc;
-    d->title = rp_printf(c->a, "Lifelong Links evaluation%s", la_list(c->a, c->in->d));
+    d->title = rp_printf(c->a, "Lifelong Links evaluation%s", la_list(c->a, c->in->run));
     rp_heading(d, RB_H1, "top", "%s", d->title);
     rp_para(d, RB_P,
             "Lifelong Links helps children in care find and keep the people who matter to them. "

@@ -6,6 +6,7 @@
 #include "lleval/date.h"
 #include "lleval/version.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void ll_report_json_string(FILE *f, const char *s)
@@ -44,55 +45,118 @@ static void write_config(FILE *f, const ll_config *cfg)
     fputs("  ],\n", f);
 }
 
-static int write_inputs(FILE *f, sqlite3 *db, ll_error *err)
+static char *dup_text(sqlite3_stmt *st, int k)
+{
+    const unsigned char *v = sqlite3_column_text(st, k);
+    return strdup(v ? (const char *)v : "");
+}
+
+static int read_input(ll_input_file *x, sqlite3_stmt *st)
+{
+    memset(x, 0, sizeof *x);
+    x->path = dup_text(st, 0);
+    x->kind = dup_text(st, 1);
+    x->la = dup_text(st, 2);
+    x->year = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
+    x->sha256 = dup_text(st, 4);
+    x->n_read = sqlite3_column_int64(st, 5);
+    x->n_stored = sqlite3_column_int64(st, 6);
+    x->n_duplicates = sqlite3_column_int64(st, 7);
+    x->n_quarantined = sqlite3_column_int64(st, 8);
+    x->ingested_at = dup_text(st, 9);
+    return x->path && x->kind && x->la && x->sha256 && x->ingested_at ? LL_OK : LL_ENOMEM;
+}
+
+int ll_run_info_read_inputs(ll_run_info *info, sqlite3 *db, ll_error *err)
 {
     sqlite3_stmt *st = NULL;
     const char *sql = "SELECT path, kind, la, year, sha256, n_read, n_stored, n_duplicates,"
                       " n_quarantined, ingested_at FROM files ORDER BY file_id";
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return ll_error_set(err, LL_EDB, "run.json: %s", sqlite3_errmsg(db));
-    fputs("  \"inputs\": [", f);
-    int first = 1, rc;
+    size_t cap = 0;
+    int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        fputs(first ? "\n" : ",\n", f);
-        first = 0;
-        const char *keys[] = {"path", "kind", "la"};
-        fputs("    {", f);
-        for (int k = 0; k < 3; k++) {
-            const unsigned char *v = sqlite3_column_text(st, k);
-            fprintf(f, "\"%s\": ", keys[k]);
-            ll_report_json_string(f, v ? (const char *)v : "");
-            fputs(", ", f);
+        if (info->n_inputs == cap) {
+            cap = cap ? 2 * cap : 16;
+            ll_input_file *p = realloc(info->inputs, cap * sizeof *p);
+            if (p == NULL)
+                break;
+            info->inputs = p;
         }
-        if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-            fputs("\"year\": null, ", f);
-        else
-            fprintf(f, "\"year\": %d, ", sqlite3_column_int(st, 3));
-        fputs("\"sha256\": ", f);
-        ll_report_json_string(f, (const char *)sqlite3_column_text(st, 4));
-        fprintf(f, ", \"read\": %lld, \"stored\": %lld, \"duplicates\": %lld, \"quarantined\": %lld, ",
-                sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6),
-                sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8));
-        fputs("\"ingested_at\": ", f);
-        ll_report_json_string(f, (const char *)sqlite3_column_text(st, 9));
-        fputs("}", f);
+        if (read_input(&info->inputs[info->n_inputs++], st) != LL_OK)
+            break;
     }
     sqlite3_finalize(st);
-    fputs("\n  ],\n", f);
+    if (rc == SQLITE_ROW)
+        return ll_error_set(err, LL_ENOMEM, "run.json: out of memory");
     if (rc != SQLITE_DONE)
         return ll_error_set(err, LL_EDB, "run.json: %s", sqlite3_errmsg(db));
     return LL_OK;
 }
 
-static void write_end_dates(FILE *f, const ll_derive_data *d)
+void ll_run_info_clear(ll_run_info *info)
+{
+    if (info == NULL)
+        return;
+    for (size_t i = 0; i < info->n_inputs; i++) {
+        ll_input_file *x = &info->inputs[i];
+        free(x->path);
+        free(x->kind);
+        free(x->la);
+        free(x->sha256);
+        free(x->ingested_at);
+    }
+    free(info->inputs);
+    free(info->ends);
+    info->inputs = NULL;
+    info->ends = NULL;
+    info->n_inputs = info->n_ends = 0;
+}
+
+void ll_run_info_time(char *buf, size_t size, const ll_run_info *info)
+{
+    struct tm tm;
+    gmtime_r(&info->started, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void write_inputs(FILE *f, const ll_run_info *info)
+{
+    fputs("  \"inputs\": [", f);
+    for (size_t i = 0; i < info->n_inputs; i++) {
+        const ll_input_file *x = &info->inputs[i];
+        fputs(i ? ",\n" : "\n", f);
+        const char *keys[] = {"path", "kind", "la"}, *vals[] = {x->path, x->kind, x->la};
+        fputs("    {", f);
+        for (int k = 0; k < 3; k++) {
+            fprintf(f, "\"%s\": ", keys[k]);
+            ll_report_json_string(f, vals[k]);
+            fputs(", ", f);
+        }
+        if (x->year < 0)
+            fputs("\"year\": null, ", f);
+        else
+            fprintf(f, "\"year\": %d, ", x->year);
+        fputs("\"sha256\": ", f);
+        ll_report_json_string(f, x->sha256);
+        fprintf(f, ", \"read\": %lld, \"stored\": %lld, \"duplicates\": %lld, \"quarantined\": %lld, ",
+                x->n_read, x->n_stored, x->n_duplicates, x->n_quarantined);
+        fputs("\"ingested_at\": ", f);
+        ll_report_json_string(f, x->ingested_at);
+        fputs("}", f);
+    }
+    fputs("\n  ],\n", f);
+}
+
+static void write_end_dates(FILE *f, const ll_run_info *info)
 {
     fputs("  \"data_end_dates\": {", f);
-    size_t n = ll_derive_n_las(d);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < info->n_ends; i++) {
         char day[16] = "";
-        long e = ll_derive_data_end(d, i, NULL);
+        long e = info->ends[i].end;
         fputs(i ? ", " : "", f);
-        ll_report_json_string(f, ll_derive_la_code(d, i));
+        ll_report_json_string(f, info->ends[i].la);
         fputs(": ", f);
         if (e == LL_NA) {
             fputs("null", f);
@@ -104,16 +168,14 @@ static void write_end_dates(FILE *f, const ll_derive_data *d)
     fputs("},\n", f);
 }
 
-int ll_report_write_run_json(const char *path, const ll_run_info *info, sqlite3 *db,
-                             const ll_config *cfg, const ll_derive_data *d, ll_error *err)
+int ll_report_write_run_json(const char *path, const ll_run_info *info, const ll_config *cfg,
+                             ll_error *err)
 {
     FILE *f = fopen(path, "w");
     if (f == NULL)
         return ll_error_set(err, LL_EIO, "%s: cannot write", path);
     char when[32];
-    struct tm tm;
-    gmtime_r(&info->started, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    ll_run_info_time(when, sizeof when, info);
     fprintf(f, "{\n  \"program\": \"lleval\",\n  \"version\": \"%s\",\n  \"time\": \"%s\",\n",
             LL_VERSION, when);
     fputs("  \"command_line\": [\"lleval\"", f); /* argv[0] is the subcommand */
@@ -126,12 +188,12 @@ int ll_report_write_run_json(const char *path, const ll_run_info *info, sqlite3 
     fputs(",\n  \"design\": ", f);
     ll_report_json_string(f, info->design);
     fprintf(f, ",\n  \"seeds\": {\"costs_monte_carlo\": %lu, \"rng\": \"gsl_rng_mt19937\"},\n",
-            cfg->costs.seed);
+            info->seed);
     write_config(f, cfg);
-    int rc = write_inputs(f, db, err);
-    write_end_dates(f, d);
+    write_inputs(f, info);
+    write_end_dates(f, info);
     fputs("  \"matching_tie_break\": \"(la, child) bytewise\"\n}\n", f);
-    if (fclose(f) != 0 && rc == LL_OK)
-        rc = ll_error_set(err, LL_EIO, "%s: write failed", path);
-    return rc;
+    if (fclose(f) != 0)
+        return ll_error_set(err, LL_EIO, "%s: write failed", path);
+    return LL_OK;
 }

@@ -1,90 +1,15 @@
-/* Table 1 (secure/table1.csv) and the balance table (secure/balance.csv)
- * read back for the report.  Table 1's counts go through disclosure
+/* Table 1 as compare computed it, for the report.  Its counts go through disclosure
  * control column by column: a binary characteristic's count and its
  * complement add up to the column's N, and so do the levels of a
  * categorical one (and the children with a baseline SDQ and those
  * without); means and medians are withheld when the N they rest on is. */
 #include "internal.h"
 
-#include "lleval/csvread.h"
+#include "lleval/balance.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Splits "<name> (N = n)". */
-static void split_header(rp_arena *a, const char *h, char **name, long *n)
-{
-    const char *p = strstr(h, " (N = ");
-    *n = -1;
-    if (p == NULL) {
-        *name = rp_strdup(a, h);
-        return;
-    }
-    *name = rp_printf(a, "%.*s", (int)(p - h), h);
-    *n = strtol(p + 6, NULL, 10);
-}
-
-/* The count at the start of "k (p%)" or after "n = " of the SDQ row; -1. */
-static long cell_count(const char *s, int sdq)
-{
-    if (sdq) {
-        const char *p = strstr(s, "n = ");
-        return p ? strtol(p + 4, NULL, 10) : -1;
-    }
-    char *end;
-    long k = strtol(s, &end, 10);
-    return end != s && strncmp(end, " (", 2) == 0 ? k : -1;
-}
-
-static int read_rows(rp_table1 *t, rp_arena *a, const char *buf, size_t len, ll_error *err)
-{
-    ll_csvread *r = NULL;
-    ll_csv_row row;
-    int rc = ll_csvread_new(&r, buf, len, err), got;
-    size_t cap = 64;
-    t->characteristic = rp_alloc(a, cap * sizeof(char *));
-    t->statistic = rp_alloc(a, cap * sizeof(char *));
-    t->smd = rp_alloc(a, cap * sizeof(char *));
-    t->cell = rp_alloc(a, cap * (t->ncol + 1) * sizeof(char *));
-    int header = 1;
-    while (rc == LL_OK && (got = ll_csvread_next(r, &row, err)) == 1) {
-        if (header) {
-            header = 0;
-            continue;
-        }
-        if (row.nkept < t->ncol + 3 || t->nrow >= cap || t->cell == NULL)
-            continue;
-        size_t i = t->nrow++;
-        t->characteristic[i] = rp_strdup(a, row.field[0]);
-        t->statistic[i] = rp_strdup(a, row.field[1]);
-        for (size_t k = 0; k < t->ncol; k++)
-            t->cell[i * t->ncol + k] = rp_strdup(a, row.field[2 + k]);
-        t->smd[i] = rp_strdup(a, row.field[2 + t->ncol]);
-    }
-    if (rc == LL_OK && got < 0)
-        rc = got;
-    ll_csvread_free(r);
-    return rc;
-}
-
-static int read_header(rp_table1 *t, rp_arena *a, const char *buf, size_t len, ll_error *err)
-{
-    ll_csvread *r = NULL;
-    ll_csv_row row;
-    int rc = ll_csvread_new(&r, buf, len, err);
-    if (rc == LL_OK && ll_csvread_next(r, &row, err) == 1 && row.nkept >= 3) {
-        t->ncol = row.nkept - 3;
-        t->set_name = rp_alloc(a, (t->ncol + 1) * sizeof(char *));
-        t->set_n = rp_alloc(a, (t->ncol + 1) * sizeof(long));
-        t->set_n_flag = rp_alloc(a, t->ncol + 1);
-        for (size_t k = 0; t->set_name && t->set_n && k < t->ncol; k++)
-            split_header(a, row.field[2 + k], &t->set_name[k], &t->set_n[k]);
-    } else if (rc == LL_OK)
-        rc = ll_error_set(err, LL_EINPUT, "table1.csv: no header");
-    ll_csvread_free(r);
-    return rc;
-}
 
 /* The flow count a set's N equals, by the set names evaluate gives. */
 static size_t flow_cell_of(const rp_flow *fl, const char *set)
@@ -125,9 +50,7 @@ static void register_column(rp_table1 *t, size_t k, rp_cells *cells, const rp_fl
         if (i == nr)
             break;
         size_t at = i * t->ncol + k;
-        int sdq = !strcmp(ch, "sdq_baseline");
-        long x = cell_count(t->cell[at], sdq);
-        t->count[at] = x;
+        long x = t->count[at];
         t->cnt_cell[at] = RP_NOCELL;
         if (x < 0)
             continue;
@@ -197,28 +120,54 @@ void rp_table1_finish(rp_table1 *t, rp_arena *a, const rp_cells *cells)
     }
 }
 
-int rp_table1_read(rp_table1 **out, rp_arena *a, const char *path, rp_cells *cells,
-                   const rp_flow *flow, ll_error *err)
+/* Copies the display text and counts of src into the arena. */
+static int copy_table(rp_table1 *t, rp_arena *a, const ll_table1 *src)
 {
-    size_t len = 0;
+    t->ncol = src->nsets;
+    t->nrow = src->nrow;
+    size_t nc = t->nrow * t->ncol;
+    t->set_name = rp_alloc(a, (t->ncol + 1) * sizeof(char *));
+    t->set_n = rp_alloc(a, (t->ncol + 1) * sizeof(long));
+    t->set_n_flag = rp_alloc(a, t->ncol + 1);
+    t->characteristic = rp_alloc(a, (t->nrow + 1) * sizeof(char *));
+    t->statistic = rp_alloc(a, (t->nrow + 1) * sizeof(char *));
+    t->smd = rp_alloc(a, (t->nrow + 1) * sizeof(char *));
+    t->cell = rp_alloc(a, (nc + 1) * sizeof(char *));
+    t->count = rp_alloc(a, (nc + 1) * sizeof *t->count);
+    if (!t->set_name || !t->set_n || !t->set_n_flag || !t->characteristic || !t->statistic ||
+        !t->smd || !t->cell || !t->count)
+        return LL_ENOMEM;
+    for (size_t k = 0; k < t->ncol; k++) {
+        t->set_name[k] = rp_strdup(a, src->set_name[k]);
+        t->set_n[k] = (long)src->set_n[k];
+    }
+    for (size_t i = 0; i < t->nrow; i++) {
+        const ll_table1_row *r = &src->row[i];
+        char smd[40];
+        ll_format_number(smd, sizeof smd, r->smd);
+        t->characteristic[i] = rp_strdup(a, r->characteristic);
+        t->statistic[i] = rp_strdup(a, r->statistic);
+        t->smd[i] = rp_strdup(a, smd);
+        for (size_t k = 0; k < t->ncol; k++) {
+            t->cell[i * t->ncol + k] = rp_strdup(a, r->cell[k]);
+            t->count[i * t->ncol + k] = r->count[k];
+        }
+    }
+    return LL_OK;
+}
+
+int rp_table1_build(rp_table1 **out, rp_arena *a, const ll_table1 *src, rp_cells *cells,
+                    const rp_flow *flow, ll_error *err)
+{
     *out = NULL;
-    char *buf = path ? rp_read_file(a, path, &len) : NULL;
-    if (buf == NULL)
-        return LL_OK; /* no Table 1 (no comparison group) */
     rp_table1 *t = rp_alloc(a, sizeof *t);
-    if (t == NULL)
+    if (t == NULL || copy_table(t, a, src) != LL_OK)
         return ll_error_set(err, LL_ENOMEM, "out of memory");
-    int rc = read_header(t, a, buf, len, err);
-    if (rc == LL_OK)
-        rc = read_rows(t, a, buf, len, err);
-    if (rc != LL_OK)
-        return ll_error_set(err, rc, "%s: %s", path, err ? err->msg : "cannot read");
     size_t nc = t->nrow * t->ncol;
     t->set_cell = rp_alloc(a, (t->ncol + 1) * sizeof *t->set_cell);
-    t->count = rp_alloc(a, (nc + 1) * sizeof *t->count);
     t->cnt_cell = rp_alloc(a, (nc + t->nrow + 1) * sizeof *t->cnt_cell);
     t->cmp_cell = rp_alloc(a, (nc + 1) * sizeof *t->cmp_cell);
-    if (t->set_cell == NULL || t->count == NULL || t->cnt_cell == NULL || t->cmp_cell == NULL)
+    if (t->set_cell == NULL || t->cnt_cell == NULL || t->cmp_cell == NULL)
         return ll_error_set(err, LL_ENOMEM, "out of memory");
     for (size_t i = 0; i < nc; i++)
         t->cmp_cell[i] = RP_NOCELL;
@@ -227,70 +176,4 @@ int rp_table1_read(rp_table1 **out, rp_arena *a, const char *path, rp_cells *cel
     nest_columns(t, cells);
     *out = t;
     return LL_OK;
-}
-
-/* ---- balance.csv --------------------------------------------------------- */
-
-static double num(const char *s)
-{
-    if (s == NULL || s[0] == '\0')
-        return NAN;
-    return strtod(s, NULL);
-}
-
-static void balance_row(ll_balance *b, const ll_csv_row *row)
-{
-    if (row->nkept < 10)
-        return;
-    if (!strcmp(row->field[0], "all_abs_smd_below_0.1"))
-        return;
-    for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
-        if (strcmp(row->field[0], ll_match_cov_name(j)) != 0)
-            continue;
-        ll_balance_row *r = &b->row[j];
-        r->mean_t_before = num(row->field[2]);
-        r->mean_c_before = num(row->field[3]);
-        r->mean_t_after = num(row->field[4]);
-        r->mean_c_after = num(row->field[5]);
-        r->smd_before = num(row->field[6]);
-        r->smd_after = num(row->field[7]);
-        r->vr_before = num(row->field[8]);
-        r->vr_after = num(row->field[9]);
-        if (!isnan(r->smd_after))
-            b->has_after = 1;
-    }
-}
-
-int rp_balance_read(ll_balance *out, const char *path, ll_error *err)
-{
-    rp_arena a = {0};
-    size_t len = 0;
-    char *buf = rp_read_file(&a, path, &len);
-    ll_csvread *r = NULL;
-    ll_csv_row row;
-    int rc = buf ? ll_csvread_new(&r, buf, len, err)
-                 : ll_error_set(err, LL_EIO, "%s: cannot read", path);
-    for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-        out->row[j] = (ll_balance_row){NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
-    out->has_after = 0;
-    int got = 0, first = 1;
-    while (rc == LL_OK && (got = ll_csvread_next(r, &row, err)) == 1) {
-        if (!first)
-            balance_row(out, &row);
-        first = 0;
-    }
-    if (rc == LL_OK && got < 0)
-        rc = got;
-    out->max_abs_smd = 0;
-    out->adequate = 1;
-    for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
-        double s = out->has_after ? out->row[j].smd_after : out->row[j].smd_before;
-        if (isnan(s))
-            continue;
-        out->max_abs_smd = fmax(out->max_abs_smd, fabs(s));
-        out->adequate &= fabs(s) < 0.1;
-    }
-    ll_csvread_free(r);
-    rp_arena_free(&a);
-    return rc;
 }

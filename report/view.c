@@ -6,8 +6,6 @@
  * figure is hidden when any count it rests on is. */
 #include "internal.h"
 
-#include "lleval/models.h"
-
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,30 +45,13 @@ int rp_shown(const rp_est *r)
 
 /* ---- the cohort ---------------------------------------------------------- */
 
-static int in_cohort(const ll_analysis *a, const ll_analysis_row *r, int two)
+static void cohort_counts(rp_cohort *co, const ll_est_summary *s)
 {
-    if (!r->cov.eligible || (a->matched && r->match_id == 0))
-        return 0;
-    return two || r->group == LL_GROUP_TREATED;
-}
-
-static void cohort_counts(rp_cohort *co, const ll_analysis *a, int two)
-{
-    memset(co, 0, sizeof *co);
-    for (size_t i = 0; a != NULL && i < a->n; i++) {
-        const ll_analysis_row *r = &a->rows[i];
-        if (!in_cohort(a, r, two))
-            continue;
-        int g = r->group == LL_GROUP_TREATED ? 0 : 1;
-        co->n[g]++;
-        int any = 0;
-        for (int k = 0; k < 4; k++)
-            any |= r->out.sdq[k] != LL_NA;
-        co->sdq_children[g] += any;
-        if (r->out.homeless_time != LL_NA) {
-            co->leavers[g]++;
-            co->leaver_events[g] += r->out.homeless_event == 1;
-        }
+    for (int g = 0; g < 2; g++) {
+        co->n[g] = s->n[g];
+        co->sdq_children[g] = s->sdq_children[g];
+        co->leavers[g] = s->leavers[g];
+        co->leaver_events[g] = s->leaver_events[g];
     }
 }
 
@@ -192,44 +173,12 @@ static void band_rows(rp_view *v, const char *group, const char *time)
 
 /* ---- survival --------------------------------------------------------- */
 
-/* Number at risk at age, from the care leavers of the cohort; -1 if none. */
-static long km_risk(const ll_analysis *a, int two, int group, double age)
+/* The KM rows of group g at the reported ages, or NULL where missing. */
+static void km_rows(rp_view *v, int g, rp_est *row[LL_KM_N_AGES])
 {
-    size_t n = 0;
-    for (size_t i = 0; a != NULL && i < a->n; i++)
-        n += in_cohort(a, &a->rows[i], two) && (int)a->rows[i].group == group &&
-             a->rows[i].out.homeless_time != LL_NA;
-    if (n == 0)
-        return -1;
-    double *t = malloc(n * sizeof *t);
-    int *ev = malloc(n * sizeof *ev);
-    ll_km *km = NULL;
-    long risk = -1;
-    if (t != NULL && ev != NULL) {
-        size_t k = 0;
-        for (size_t i = 0; i < a->n; i++) {
-            const ll_analysis_row *r = &a->rows[i];
-            if (in_cohort(a, r, two) && (int)r->group == group && r->out.homeless_time != LL_NA) {
-                t[k] = r->out.homeless_time;
-                ev[k++] = r->out.homeless_event == 1;
-            }
-        }
-        ll_km_point pt;
-        if (ll_km_fit(&km, t, ev, n, NULL) == LL_OK && ll_km_at(&pt, km, age, NULL) == LL_OK)
-            risk = (long)pt.n_risk;
-    }
-    ll_km_free(km);
-    free(t);
-    free(ev);
-    return risk;
-}
-
-/* The KM rows of group g at ages 18..21, or NULL where missing. */
-static void km_rows(rp_view *v, int g, rp_est *row[4])
-{
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < LL_KM_N_AGES; k++) {
         char term[16];
-        snprintf(term, sizeof term, "age%d", 18 + k);
+        snprintf(term, sizeof term, "age%d", LL_KM_AGE_FIRST + k);
         row[k] = find_mut(v, "homelessness", "km_survival", g ? "comparison" : "treated", term);
     }
 }
@@ -239,12 +188,12 @@ static void km_rows(rp_view *v, int g, rp_est *row[4])
  * is the count before. */
 static void km_chain(rp_view *v, int g)
 {
-    rp_est *row[4];
+    rp_est *row[LL_KM_N_AGES];
     km_rows(v, g, row);
     size_t prev_risk = v->surv[3 * g + 2], prev_ev = RP_NOCELL;
     long prev_r = (long)v->co.leavers[g], prev_e = 0;
-    for (int k = 0; k < 4; k++) {
-        long r = km_risk(v->in->a, v->two, g ? LL_GROUP_COMPARISON : LL_GROUP_TREATED, 18 + k);
+    for (int k = 0; k < LL_KM_N_AGES; k++) {
+        long r = v->in->est->summary.km[g].risk_at[k];
         v->risk[g][k] = r;
         v->risk_cell[g][k] = rp_cell_add(v->cells, r < 0 ? 0 : r);
         size_t m[2] = {v->risk_cell[g][k], rp_cell_add(v->cells, prev_r - (r < 0 ? 0 : r))};
@@ -356,7 +305,9 @@ int rp_view_build(rp_view *v, const ll_report_input *in, rp_cells *cells, const 
     v->cells = cells;
     v->min_cell = in->cfg ? in->cfg->report.min_cell : 5;
     v->two = in->design != NULL && strcmp(in->design, "none") != 0;
-    cohort_counts(&v->co, in->a, v->two);
+    memset(&v->co, 0, sizeof v->co);
+    if (in->est != NULL)
+        cohort_counts(&v->co, &in->est->summary);
     v->n_est = in->est ? in->est->n : 0;
     v->est = rp_alloc(a, (v->n_est + 1) * sizeof *v->est);
     if (v->est == NULL)

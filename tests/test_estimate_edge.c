@@ -618,7 +618,7 @@ START_TEST(single_group_end_to_end)
         static want_row got[MAXROWS];
         size_t ng = read_estimates(path, got), nw = load_expected(designs[d], g_want);
         /* rebuild an ll_estimates view of the file to reuse the check */
-        ll_estimates t = {calloc(ng, sizeof(ll_estimate)), ng, ng};
+        ll_estimates t = {.rows = calloc(ng, sizeof(ll_estimate)), .n = ng, .cap = ng};
         for (size_t i = 0; i < ng; i++) {
             ll_estimate *r = &t.rows[i];
             _Static_assert(sizeof r->outcome == sizeof got[i].key[0], "key size");

@@ -1233,8 +1233,15 @@ START_TEST(table1_known)
     const char *names[2] = {"Treated", "Comparison"};
     ll_balance b;
     ll_balance_compute(&b, &sets[0], &sets[1], NULL, NULL);
+    ll_table1 t1;
+    ck_assert_int_eq(ll_table1_compute(&t1, sets, names, 2, &b, NULL), LL_OK);
+    /* the counts the report's disclosure control rests on */
+    ck_assert_int_eq(t1.row[1].count[0], 3);
+    ck_assert_int_eq(t1.row[0].count[0], -1);
+    ck_assert_int_eq(t1.row[LL_MATCH_NCOV].count[0], 3);
+    ck_assert_int_eq(t1.row[LL_MATCH_NCOV].count[1], -1);
     FILE *f = tmpfile();
-    ck_assert_int_eq(ll_table1_write_csv(f, sets, names, 2, &b, NULL), LL_OK);
+    ck_assert_int_eq(ll_table1_write_csv(f, &t1, NULL), LL_OK);
     long n = ftell(f);
     rewind(f);
     char *text = calloc((size_t)n + 1, 1);

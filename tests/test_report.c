@@ -7,6 +7,8 @@
  * Runs from the repository root (fixtures/report, fixtures/examples). */
 #include "testutil.h"
 
+#include "csvutil.h"
+
 #include "lleval/balance.h"
 #include "lleval/config.h"
 #include "lleval/derive.h"
@@ -187,8 +189,10 @@ typedef struct hand {
     ll_config cfg;
     ll_flow flow;
     ll_estimates est;
-    ll_analysis a;
+    ll_est_child kids[80];
     ll_balance bal;
+    ll_table1 t1;
+    char *t1_text; /* the fixture's text, which t1's names point into */
 } hand;
 
 static void est(hand *h, const char *outcome, const char *estimand, const char *group,
@@ -302,31 +306,78 @@ static void hand_estimates(hand *h)
 }
 
 /* 40 + 40 eligible children; 12 care leavers per group (treated 2 events,
- * comparison 6); SDQ for 30 per group. */
-static void hand_analysis(hand *h)
+ * comparison 6); SDQ for 30 per group.  The estimates' summary (cohort
+ * counts, Kaplan-Meier curves) is computed from them. */
+static void hand_children(hand *h)
 {
-    h->a.n = 80;
-    h->a.rows = calloc(80, sizeof *h->a.rows);
-    ck_assert_ptr_nonnull(h->a.rows);
     for (size_t i = 0; i < 80; i++) {
-        ll_analysis_row *r = &h->a.rows[i];
+        ll_est_child *c = &h->kids[i];
         int g = i >= 40, k = (int)(i % 40);
-        r->child = i;
-        r->group = g ? LL_GROUP_COMPARISON : LL_GROUP_TREATED;
-        r->cov.eligible = 1;
+        memset(c, 0, sizeof *c);
+        c->treated = !g;
         for (int s = 0; s < 4; s++)
-            r->out.sdq[s] = LL_NA;
+            c->sdq[s] = NAN;
         if (k < 30)
-            r->out.sdq[1] = 12 + k % 9;
-        r->out.homeless_ever = r->out.homeless_time = r->out.homeless_event = LL_NA;
+            c->sdq[1] = 12 + k % 9;
+        c->homeless_ever = c->homeless_time = c->homeless_event = NAN;
         if (k < 12) {
             int ev = k < (g ? 6 : 2);
-            r->out.homeless_ever = ev;
-            r->out.homeless_event = ev;
-            r->out.homeless_time = 17 + k % 5;
+            c->homeless_ever = ev;
+            c->homeless_event = ev;
+            c->homeless_time = 17 + k % 5;
         }
-        r->ps_logit = NAN;
     }
+    ll_est_options opt = {1, LL_SDQ_CARER};
+    ck_assert_int_eq(ll_estimate_summary(&h->est.summary, h->kids, 80, &opt, NULL), LL_OK);
+    ck_assert_uint_eq(h->est.summary.leavers[0], 12);
+    ck_assert_uint_eq(h->est.summary.leaver_events[1], 6);
+}
+
+/* The count of a Table 1 cell as its text gives it: k of "k (p%)", or the
+ * n of the SDQ row's "...; n = k"; -1 otherwise. */
+static long t1_count(const char *s, int sdq)
+{
+    if (sdq) {
+        const char *p = strstr(s, "n = ");
+        return p ? strtol(p + 4, NULL, 10) : -1;
+    }
+    char *end;
+    long k = strtol(s, &end, 10);
+    return end != s && strncmp(end, " (", 2) == 0 ? k : -1;
+}
+
+/* Table 1 as compare would hand it, from fixtures/report/table1.csv (two
+ * sets, hand-made, with small counts). */
+static void hand_table1(hand *h)
+{
+    h->t1_text = slurp("fixtures/report/table1.csv");
+    char *f[8], *save = NULL;
+    ll_table1 *t = &h->t1;
+    memset(t, 0, sizeof *t);
+    for (char *line = strtok_r(h->t1_text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        int n = tu_csv_fields(line, f, 8);
+        ck_assert_int_ge(n, 3);
+        if (t->nsets == 0) {
+            t->nsets = (size_t)n - 3;
+            for (size_t k = 0; k < t->nsets; k++) {
+                char *p = strstr(f[2 + k], " (N = ");
+                ck_assert_ptr_nonnull(p);
+                t->set_n[k] = (size_t)strtol(p + 6, NULL, 10);
+                *p = '\0';
+                t->set_name[k] = f[2 + k];
+            }
+            continue;
+        }
+        ll_table1_row *r = &t->row[t->nrow++];
+        r->characteristic = f[0];
+        r->statistic = f[1];
+        for (size_t k = 0; k < t->nsets; k++) {
+            snprintf(r->cell[k], sizeof r->cell[k], "%s", f[2 + k]);
+            r->count[k] = t1_count(f[2 + k], !strcmp(f[0], "sdq_baseline"));
+        }
+        r->smd = f[2 + t->nsets][0] ? strtod(f[2 + t->nsets], NULL) : NAN;
+    }
+    ck_assert_uint_eq(t->nrow, 11);
 }
 
 static void hand_init(hand *h)
@@ -335,7 +386,8 @@ static void hand_init(hand *h)
     ll_config_init(&h->cfg);
     hand_flow(h);
     hand_estimates(h);
-    hand_analysis(h);
+    hand_children(h);
+    hand_table1(h);
     for (size_t j = 0; j < LL_MATCH_NCOV; j++)
         h->bal.row[j] = (ll_balance_row){NAN, NAN, NAN, NAN, 0.02 * (double)(j % 4), NAN, 1.1, NAN};
     h->bal.row[1].smd_before = 0.95; /* male: imbalanced */
@@ -347,13 +399,14 @@ static void hand_free(hand *h)
 {
     ll_flow_clear(&h->flow);
     free(h->est.rows);
-    free(h->a.rows);
+    ll_est_summary_clear(&h->est.summary);
+    free(h->t1_text);
 }
 
 static ll_report_input hand_input(hand *h, const char *gnuplot)
 {
-    ll_report_input in = {&h->cfg, "explicit", NULL, &h->a, &h->flow, &h->est, &h->bal, NULL,
-                          NULL, NULL, "fixtures/report/table1.csv", NULL, gnuplot};
+    ll_report_input in = {&h->cfg, "explicit", NULL, &h->flow, &h->est, &h->bal, &h->t1, NULL,
+                          NULL, gnuplot};
     return in;
 }
 
@@ -706,12 +759,9 @@ START_TEST(degenerate_inputs)
     ll_config_init(&cfg);
     ll_flow fl = {0};
     ll_estimates est = {0};
-    ll_analysis a = {0};
     char dir[128], path[300];
     make_tmp(dir, sizeof dir, "empty");
-    ll_report_input in = {&cfg, "match", NULL, &a, &fl, &est, NULL, NULL, NULL,
-                          "/nonexistent/run.json", "/nonexistent/table1.csv",
-                          "/nonexistent/balance.csv", NULL};
+    ll_report_input in = {&cfg, "match", NULL, &fl, &est, NULL, NULL, NULL, NULL, NULL};
     ll_error err = {0};
     ck_assert_msg(ll_report_write(dir, &in, NULL, &err) == LL_OK, "%s", err.msg);
     snprintf(path, sizeof path, "%s/report.html", dir);

@@ -48,13 +48,42 @@ void ll_balance_compute(ll_balance *out, const ll_cov_set *t_before, const ll_co
  * `summary` and smd column holds 1 or 0.  LL_OK or LL_EIO. */
 int ll_balance_write_csv(FILE *f, const ll_balance *b);
 
+/* Table 1 of baseline characteristics (SPEC 5): one row per covariate
+ * level, then the baseline SDQ; one column per set of children.  Cells are
+ * the display text: continuous covariates mean (SD), years in care and
+ * prior placements median [IQR] (R type 7); categories n (%); baseline SDQ
+ * mean (SD); count is the n of a category's "n (%)" or the SDQ's children
+ * with a score, -1 where the cell has none. */
+#define LL_TABLE1_MAXSETS 4
+#define LL_TABLE1_NROW (LL_MATCH_NCOV + 1)
+#define LL_TABLE1_TEXT 64
+
+typedef struct ll_table1_row {
+    const char *characteristic; /* static: the covariate name or "sdq_baseline" */
+    const char *statistic;      /* static: "mean (SD)", "median [IQR]" or "n (%)" */
+    char cell[LL_TABLE1_MAXSETS][LL_TABLE1_TEXT];
+    long count[LL_TABLE1_MAXSETS];
+    double smd; /* the balance's after column in a matched design, else before; NAN: none */
+} ll_table1_row;
+
+typedef struct ll_table1 {
+    size_t nsets;
+    const char *set_name[LL_TABLE1_MAXSETS]; /* borrowed from the caller */
+    size_t set_n[LL_TABLE1_MAXSETS];
+    int set_has_sdq[LL_TABLE1_MAXSETS];      /* the set came with baseline SDQ scores */
+    size_t nrow;                             /* LL_TABLE1_NROW */
+    ll_table1_row row[LL_TABLE1_NROW];
+} ll_table1;
+
+/* Computes Table 1 of nsets (at most LL_TABLE1_MAXSETS) sets into *out;
+ * names[k] names sets[k] (borrowed: they must outlive out); sets[0] is the
+ * treated group.  Errors: LL_ENOMEM, LL_EINPUT (too many sets). */
+int ll_table1_compute(ll_table1 *out, const ll_cov_set *sets, const char *const *names,
+                      size_t nsets, const ll_balance *b, ll_error *err);
+
 /* Writes secure/table1.csv: characteristic,statistic, then one column per
- * set headed "<name> (N = n)", then smd (b's after column in a matched
- * design, else its before column).  Continuous: age mean (SD),
- * years in care and prior placements median [IQR]; categories n (%);
- * baseline SDQ mean (SD) with its n.  names[k] names sets[k]; sets[0] is
- * the treated group.  LL_OK or LL_EIO or LL_ENOMEM. */
-int ll_table1_write_csv(FILE *f, const ll_cov_set *sets, const char *const *names, size_t nsets,
-                        const ll_balance *b, ll_error *err);
+ * set headed "<name> (N = n)", then smd; the SDQ cell is "mean (SD); n =
+ * k".  LL_OK or LL_EIO. */
+int ll_table1_write_csv(FILE *f, const ll_table1 *t, ll_error *err);
 
 #endif

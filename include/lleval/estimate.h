@@ -50,9 +50,36 @@ typedef struct ll_estimate {
     char method[LL_EST_METHOD];
 } ll_estimate;
 
+/* Ages at which the care leavers' Kaplan-Meier survival is reported
+ * (SPEC 6): LL_KM_AGE_FIRST .. LL_KM_AGE_FIRST + LL_KM_N_AGES - 1. */
+#define LL_KM_AGE_FIRST 18
+#define LL_KM_N_AGES 4
+
+/* One group's Kaplan-Meier curve of the care leavers' age at homelessness
+ * (the chart series of the report), with the numbers at risk. */
+typedef struct ll_est_curve {
+    size_t n;            /* care leavers; 0: no curve (the arrays are NULL) */
+    size_t n_times;      /* distinct observed ages */
+    double *time, *surv; /* n_times ascending ages and S there */
+    size_t *n_risk, *n_event;
+    long risk_at[LL_KM_N_AGES]; /* number at risk at each reported age; -1: none */
+} ll_est_curve;
+
+/* Counts of the section 6 cohort that the rows do not carry, and the
+ * Kaplan-Meier curves: everything else the report shows.  Index 0 is the
+ * treated group, 1 the comparison group (all 0 without one). */
+typedef struct ll_est_summary {
+    size_t n[2];            /* cohort children */
+    size_t sdq_children[2]; /* with any SDQ score (baseline or years 1-3) */
+    size_t leavers[2];      /* care leavers (homeless_time not NA) */
+    size_t leaver_events[2]; /* of them homeless (homeless_event = 1) */
+    ll_est_curve km[2];
+} ll_est_summary;
+
 typedef struct ll_estimates {
     ll_estimate *rows;
     size_t n, cap;
+    ll_est_summary summary;
 } ll_estimates;
 
 /* Computes every row of SPEC section 6 for the n children c.  On success
@@ -63,7 +90,18 @@ typedef struct ll_estimates {
 int ll_estimate_all(ll_estimates **out, const ll_est_child *c, size_t n,
                     const ll_est_options *opt, ll_error *err);
 
-/* Frees t; NULL is a no-op. */
+/* Fills *out with the cohort counts and Kaplan-Meier curves of the n
+ * children c (the comparison group only when opt->has_comparison); the
+ * caller releases it with ll_est_summary_clear (ll_estimates_free does for
+ * the table's own).  Errors: LL_ENOMEM, LL_EINTERNAL (a failed fit); *out
+ * is then cleared. */
+int ll_estimate_summary(ll_est_summary *out, const ll_est_child *c, size_t n,
+                        const ll_est_options *opt, ll_error *err);
+
+/* Frees the curves of s and zeroes it; NULL is a no-op. */
+void ll_est_summary_clear(ll_est_summary *s);
+
+/* Frees t (its rows and summary); NULL is a no-op. */
 void ll_estimates_free(ll_estimates *t);
 
 /* Writes t as CSV with the header of SPEC section 6; numbers in the

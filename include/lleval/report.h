@@ -11,42 +11,73 @@
 #include <stdio.h>
 #include <time.h>
 
-/* What run.json records besides the configuration and the inputs. */
+/* One input file as the database's files table records it. */
+typedef struct ll_input_file {
+    char *path, *kind, *la, *sha256, *ingested_at;
+    int year; /* -1: none (a programme file) */
+    long long n_read, n_stored, n_duplicates, n_quarantined;
+} ll_input_file;
+
+/* One local authority and the end date of its data (LL_NA: none). */
+typedef struct ll_la_end {
+    const char *la; /* borrowed */
+    long end;
+} ll_la_end;
+
+/* Provenance: what run.json records besides the configuration, and what
+ * the report's Methods section shows of it.  Built by the pipeline. */
 typedef struct ll_run_info {
     int argc;
     char **argv;          /* the command line, borrowed */
     time_t started;
     const char *design;   /* "explicit", "match" or "none" */
     const char *db_path;
+    unsigned long seed;   /* the Monte Carlo seed */
+    ll_input_file *inputs; /* owned (ll_run_info_clear) */
+    size_t n_inputs;
+    ll_la_end *ends;       /* owned; every la of the data in order */
+    size_t n_ends;
 } ll_run_info;
+
+/* Reads the input files from db's files table into info->inputs (in
+ * file_id order).  Errors: LL_EDB, LL_ENOMEM. */
+int ll_run_info_read_inputs(ll_run_info *info, sqlite3 *db, ll_error *err);
+
+/* Frees what info owns (inputs, ends) and sets them to NULL. */
+void ll_run_info_clear(ll_run_info *info);
+
+/* "YYYY-MM-DDTHH:MM:SSZ" of info->started in buf (at least 32 bytes). */
+void ll_run_info_time(char *buf, size_t size, const ll_run_info *info);
 
 /* Writes DIR/run.json: program version, command line, configuration (every
  * key with its value and source), input files (path, kind, la, year,
- * SHA-256, counts) from the database's files table, the seeds, the data end
- * date per la and the time of the run.  Errors: LL_EIO, LL_EDB. */
-int ll_report_write_run_json(const char *path, const ll_run_info *info, sqlite3 *db,
-                             const ll_config *cfg, const ll_derive_data *d, ll_error *err);
+ * SHA-256, counts), the seeds, the data end date per la and the time of
+ * the run.  Errors: LL_EIO. */
+int ll_report_write_run_json(const char *path, const ll_run_info *info, const ll_config *cfg,
+                             ll_error *err);
 
-/* Everything the published report shows, borrowed from the pipeline.
- * Pointers may be NULL where the design has no such output (match and
- * balance without a comparison group; costs when they could not be
- * computed). */
+struct ll_estimates;
+struct ll_balance;
+struct ll_table1;
+struct ll_match;
+struct ll_costs_result;
+
+/* Everything the published report shows, finished and borrowed from the
+ * pipeline: the report computes no statistic and reads no file.  Pointers
+ * may be NULL where the design has no such output (match, balance and
+ * Table 1 without a comparison group; costs when they could not be
+ * computed; run when there is no provenance). */
 typedef struct ll_report_input {
     const ll_config *cfg;          /* report.min_cell, and the configuration shown */
     const char *design;            /* "explicit", "match" or "none" */
-    const ll_derive_data *d;       /* la codes and data end dates (may be NULL) */
-    const ll_analysis *a;          /* the analysis rows: the cohort's counts and the
-                                    * Kaplan-Meier curves */
+    const ll_run_info *run;        /* provenance: la codes, data end dates, inputs */
     const ll_flow *flow;           /* participant flow (flow.csv rows) */
-    const struct ll_estimates *est;      /* estimates.csv rows, SPEC 6 order */
-    const struct ll_balance *balance;    /* NULL: read balance_csv_path instead */
+    const struct ll_estimates *est;      /* estimates.csv rows in SPEC 6 order, with the
+                                          * cohort counts and Kaplan-Meier curves */
+    const struct ll_balance *balance;    /* NULL: no balance section */
+    const struct ll_table1 *table1;      /* NULL: no Table 1 */
     const struct ll_match *match;        /* NULL unless matched */
     const struct ll_costs_result *costs; /* NULL when not computed */
-    const char *run_json_path;     /* provenance, shown in Methods (may not exist yet) */
-    const char *table1_csv_path;   /* secure/table1.csv (shown after suppression); NULL
-                                    * or missing: no Table 1 */
-    const char *balance_csv_path;  /* secure/balance.csv, used when balance is NULL;
-                                    * NULL or missing: no balance section */
     const char *gnuplot;           /* the gnuplot program: NULL looks for "gnuplot" on
                                     * PATH; a name with a slash is used as it is */
 } ll_report_input;
@@ -55,13 +86,13 @@ typedef struct ll_report_input {
  * external references; polyglot markup that also parses as XML),
  * DIR/report.md, DIR/charts/<name>.{gp,dat,svg,png} and the CSV tables of
  * DIR/publish (estimates, flow, sample_sizes, table1, balance,
- * costs_summary), applying the disclosure control of SPEC 8 to all of them
- * (secure/ is only read).  gnuplot is run as an external program (fork and
- * exec, no shell) in DIR/charts; when it cannot be found the scripts and
- * data are still written, the report says the charts were not drawn and a
- * notice goes to log (may be NULL); a chart that gnuplot fails on is
- * reported the same way.  Errors: LL_EIO (naming the file), LL_ENOMEM,
- * LL_EINPUT (in, in->cfg, in->est or in->flow NULL). */
+ * costs_summary), applying the disclosure control of SPEC 8 to all of them.
+ * gnuplot is run as an external program (fork and exec, no shell) in
+ * DIR/charts; when it cannot be found the scripts and data are still
+ * written, the report says the charts were not drawn and a notice goes to
+ * log (may be NULL); a chart that gnuplot fails on is reported the same
+ * way.  Errors: LL_EIO (naming the file), LL_ENOMEM, LL_EINPUT (in,
+ * in->cfg, in->est or in->flow NULL). */
 int ll_report_write(const char *dir, const ll_report_input *in, FILE *log, ll_error *err);
 
 /* ---- disclosure control (SPEC 8) ----------------------------------------- */
