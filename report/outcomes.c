@@ -181,7 +181,6 @@ static int placements(rp_ctx *c, ll_error *err)
 
 static int sdq(rp_ctx *c, ll_error *err)
 {
-    static const char *TIMES[4] = {"baseline", "year1", "year2", "year3"};
     rp_heading(c->doc, RB_H3, "sdq", "4.3 Emotional and behavioural difficulties (SDQ)");
     rp_para(c->doc, RB_P,
             "The Strengths and Difficulties Questionnaire total difficulties score runs from 0 "
@@ -195,7 +194,7 @@ static int sdq(rp_ctx *c, ll_error *err)
         b.ser[g] = series_name(g);
         for (int k = 0; k < 4; k++)
             fill(&b, (size_t)k, (size_t)g,
-                 rp_find(c->v, "sdq", "mean", g ? "comparison" : "treated", TIMES[k]));
+                 rp_find(c->v, "sdq", "mean", g ? "comparison" : "treated", ll_sdq_time_name(k)));
     }
     int rc = bars_chart(c, &b, 1, "sdq_trajectory", "Mean SDQ total difficulties over time, by group",
                         "Points are means with 95% t intervals; lower is better.", err);
@@ -210,9 +209,8 @@ static int sdq(rp_ctx *c, ll_error *err)
             size_t cat = bb.ncat++;
             bb.cat[cat] = c->v->two ? rp_printf(c->a, "%s %s", SHORT[k], g ? "C" : "T") : SHORT[k];
             for (int band = 0; band < 3; band++) {
-                static const char *BANDS[3] = {"normal", "borderline", "high"};
                 char term[32];
-                snprintf(term, sizeof term, "%s@%s", BANDS[band], TIMES[k]);
+                snprintf(term, sizeof term, "%s@%s", ll_sdq_band_name(band), ll_sdq_time_name(k));
                 fill(&bb, cat, (size_t)band,
                      rp_find(c->v, "sdq", "band_proportion", g ? "comparison" : "treated", term));
             }

@@ -154,11 +154,10 @@ static void did_grid(rp_view *v, const char *outcome, const char *term)
 
 static void band_rows(rp_view *v, const char *group, const char *time)
 {
-    static const char *BANDS[3] = {"normal", "borderline", "high"};
     rp_est *r[3];
     for (int b = 0; b < 3; b++) {
         char term[LL_EST_TEXT];
-        snprintf(term, sizeof term, "%s@%s", BANDS[b], time);
+        snprintf(term, sizeof term, "%s@%s", ll_sdq_band_name(b), time);
         if ((r[b] = find_mut(v, "sdq", "band_proportion", group, term)) == NULL)
             return;
     }
@@ -261,7 +260,6 @@ static void link_flow(rp_view *v, const rp_flow *fl, const char *outcome, const 
 
 static void links(rp_view *v, const rp_flow *fl)
 {
-    static const char *TIMES[4] = {"baseline", "year1", "year2", "year3"};
     static const char *SDQ[4] = {"sdq_0", "sdq_1", "sdq_2", "sdq_3"};
     link_flow(v, fl, "stable_12m", "proportion", "", "stable_12m");
     link_flow(v, fl, "homeless_ever", "proportion", "", "homeless_ever");
@@ -273,9 +271,9 @@ static void links(rp_view *v, const rp_flow *fl)
     link_flow(v, fl, "connections", "median", "before", "connections_before");
     link_flow(v, fl, "connections", "median", "after", "connections_after");
     for (int k = 0; k < 4; k++) {
-        link_flow(v, fl, "sdq", "mean", TIMES[k], SDQ[k]);
+        link_flow(v, fl, "sdq", "mean", ll_sdq_time_name(k), SDQ[k]);
         char term[32];
-        snprintf(term, sizeof term, "normal@%s", TIMES[k]);
+        snprintf(term, sizeof term, "normal@%s", ll_sdq_time_name(k));
         link_flow(v, fl, "sdq", "band_proportion", term, SDQ[k]);
     }
     for (int g = 0; g < 2; g++)
@@ -299,7 +297,6 @@ static void defaults(rp_view *v)
 int rp_view_build(rp_view *v, const ll_report_input *in, rp_cells *cells, const rp_flow *flow,
                   rp_arena *a)
 {
-    static const char *TIMES[4] = {"baseline", "year1", "year2", "year3"};
     memset(v, 0, sizeof *v);
     v->in = in;
     v->cells = cells;
@@ -322,7 +319,7 @@ int rp_view_build(rp_view *v, const ll_report_input *in, rp_cells *cells, const 
     did_grid(v, "sdq", "year1");
     for (int g = 0; g < 2; g++)
         for (int t = 0; t < 4; t++)
-            band_rows(v, g == 0 ? "treated" : "comparison", TIMES[t]);
+            band_rows(v, g == 0 ? "treated" : "comparison", ll_sdq_time_name(t));
     survival(v);
     mixed_model(v);
     links(v, flow);

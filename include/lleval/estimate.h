@@ -34,6 +34,17 @@ typedef struct ll_est_child {
 /* SDQ informant, for the band thresholds (SPEC 6). */
 enum { LL_SDQ_CARER, LL_SDQ_TEACHER, LL_SDQ_SELF };
 
+/* The SDQ measurement times (sdq_0 .. sdq_3) and bands of SPEC 6, as the
+ * estimates' terms name them: "baseline", "year1", ...; "normal",
+ * "borderline", "high" (a band term is "<band>@<time>"). */
+#define LL_SDQ_NTIMES 4
+#define LL_SDQ_NBANDS 3
+const char *ll_sdq_time_name(int k);
+const char *ll_sdq_band_name(int b);
+/* The band (0 normal, 1 borderline, 2 high) of a total difficulties score
+ * as informant reports it (Goodman 1997). */
+int ll_sdq_band_of(double score, int informant);
+
 typedef struct ll_est_options {
     int has_comparison; /* 0: single-group (comparison = none) */
     int sdq_informant;  /* LL_SDQ_* */
