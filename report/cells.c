@@ -7,7 +7,7 @@
  * hides the other.  Without the links a number withheld in one table could
  * be read off another, or worked out from one table's totals using
  * another's. */
-#include "internal.h"
+#include "disclosure.h"
 
 #include <stdint.h>
 #include <stdlib.h>

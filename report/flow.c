@@ -3,7 +3,7 @@
  * before (for the outcome stages: of `analysed`), so each such stage with
  * its reasons is a line of cells with a total for the secondary
  * suppression. */
-#include "charts.h"
+#include "sections.h"
 
 #include <string.h>
 

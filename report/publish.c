@@ -2,7 +2,7 @@
  * estimates, participant flow, sample sizes, Table 1, balance (SMDs and
  * variance ratios only: the group means of binary covariates would give
  * counts away) and the cost summary.  c marks a withheld value. */
-#include "internal.h"
+#include "sections.h"
 
 #include <errno.h>
 #include <math.h>

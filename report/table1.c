@@ -3,7 +3,7 @@
  * complement add up to the column's N, and so do the levels of a
  * categorical one (and the children with a baseline SDQ and those
  * without); means and medians are withheld when the N they rest on is. */
-#include "internal.h"
+#include "disclosure.h"
 
 #include "lleval/balance.h"
 

@@ -4,7 +4,7 @@
  * contrast row's totals, the SDQ bands to the children measured) are put in
  * small tables with totals and go through the secondary suppression; a
  * figure is hidden when any count it rests on is. */
-#include "internal.h"
+#include "disclosure.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -20,20 +20,21 @@ static int same(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-static rp_est *find_mut(const rp_view *v, const char *outcome, const char *estimand,
-                        const char *group, const char *term)
+static rp_est *find_mut(const rp_view *v, ll_outcome_id outcome, ll_estimand_id estimand,
+                        ll_egroup_id group, const char *term)
 {
     for (size_t i = 0; i < v->n_est; i++) {
         const ll_estimate *e = v->est[i].e;
-        if (same(e->outcome, outcome) && same(e->estimand, estimand) &&
-            (group == NULL || same(e->group, group)) && (term == NULL || same(e->term, term)))
+        if (e->key.outcome == outcome && e->key.estimand == estimand &&
+            (group == LL_EGROUP_ANY || e->key.group == group) &&
+            (term == NULL || same(e->term, term)))
             return &v->est[i];
     }
     return NULL;
 }
 
-const rp_est *rp_find(const rp_view *v, const char *outcome, const char *estimand,
-                      const char *group, const char *term)
+const rp_est *rp_find(const rp_view *v, ll_outcome_id outcome, ll_estimand_id estimand,
+                      ll_egroup_id group, const char *term)
 {
     return find_mut(v, outcome, estimand, group, term ? term : "");
 }
@@ -87,11 +88,11 @@ static void grid(rp_cells *cl, size_t *g, const long x[2], const long n[2], int 
 
 /* Contrast rows of outcome rest on every cell of the grid; their counts
  * are the grid's totals when they match. */
-static void contrast_rows(rp_view *v, const char *outcome, const size_t *g)
+static void contrast_rows(rp_view *v, ll_outcome_id outcome, const size_t *g)
 {
     for (size_t i = 0; i < v->n_est; i++) {
         rp_est *r = &v->est[i];
-        if (!same(r->e->outcome, outcome) || !same(r->e->group, "treated-comparison"))
+        if (r->e->key.outcome != outcome || r->e->key.group != LL_EGROUP_CONTRAST)
             continue;
         if (r->e->n == rp_cell_value(v->cells, g[8]))
             r->n_cell = g[8];
@@ -112,10 +113,10 @@ static void group_row(rp_est *r, const size_t *g3)
     deps(r, g3, 3);
 }
 
-static void binary_outcome(rp_view *v, const char *outcome)
+static void binary_outcome(rp_view *v, ll_outcome_id outcome)
 {
-    rp_est *p[2] = {find_mut(v, outcome, "proportion", "treated", ""),
-                    find_mut(v, outcome, "proportion", "comparison", "")};
+    rp_est *p[2] = {find_mut(v, outcome, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, ""),
+                    find_mut(v, outcome, LL_ESTIMAND_PROPORTION, LL_EGROUP_COMPARISON, "")};
     long x[2] = {0, 0}, n[2] = {0, 0};
     size_t g[9];
     if (p[0] == NULL)
@@ -136,11 +137,11 @@ static void binary_outcome(rp_view *v, const char *outcome)
 
 /* ---- paired changes: the two groups' pairs and the Welch contrast --------- */
 
-static void did_grid(rp_view *v, const char *outcome, const char *term)
+static void did_grid(rp_view *v, ll_outcome_id outcome, const char *term)
 {
-    rp_est *t = find_mut(v, outcome, "mean_change", "treated", term);
-    rp_est *c = find_mut(v, outcome, "mean_change", "comparison", term);
-    rp_est *d = find_mut(v, outcome, "difference_in_differences", "treated-comparison", term);
+    rp_est *t = find_mut(v, outcome, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_TREATED, term);
+    rp_est *c = find_mut(v, outcome, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_COMPARISON, term);
+    rp_est *d = find_mut(v, outcome, LL_ESTIMAND_DIFFERENCE_IN_DIFFERENCES, LL_EGROUP_CONTRAST, term);
     if (t == NULL || c == NULL || d == NULL)
         return;
     size_t m[2] = {t->n_cell, c->n_cell};
@@ -152,13 +153,13 @@ static void did_grid(rp_view *v, const char *outcome, const char *term)
 
 /* ---- SDQ bands: the three bands add up to the children measured ---------- */
 
-static void band_rows(rp_view *v, const char *group, const char *time)
+static void band_rows(rp_view *v, ll_egroup_id group, const char *time)
 {
     rp_est *r[3];
     for (int b = 0; b < 3; b++) {
         char term[LL_EST_TEXT];
         snprintf(term, sizeof term, "%s@%s", ll_sdq_band_name(b), time);
-        if ((r[b] = find_mut(v, "sdq", "band_proportion", group, term)) == NULL)
+        if ((r[b] = find_mut(v, LL_OUTCOME_SDQ, LL_ESTIMAND_BAND_PROPORTION, group, term)) == NULL)
             return;
     }
     size_t m[3] = {r[0]->ev_cell, r[1]->ev_cell, r[2]->ev_cell};
@@ -178,7 +179,7 @@ static void km_rows(rp_view *v, int g, rp_est *row[LL_KM_N_AGES])
     for (int k = 0; k < LL_KM_N_AGES; k++) {
         char term[16];
         snprintf(term, sizeof term, "age%d", LL_KM_AGE_FIRST + k);
-        row[k] = find_mut(v, "homelessness", "km_survival", g ? "comparison" : "treated", term);
+        row[k] = find_mut(v, LL_OUTCOME_HOMELESSNESS, LL_ESTIMAND_KM_SURVIVAL, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, term);
     }
 }
 
@@ -223,10 +224,10 @@ static void survival(rp_view *v)
     long n[2] = {(long)v->co.leavers[0], (long)v->co.leavers[1]};
     grid(v->cells, v->surv, x, n, v->two);
     if (v->two)
-        contrast_rows(v, "homelessness", v->surv);
+        contrast_rows(v, LL_OUTCOME_HOMELESSNESS, v->surv);
     /* the same care leavers and events as homeless_ever's proportions */
     for (int g = 0; g < 2; g++) {
-        const rp_est *p = find_mut(v, "homeless_ever", "proportion", g ? "comparison" : "treated", "");
+        const rp_est *p = find_mut(v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, "");
         if (p != NULL && p->e->events == x[g])
             rp_cell_link(v->cells, p->ev_cell, v->surv[3 * g]);
     }
@@ -240,18 +241,18 @@ static void mixed_model(rp_view *v)
                 (v->two && rp_small((long)v->co.sdq_children[1], v->min_cell));
     for (size_t i = 0; i < v->n_est; i++) {
         rp_est *r = &v->est[i];
-        if (same(r->e->outcome, "sdq") && same(r->e->estimand, "mixed_model"))
+        if (r->e->key.outcome == LL_OUTCOME_SDQ && r->e->key.estimand == LL_ESTIMAND_MIXED_MODEL)
             r->extra |= small;
     }
 }
 
 /* ---- the same numbers in the flow ------------------------------------------ */
 
-static void link_flow(rp_view *v, const rp_flow *fl, const char *outcome, const char *estimand,
+static void link_flow(rp_view *v, const rp_flow *fl, ll_outcome_id outcome, ll_estimand_id estimand,
                       const char *term, const char *stage)
 {
     for (int g = 0; g < 2; g++) {
-        rp_est *r = find_mut(v, outcome, estimand, g ? "comparison" : "treated", term);
+        rp_est *r = find_mut(v, outcome, estimand, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, term);
         size_t c = rp_flow_cell(fl, stage, "", g ? LL_GROUP_COMPARISON : LL_GROUP_TREATED);
         if (r != NULL && c != RP_NOCELL && r->e->n == rp_cell_value(v->cells, c))
             rp_cell_link(v->cells, r->n_cell, c);
@@ -261,20 +262,20 @@ static void link_flow(rp_view *v, const rp_flow *fl, const char *outcome, const 
 static void links(rp_view *v, const rp_flow *fl)
 {
     static const char *SDQ[4] = {"sdq_0", "sdq_1", "sdq_2", "sdq_3"};
-    link_flow(v, fl, "stable_12m", "proportion", "", "stable_12m");
-    link_flow(v, fl, "homeless_ever", "proportion", "", "homeless_ever");
-    link_flow(v, fl, "identity_improved", "proportion", "", "identity_improved");
-    link_flow(v, fl, "placements", "mean", "before", "analysed");
-    link_flow(v, fl, "placements", "mean", "after", "placements_after");
-    link_flow(v, fl, "connections", "mean", "before", "connections_before");
-    link_flow(v, fl, "connections", "mean", "after", "connections_after");
-    link_flow(v, fl, "connections", "median", "before", "connections_before");
-    link_flow(v, fl, "connections", "median", "after", "connections_after");
+    link_flow(v, fl, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, "", "stable_12m");
+    link_flow(v, fl, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, "", "homeless_ever");
+    link_flow(v, fl, LL_OUTCOME_IDENTITY_IMPROVED, LL_ESTIMAND_PROPORTION, "", "identity_improved");
+    link_flow(v, fl, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, "before", "analysed");
+    link_flow(v, fl, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, "after", "placements_after");
+    link_flow(v, fl, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, "before", "connections_before");
+    link_flow(v, fl, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, "after", "connections_after");
+    link_flow(v, fl, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEDIAN, "before", "connections_before");
+    link_flow(v, fl, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEDIAN, "after", "connections_after");
     for (int k = 0; k < 4; k++) {
-        link_flow(v, fl, "sdq", "mean", ll_sdq_time_name(k), SDQ[k]);
+        link_flow(v, fl, LL_OUTCOME_SDQ, LL_ESTIMAND_MEAN, ll_sdq_time_name(k), SDQ[k]);
         char term[32];
         snprintf(term, sizeof term, "normal@%s", ll_sdq_time_name(k));
-        link_flow(v, fl, "sdq", "band_proportion", term, SDQ[k]);
+        link_flow(v, fl, LL_OUTCOME_SDQ, LL_ESTIMAND_BAND_PROPORTION, term, SDQ[k]);
     }
     for (int g = 0; g < 2; g++)
         rp_cell_link(v->cells, v->surv[3 * g + 2],
@@ -312,14 +313,14 @@ int rp_view_build(rp_view *v, const ll_report_input *in, rp_cells *cells, const 
     for (size_t i = 0; i < v->n_est; i++)
         v->est[i].e = &in->est->rows[i];
     defaults(v);
-    binary_outcome(v, "stable_12m");
-    binary_outcome(v, "homeless_ever");
-    binary_outcome(v, "identity_improved");
-    did_grid(v, "placements", "");
-    did_grid(v, "sdq", "year1");
+    binary_outcome(v, LL_OUTCOME_STABLE_12M);
+    binary_outcome(v, LL_OUTCOME_HOMELESS_EVER);
+    binary_outcome(v, LL_OUTCOME_IDENTITY_IMPROVED);
+    did_grid(v, LL_OUTCOME_PLACEMENTS, "");
+    did_grid(v, LL_OUTCOME_SDQ, "year1");
     for (int g = 0; g < 2; g++)
         for (int t = 0; t < 4; t++)
-            band_rows(v, g == 0 ? "treated" : "comparison", ll_sdq_time_name(t));
+            band_rows(v, g == 0 ? LL_EGROUP_TREATED : LL_EGROUP_COMPARISON, ll_sdq_time_name(t));
     survival(v);
     mixed_model(v);
     links(v, flow);
