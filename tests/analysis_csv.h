@@ -68,7 +68,9 @@ __attribute__((unused)) static size_t tu_load_analysis(const char *path, ll_est_
     char head[4096], line[4096], *h[MAXF], *v[MAXF];
     ck_assert(fgets(head, sizeof head, f) != NULL);
     int nh = tu_split(head, h, MAXF);
-    int has_match = nh > 35;
+    int has_match = 0;
+    for (int i = 0; i < nh; i++)
+        has_match |= !strcmp(h[i], "match_id");
     size_t n = 0;
     while (fgets(line, sizeof line, f) && n < max) {
         int nv = tu_split(line, v, MAXF);

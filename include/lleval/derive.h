@@ -199,6 +199,7 @@ typedef struct ll_outcomes {
     int placements_before;
     int placements_after;             /* LL_NA when f > E */
     double weeks_after[LL_PG_N];      /* NAN when f > E */
+    double weeks_before[LL_PG_N];     /* days in [i - 365, i) per group / 7; never NA */
     ll_na_reason after_na;            /* of placements_after and weeks */
     int sdq[4];                       /* sdq_0 .. sdq_3, LL_NA */
     int homeless_ever, homeless_time, homeless_event; /* LL_NA together */
