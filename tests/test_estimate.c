@@ -114,7 +114,7 @@ START_TEST(empty_cohort)
     ll_estimates *t = NULL;
     ll_est_options opt = {1, LL_SDQ_CARER};
     ck_assert_int_eq(ll_estimate_all(&t, NULL, 0, &opt, NULL), LL_OK);
-    ck_assert_uint_eq(t->n, 79);
+    ck_assert_uint_eq(t->n, 98);
     for (size_t i = 0; i < t->n; i++)
         ck_assert(isnan(t->rows[i].estimate));
     ll_estimates_free(t);

@@ -24,8 +24,11 @@ typedef struct ll_est_child {
     double placements_before;
     ll_placement_group placement_group;
     ll_legal_group legal_group;
+    ll_ethnic_group ethnic_group;
+    double uasc, cin_n1;
     double stable_12m, placements_after;
     double weeks_after[LL_PG_N];
+    double weeks_before[LL_PG_N]; /* weeks_<g>_before (section 7's outcome models) */
     double sdq[4]; /* sdq_0 .. sdq_3 */
     double identity_improved, connections_before, connections_after;
     double homeless_ever, homeless_time, homeless_event;
@@ -40,7 +43,7 @@ typedef struct ll_est_options {
 } ll_est_options;
 
 #define LL_EST_TEXT 48
-#define LL_EST_METHOD 320
+#define LL_EST_METHOD 640
 
 /* One row of estimates.csv.  events < 0 and NAN numbers print empty. */
 typedef struct ll_estimate {
