@@ -527,7 +527,7 @@ static void charts_inline(const char *html, const char *const *names)
 
 static const char *const HAND_CHARTS[] = {"flow", "balance", "stability", "placements",
                                           "sdq_trajectory", "sdq_bands", "connections",
-                                          "identity", "homelessness", NULL};
+                                          "identity", "homelessness", "subgroups", NULL};
 
 START_TEST(hand_report)
 {
@@ -758,8 +758,8 @@ static void run_example(const char *dir, const char *config)
 
 static const char *const EXAMPLE_CHARTS[] = {"flow", "balance", "stability", "placements",
                                              "sdq_trajectory", "sdq_bands", "connections",
-                                             "identity", "homelessness", "cost_waterfall",
-                                             "cost_tornado", NULL};
+                                             "identity", "homelessness", "subgroups",
+                                             "cost_waterfall", "cost_tornado", NULL};
 
 START_TEST(example_strict_min_cell)
 {
