@@ -786,6 +786,12 @@ START_TEST(example_strict_min_cell)
     snprintf(path, sizeof path, "%s/out/report.md", dir);
     char *md = slurp(path);
     md_no_small(md, mc);
+    /* the headline stability figure is the adjusted one, the crude beside it;
+     * the subgroups are labelled exploratory */
+    ck_assert_ptr_nonnull(strstr(md, "Taking account of the measured differences between the "
+                                     "groups, the difference is"));
+    ck_assert_ptr_nonnull(strstr(md, "the crude difference is"));
+    ck_assert_ptr_nonnull(strstr(md, "Table 4.1b. Placement stability by subgroup (exploratory"));
     free(md);
     snprintf(path, sizeof path, "%s/out/report.html", dir);
     char *html = slurp(path);
