@@ -210,10 +210,32 @@ static rp_est *find_row(rp_view *v, const char *estimand, const char *term)
     return NULL;
 }
 
+/* The placements AIPW row rests on both groups' children with
+ * placements_after known (rule 4): withheld when either is small. */
+static void adjusted_placements_view(rp_view *v)
+{
+    rp_est *r = NULL;
+    for (size_t i = 0; i < v->n_est; i++)
+        if (!strcmp(v->est[i].e->outcome, "placements") &&
+            !strcmp(v->est[i].e->estimand, "adjusted_difference"))
+            r = &v->est[i];
+    if (r == NULL)
+        return;
+    for (int g = 0; g < 2; g++) {
+        const rp_est *m = rp_find(v, "placements", "mean", g ? "comparison" : "treated", "after");
+        if (m == NULL)
+            continue;
+        r->extra |= rp_small(m->e->n, v->min_cell);
+        if (m->n_cell != RP_NOCELL && r->ndep < RP_MAXDEP)
+            r->dep[r->ndep++] = m->n_cell;
+    }
+}
+
 void rp_adjusted_view(rp_view *v)
 {
     if (!v->two)
         return;
+    adjusted_placements_view(v);
     long n[4][4][2], x[4][4][2];
     level_counts(v, n, x);
     int mc = v->min_cell;
