@@ -30,6 +30,7 @@ ALL_LIBS := $(foreach m,$(MODULES),$(BUILD)/lib$(m).a)
 # half-written code does not stop another module's tests.
 TEST_LIBS_stats := stats core
 TEST_LIBS_models := stats core
+TEST_LIBS_meta := stats core
 TEST_LIBS_core := core
 TEST_LIBS_costs := costs core
 TEST_LIBS_synth := synth core
