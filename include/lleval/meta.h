@@ -53,7 +53,9 @@ int ll_meta_fixed(ll_meta_result *out, const double *y, const double *se, size_t
 /* Random-effects pooling with tau^2 by REML, found by metafor's Fisher
  * scoring from the Hedges (HE) starting value, each step halved while it
  * would make tau^2 negative, until a step changes tau^2 by at most
- * LL_META_THRESHOLD.  Estimate and SE with weights 1/(se^2 + tau^2); Q and
+ * LL_META_THRESHOLD (or, for a large tau^2 whose last bits the absolute
+ * threshold cannot resolve, by at most 8 DBL_EPSILON tau^2); then metafor's
+ * check that tau^2 = 0 has no higher restricted likelihood.  Estimate and SE with weights 1/(se^2 + tau^2); Q and
  * its df and p as ll_meta_fixed; I^2 = 100 tau^2 / (tau^2 + v~),
  * v~ = (k - 1) / (sum w - sum w^2 / sum w).  Needs k >= 2 (LL_EDOM);
  * LL_ENOCONV when LL_META_MAXITER iterations do not reach the threshold. */
