@@ -32,6 +32,7 @@ TEST_LIBS_stats := stats core
 TEST_LIBS_models := stats core
 TEST_LIBS_meta := stats core
 TEST_LIBS_pool := pool ingest stats core
+TEST_LIBS_pool_e2e := core
 TEST_LIBS_core := core
 TEST_LIBS_costs := costs core
 TEST_LIBS_synth := synth core
