@@ -7,8 +7,10 @@
 #include "lleval/format.h"
 #include "lleval/pool.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The first estimates row of (outcome, estimand, group, term); group NULL
  * matches any group. */
@@ -136,8 +138,15 @@ static void la_code(char *out, size_t size, const ev_run *r)
 
 int ev_pool(ev_run *r, ll_error *err)
 {
-    if (r->co->design == LL_COMPARISON_NONE)
-        return LL_OK; /* SPEC 10: two-group designs only */
+    if (r->co->design == LL_COMPARISON_NONE) {
+        /* SPEC 10: two-group designs only; a pool.csv left in this folder by
+         * an earlier two-group run must not be shared as this run's. */
+        char stale[LL_EV_PATH];
+        snprintf(stale, sizeof stale, "%s/pool.csv", r->secure);
+        if (unlink(stale) != 0 && errno != ENOENT)
+            return ll_error_set(err, LL_EIO, "%s: cannot remove: %s", stale, strerror(errno));
+        return LL_OK;
+    }
     const ll_estimates *t = r->est;
     char la[LL_POOL_TEXT * 4], year[16];
     la_code(la, sizeof la, r);

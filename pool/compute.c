@@ -135,8 +135,8 @@ int ll_pool_compute(ll_pool *p, ll_error *err)
                      "no authority has a table with events in one group and not in both");
         else
             snprintf(e->not_pooled, sizeof e->not_pooled,
-                     "fewer than two authorities have an estimate with a standard error (%zu)",
-                     n_used);
+                     "%zu authorit%s with an estimate and a standard error; pooling needs two",
+                     n_used, n_used == 1 ? "y" : "ies");
         if (rc != LL_OK)
             return rc;
     }

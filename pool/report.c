@@ -410,6 +410,13 @@ static int effect_section(FILE *f, const ll_pool *p, const ll_pool_effect *e, si
         }
         fputs("</tbody>\n</table>\n", f);
     }
+    if (c.rows == 0) { /* nothing to draw */
+        fputs("</section>\n", f);
+        free(c.data);
+        free(c.tics);
+        free(c.objects);
+        return LL_OK;
+    }
     char name[48];
     snprintf(name, sizeof name, "forest_%zu", idx + 1);
     char *script = chart_script(&c, name, k ? k->label : e->estimand,
