@@ -5,7 +5,8 @@
  * estimate lies within the range of the authorities' estimates (the fixed,
  * random and Mantel-Haenszel estimates are weighted means of them); the
  * random-effects SE is at least the fixed-effect one; the report names all
- * three authorities; a repeated la is refused and writes nothing.  The
+ * three authorities; a repeated la is refused and writes nothing; a
+ * single-group run leaves no pool.csv.  The
  * numbers themselves are checked against metafor in test_meta and
  * test_pool.  Runs the lleval beside this test program. */
 #include "testutil.h"
@@ -221,6 +222,18 @@ START_TEST(test_three_authorities)
     ck_assert_ptr_nonnull(strstr(slurp(path), "la 'E901' is in two files"));
     struct stat st;
     snprintf(path, sizeof path, "%s/again", root);
+    ck_assert_int_ne(stat(path, &st), 0);
+    /* a single-group run in the same folder removes the earlier pool.csv
+     * (SPEC 10: two-group designs only) */
+    snprintf(path, sizeof path, "%s/none.ini", root);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("[analysis]\ncomparison = none\n", f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "%s evaluate --db %s/E901/la.db --config %s --out %s/E901/out",
+             tu_lleval_path(), root, path, root);
+    run(cmd);
+    snprintf(path, sizeof path, "%s/E901/out/secure/pool.csv", root);
     ck_assert_int_ne(stat(path, &st), 0);
     /* --help */
     snprintf(cmd, sizeof cmd, "%s pool --help >/dev/null", tu_lleval_path());
