@@ -14,7 +14,7 @@ ALL_CFLAGS = $(CFLAGS) -std=c11 -D_DEFAULT_SOURCE -DLL_SOURCE_DIR='"$(CURDIR)"' 
 LDLIBS := -lcsv -linih -lnettle $(PKG_LIBS) -lm $(EXTRA_LDLIBS)
 
 # Link order: a module comes before the modules it uses.
-MODULES := evaluate report costs estimate compare derive synth ingest stats core
+MODULES := evaluate pool report costs estimate compare derive synth ingest stats core
 define module_rules
 $(1)_SRC := $$(wildcard $(1)/*.c)
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC))
@@ -31,6 +31,9 @@ ALL_LIBS := $(foreach m,$(MODULES),$(BUILD)/lib$(m).a)
 TEST_LIBS_stats := stats core
 TEST_LIBS_models := stats core
 TEST_LIBS_aipw := stats core
+TEST_LIBS_meta := stats core
+TEST_LIBS_pool := pool ingest stats core
+TEST_LIBS_pool_e2e := core
 TEST_LIBS_core := core
 TEST_LIBS_costs := costs core
 TEST_LIBS_synth := synth core

@@ -156,7 +156,7 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
     if ((rc = ev_balance(r, err)))
         return rc;
     t[4] = now_s();
-    if ((rc = ev_estimates(r, err)) || (rc = ev_costs(r, err)))
+    if ((rc = ev_estimates(r, err)) || (rc = ev_costs(r, err)) || (rc = ev_pool(r, err)))
         return rc;
     t[5] = now_s();
     ev_log(r, "timing: derive %.2f s, matching %.2f s, analysis rows %.2f s, balance %.2f s, "

@@ -44,6 +44,8 @@ void ev_log(const ev_run *r, const char *fmt, ...)
 int ev_balance(ev_run *r, ll_error *err);
 int ev_estimates(ev_run *r, ll_error *err);
 int ev_costs(ev_run *r, ll_error *err);
+/* secure/pool.csv (evaluate/pool_out.c; two-group designs only). */
+int ev_pool(ev_run *r, ll_error *err);
 int ev_store_estimates(ev_run *r, sqlite3 *db, ll_error *err);
 
 #endif
