@@ -115,10 +115,21 @@ typedef struct ll_config {
         unsigned long seed;
         double cost_range;
     } costs;
+    /* [area]: the area-level design of SPEC 11 (lleval area). */
+    struct {
+        char data[LL_CONFIG_PATH_MAX];     /* ';'-separated files; "" = not set */
+        char filter[LL_CONFIG_TEXT_MAX];   /* "column = value; ..." */
+        char value[LL_CONFIG_TEXT_MAX];    /* the value column */
+        char outcome[LL_CONFIG_TEXT_MAX];  /* its name in the outputs */
+        int lower_is_better;
+        char programme[LL_CONFIG_PATH_MAX];
+        long ri_draws;
+        unsigned long seed;
+    } area;
     /* Provenance: the file read ("" when none) and, per key (in the order of
      * ll_config_entry_get), the line that set it (0: the built-in default). */
     char file[LL_CONFIG_PATH_MAX];
-    int line[64];
+    int line[96];
 } ll_config;
 
 /* Sets every key to its built-in default. */
@@ -148,7 +159,7 @@ typedef struct ll_config_entry {
 } ll_config_entry;
 
 /* Fills *out with key i (0 <= i < ll_config_n_keys()), in the order of the
- * SPEC's tables: cohort, analysis, report, costs. */
+ * SPEC's tables: cohort, analysis, report, costs, area. */
 void ll_config_entry_get(ll_config_entry *out, const ll_config *cfg, size_t i);
 
 /* Writes every key as an INI file (which ll_config_load reads back to the
