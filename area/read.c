@@ -414,9 +414,9 @@ static void merge(struct reader *r, const char *const *files)
     }
     r->n = w;
     if (over && r->log)
-        fprintf(r->log, "lleval area: notice: %zu authority-year%s of the series appear in more "
+        fprintf(r->log, "lleval area: notice: %zu authority-year%s of the series %s in more "
                 "than one file; the later file wins (first: %s %d, from %s)\n", over,
-                over == 1 ? "" : "s", r->e[first].code, r->e[first].year,
+                over == 1 ? "" : "s", over == 1 ? "appears" : "appear", r->e[first].code, r->e[first].year,
                 files[r->e[first].file]);
 }
 
