@@ -316,6 +316,8 @@ static int cmp_entry(const void *a, const void *b)
 /* Two rows of one (code, year) in the file just read are an error. */
 static int check_duplicates(struct reader *r, size_t from, const char *path)
 {
+    if (r->n - from < 2)
+        return LL_OK;
     qsort(r->e + from, r->n - from, sizeof *r->e, cmp_entry);
     for (size_t i = from + 1; i < r->n; i++) {
         const struct entry *a = &r->e[i - 1], *b = &r->e[i];

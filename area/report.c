@@ -372,10 +372,10 @@ static void overall_text(FILE *f, const ll_area_report_input *in, const ll_area_
     num(f, mde, 2);
     fprintf(f, "</td></tr>\n</table>\n<p>Programme authorities: %zu; comparison authorities: "
                "%zu. The effect is in the units of the outcome (percentage points for a "
-               "percentage). %s</p>\n", o->n_treated, o->n_comparison,
-            (o->estimate < 0) == (in->lower_is_better != 0)
-                ? "Its sign is the direction of an improvement."
-                : "Its sign is the direction of a worsening.");
+               "percentage). %s is better, so a %s effect would mean that the programme "
+               "authorities improved relative to the comparison authorities.</p>\n",
+            o->n_treated, o->n_comparison, in->lower_is_better ? "Lower" : "Higher",
+            in->lower_is_better ? "negative" : "positive");
     fprintf(f, "<p class=\"note\">Read the effect beside the minimum detectable effect (");
     num(f, mde, 2);
     fprintf(f, "): an effect smaller than that in absolute value could not be told from zero "
