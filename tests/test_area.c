@@ -294,6 +294,37 @@ START_TEST(same_seed_same_bytes)
 }
 END_TEST
 
+/* The README's worked example against fixtures/area/trial_reference.R
+ * (R from SPEC 11's formulas on the published CSV). */
+START_TEST(trial_panel)
+{
+    ll_error err = {0};
+    ll_area_panel *p = NULL;
+    ll_area_programme *prog = NULL;
+    ll_area_result *r = NULL;
+    int *start = NULL;
+    const char *files[] = {PANEL};
+    ck_assert_msg(ll_area_panel_read(&p, files, 1, FILTER_DFE, "percentage", NULL, &err) ==
+                  LL_OK, "%s", err.msg);
+    ck_assert_uint_eq(p->nunits, 158);
+    ck_assert_uint_eq(p->nyears, 11);
+    ck_assert_int_eq(ll_area_programme_read(&prog, TRIAL, &err), LL_OK);
+    ck_assert_int_eq(ll_area_assign(&start, p, prog, "trial", &err), LL_OK);
+    ck_assert_int_eq(ll_area_estimate(&r, p, start, 0, 1, &err), LL_OK);
+    const ll_area_row *o = &r->rows[r->nrows - 1];
+    ck_assert_int_eq(o->estimand, LL_AREA_OVERALL);
+    ck_assert_rel(o->estimate, -1.1486095574167257, 1e-12);
+    ck_assert_rel(o->std_error, 1.2104970851004226, 1e-12);
+    ck_assert_rel(o->p_value, 0.34268455409613546, 1e-10);
+    ck_assert(isnan(o->ri_p_value)); /* no draws asked for */
+    ck_assert_int_eq(r->base[0], 2014);
+    ll_area_result_free(r);
+    ll_area_programme_free(prog);
+    ll_area_panel_free(p);
+    free(start);
+}
+END_TEST
+
 /* A copy of p without the units listed in prog. */
 static ll_area_panel *without(const ll_area_panel *p, const ll_area_programme *prog)
 {
@@ -460,6 +491,20 @@ START_TEST(error_duplicate_row)
 }
 END_TEST
 
+START_TEST(error_programme_file_and_period)
+{
+    expect_error(SMALL_KEYS, "new_la_code,start_year\nE09000001,2014\nE09000001,2015\n", NULL,
+                 NULL, "prog.csv:3: E09000001 is listed twice", "line 2");
+    expect_error(SMALL_KEYS, "code,start_year\nE09000001,2014\n", NULL, NULL,
+                 "prog.csv: no column 'new_la_code'", "new_la_code,start_year");
+    expect_error("data = bad.csv\nvalue = percentage\n", "", "bad.csv",
+                 "time_period,geographic_level,new_la_code,percentage\n"
+                 "2013,Local authority,E09000001,5\n"
+                 "2013-14,Local authority,E09000001,6\n",
+                 "bad.csv:3: time_period '2013-14' is not a year", "YYYYZZ");
+}
+END_TEST
+
 START_TEST(usage_and_help)
 {
     char cmd[1024];
@@ -513,6 +558,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, error_value_column);
     tcase_add_test(tc, error_start_year);
     tcase_add_test(tc, error_duplicate_row);
+    tcase_add_test(tc, error_programme_file_and_period);
+    tcase_add_test(tc, trial_panel);
     tcase_add_test(tc, usage_and_help);
     tcase_add_test(tc, config_keys);
     suite_add_tcase(s, tc);
