@@ -347,8 +347,10 @@ static int read_one(struct reader *r, const char *path, size_t file, const char 
     if ((rc = ll_csvread_new(&rd, buf, len, r->err)) != LL_OK)
         goto done;
     rc = ll_csvread_next(rd, &row, r->err);
-    if (rc == 0)
+    if (rc == 0) {
         rc = ll_error_set(r->err, LL_EINPUT, "%s: empty file", path);
+        goto done;
+    }
     if (rc < 0)
         goto prefix;
     if ((rc = header(r, &c, &row, path, value)) != LL_OK)

@@ -325,6 +325,38 @@ START_TEST(trial_panel)
 }
 END_TEST
 
+/* Without gnuplot the scripts and data are still written and the page
+ * says the charts were not drawn. */
+START_TEST(report_without_gnuplot)
+{
+    ll_config cfg;
+    ll_error err = {0};
+    char d[] = "/tmp/lleval-area-XXXXXX", path[300];
+    ck_assert(mkdtemp(d));
+    ll_config_init(&cfg);
+    ck_assert_msg(ll_config_load(&cfg, SMALL "/small.ini", &err) == LL_OK, "%s", err.msg);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *log = open_memstream(&buf, &len);
+    ck_assert_msg(ll_area_run(&cfg, d, "/nonexistent/gnuplot", log, &err) == LL_OK, "%s",
+                  err.msg);
+    fclose(log);
+    ck_assert_msg(strstr(buf, "gnuplot not found"), "%s", buf);
+    snprintf(path, sizeof path, "%s/area_report.html", d);
+    char *html = slurp(path);
+    ck_assert(strstr(html, "chart was not drawn") && !strstr(html, "<svg"));
+    const char *names[] = {"means.gp", "means.dat", "event.gp", "event.dat"};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/area_charts/%s", d, names[i]);
+        ck_assert_msg(access(path, R_OK) == 0, "%s missing", path);
+    }
+    free(html);
+    free(buf);
+    snprintf(path, sizeof path, "rm -rf '%s'", d);
+    ck_assert_int_eq(system(path), 0);
+}
+END_TEST
+
 /* A copy of p without the units listed in prog. */
 static ll_area_panel *without(const ll_area_panel *p, const ll_area_programme *prog)
 {
@@ -560,6 +592,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, error_duplicate_row);
     tcase_add_test(tc, error_programme_file_and_period);
     tcase_add_test(tc, trial_panel);
+    tcase_add_test(tc, report_without_gnuplot);
     tcase_add_test(tc, usage_and_help);
     tcase_add_test(tc, config_keys);
     suite_add_tcase(s, tc);
