@@ -242,6 +242,40 @@ START_TEST(zero_se_and_not_computable)
 }
 END_TEST
 
+/* SPEC 11's recipe on the tiny panel: one treated unit, so a draw gives
+ * the programme to the first code of the shuffled sorted list.  Only A's
+ * own change (3, against 1 for B, C and D) gives |theta*| >= |theta| = 2
+ * (the others give -2/3), and A drawn reproduces theta exactly: a tie that
+ * must count.  The draws are replayed here with GSL directly. */
+START_TEST(ri_recipe)
+{
+    ll_error err = {0};
+    const double y[] = {0, 1, 4, 0, 1, 2, 5, 6, 7, 3, 4, 5};
+    int start[] = {2022, 0, 0, 0};
+    ll_area_panel *p = tiny(y);
+    ll_area_result *r = NULL;
+    const long draws = 500;
+    const unsigned long seed = 12345;
+    ck_assert_int_eq(ll_area_estimate(&r, p, start, draws, seed, &err), LL_OK);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(rng, seed);
+    long a_first = 0;
+    for (long d = 0; d < draws; d++) {
+        const char *codes[] = {"A", "B", "C", "D"};
+        gsl_ran_shuffle(rng, codes, 4, sizeof *codes);
+        a_first += !strcmp(codes[0], "A");
+    }
+    gsl_rng_free(rng);
+    ck_assert(a_first > 50 && a_first < 200);
+    const ll_area_row *o = &r->rows[r->nrows - 1];
+    ck_assert_rel(o->estimate, 2, 0);
+    ck_assert_int_eq(r->ri_used, draws);
+    ck_assert_rel(o->ri_p_value, (double)(1 + a_first) / (double)(draws + 1), 1e-15);
+    ll_area_result_free(r);
+    ll_area_panel_free(p);
+}
+END_TEST
+
 static char *slurp(const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -583,6 +617,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, small_panel_att_gt);
     tcase_add_test(tc, small_panel_aggregates);
     tcase_add_test(tc, zero_se_and_not_computable);
+    tcase_add_test(tc, ri_recipe);
     tcase_add_test(tc, same_seed_same_bytes);
     tcase_add_test(tc, ri_null_calibration);
     tcase_add_test(tc, error_programme_code);
