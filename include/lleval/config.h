@@ -138,8 +138,9 @@ void ll_config_init(ll_config *cfg);
 /* Reads the INI file at path over cfg (which ll_config_init has set up).
  * Errors: LL_EIO when the file cannot be read; LL_EINPUT for a syntax error,
  * an unknown section or key, a key outside any section, a key given twice,
- * a line longer than 196 characters, or a value of the wrong type or out of
- * range -- the message says "FILE:LINE: ..." and names the section and key.
+ * a line longer than 196 characters, a value of the wrong type or out of
+ * range, or an [area] filter or data list that a " ;" (an inline comment
+ * to inih) would cut short -- the message says "FILE:LINE: ..." and names the section and key.
  * On error cfg may be partly updated: discard it. */
 int ll_config_load(ll_config *cfg, const char *path, ll_error *err);
 
