@@ -14,7 +14,7 @@ ALL_CFLAGS = $(CFLAGS) -std=c11 -D_DEFAULT_SOURCE -DLL_SOURCE_DIR='"$(CURDIR)"' 
 LDLIBS := -lcsv -linih -lnettle $(PKG_LIBS) -lm $(EXTRA_LDLIBS)
 
 # Link order: a module comes before the modules it uses.
-MODULES := evaluate pool report costs estimate compare derive synth ingest stats core
+MODULES := evaluate pool report area costs estimate compare derive synth ingest stats core
 define module_rules
 $(1)_SRC := $$(wildcard $(1)/*.c)
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC))
@@ -43,6 +43,7 @@ TEST_LIBS_e2e := core
 TEST_LIBS_ingest := ingest core
 TEST_LIBS_reliability := ingest core
 TEST_LIBS_report := report compare derive ingest stats core
+TEST_LIBS_area := area ingest core
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/%,$(TEST_SRC))
 test_libs = $(foreach m,$(if $(TEST_LIBS_$(1)),$(TEST_LIBS_$(1)),$(MODULES)),$(BUILD)/lib$(m).a)

@@ -136,13 +136,21 @@ static const struct key_desc KEYS[] = {
     {"costs", "mc_draws", T_LONG, OFF(costs.mc_draws), "10000", NULL, 1, 100000000, 0},
     {"costs", "seed", T_ULONG, OFF(costs.seed), "1", NULL, 0, 4294967295.0, 0},
     {"costs", "cost_range", T_REAL, OFF(costs.cost_range), "0.25", NULL, 0, 1, 1},
+    {"area", "data", T_PATH, OFF(area.data), "", NULL, 0, 0, 0},
+    {"area", "filter", T_TEXT, OFF(area.filter), "", NULL, 0, 0, 0},
+    {"area", "value", T_TEXT, OFF(area.value), "", NULL, 0, 0, 0},
+    {"area", "outcome", T_TEXT, OFF(area.outcome), "", NULL, 0, 0, 0},
+    {"area", "lower_is_better", T_INT, OFF(area.lower_is_better), "1", NULL, 0, 1, 0},
+    {"area", "programme", T_PATH, OFF(area.programme), "", NULL, 0, 0, 0},
+    {"area", "ri_draws", T_LONG, OFF(area.ri_draws), "999", NULL, 0, 10000000, 0},
+    {"area", "seed", T_ULONG, OFF(area.seed), "1", NULL, 0, 4294967295.0, 0},
 };
 #define N_KEYS (sizeof KEYS / sizeof KEYS[0])
 
 _Static_assert(N_KEYS <= sizeof(((ll_config *)0)->line) / sizeof(int),
                "ll_config.line too small for the key table");
 
-static const char *const SECTIONS[] = {"cohort", "analysis", "report", "costs", NULL};
+static const char *const SECTIONS[] = {"cohort", "analysis", "report", "costs", "area", NULL};
 
 size_t ll_config_n_keys(void)
 {
@@ -406,6 +414,7 @@ struct parse {
     int failed;
     ll_error *err;
     char seen[N_KEYS]; /* keys set in this file */
+    char raw[200];     /* the line last read, as in the file */
 };
 
 static int fail(struct parse *p, int line, const char *fmt, const char *a, const char *b,
@@ -441,7 +450,7 @@ static void check_section(struct parse *p, const char *s)
     for (int i = 0; SECTIONS[i]; i++)
         if (!strcasecmp(name, SECTIONS[i]))
             return;
-    fail(p, p->line, "unknown section [%s] (sections: cohort, analysis, report, costs)%s%s",
+    fail(p, p->line, "unknown section [%s] (sections: cohort, analysis, report, costs, area)%s%s",
          name, "", "");
 }
 
@@ -473,8 +482,32 @@ static char *reader(char *str, int num, void *stream)
         fail(p, p->line, "line longer than %s characters%s%s", "196", "", "");
         return NULL;
     }
+    snprintf(p->raw, sizeof p->raw, "%s", str);
     check_section(p, str);
     return p->failed ? NULL : str;
+}
+
+/* 1 when the raw line of a ';'-separated list has " ;" after its '=' and
+ * what follows looks like more of the list (a condition "col = value" of
+ * [area] filter, a ".csv" of [area] data) rather than a comment: inih took
+ * it for a comment, and the list would lose items silently. */
+static int list_cut_by_comment(const struct parse *p, const struct key_desc *k)
+{
+    int filter = !strcmp(k->name, "filter");
+    if (strcmp(k->section, "area") || (!filter && strcmp(k->name, "data")))
+        return 0;
+    const char *s = p->raw + strcspn(p->raw, "=:");
+    for (; *s; s++)
+        if (*s == ';' && isspace((unsigned char)s[-1]))
+            break;
+    if (!*s)
+        return 0;
+    if (filter)
+        return strchr(s, '=') != NULL;
+    for (; *s; s++)
+        if (!strncasecmp(s, ".csv", 4))
+            return 1;
+    return 0;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -494,6 +527,10 @@ static int handler(void *user, const char *section, const char *name, const char
             return fail(p, p->line, "[%s] %s given twice (first on line %s)", k->section,
                         k->name, first);
         }
+        if (list_cut_by_comment(p, k))
+            return fail(p, p->line, "[%s] %s: a ';' after a space starts a comment in an INI "
+                        "file: write each ';' straight after the item before it ('a = 1; b = 2')",
+                        k->section, k->name, "");
         char why[512];
         if (set_value(p->cfg, k, value, why, sizeof why)) {
             char msg[LL_CONFIG_TEXT_MAX + 600];
