@@ -59,6 +59,7 @@ static const char *SCHEMA =
     " child TEXT NOT NULL, decom INTEGER NOT NULL, rec TEXT NOT NULL,"
     " file_id INTEGER NOT NULL);\n"
     "CREATE INDEX IF NOT EXISTS rec_set_aside_file ON rec_set_aside(file_id);\n"
+    "CREATE INDEX IF NOT EXISTS rec_set_aside_key ON rec_set_aside(la, child, decom, year);\n"
     "INSERT OR IGNORE INTO meta VALUES('schema_version', '1');\n";
 
 int ll_db_exec(sqlite3 *db, const char *sql, ll_error *err)
