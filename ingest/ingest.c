@@ -59,7 +59,7 @@ typedef struct ictx {
                                     the raw line of a quarantined row */
     char unused[512];            /* names of ignored columns, for a notice */
     iret *rets;                  /* the returns the file holds */
-    size_t nret, capret;
+    size_t nret, capret, last_ret;
     long long *file_ids;         /* per return: its files row, 0 if skipped */
     ll_val vals[LL_MAX_SPEC_COLS];
     sqlite3_stmt *qins;
@@ -416,10 +416,14 @@ static void hash_file(ictx *c)
 /* Index of the return (la, year), added when new; negative on error. */
 static int return_of(ictx *c, const char *la, size_t la_len, int year)
 {
+    size_t last = c->last_ret;
+    if (last < c->nret && c->rets[last].year == year && strlen(c->rets[last].la) == la_len &&
+        memcmp(c->rets[last].la, la, la_len) == 0)
+        return (int)last;
     for (size_t i = 0; i < c->nret; i++)
         if (c->rets[i].year == year && strlen(c->rets[i].la) == la_len &&
             memcmp(c->rets[i].la, la, la_len) == 0)
-            return (int)i;
+            return (int)(c->last_ret = i);
     if (c->nret == c->capret) {
         size_t cap = c->capret ? 2 * c->capret : 4;
         iret *nr = realloc(c->rets, cap * sizeof *nr);
@@ -746,6 +750,13 @@ static int check_dates(ictx *c)
     return LL_OK;
 }
 
+static int collect_fn(void *ctx, const char *la, size_t la_len, int year, int fate)
+{
+    (void)fate;
+    int r = return_of(ctx, la, la_len, year);
+    return r < 0 ? r : 0;
+}
+
 static int assign_fn(void *ctx, const char *la, size_t la_len, int year, int fate)
 {
     ictx *c = ctx;
@@ -763,33 +774,82 @@ static int assign_fn(void *ctx, const char *la, size_t la_len, int year, int fat
     return r;
 }
 
-/* Gives every row, stored or quarantined, its return.  A quarantined row
- * of a stacked extract goes with its own LA and YEAR when both are valid,
- * else with the file's first return. */
-static int assign_returns(ictx *c)
+static int by_la_year(const void *a, const void *b)
 {
-    int rc = ll_rowstore_assign(c->scan.store, assign_fn, c);
-    if (rc != LL_OK)
-        return rc;
+    const iret *x = *(const iret *const *)a, *y = *(const iret *const *)b;
+    int c = strcmp(x->la, y->la);
+    return c != 0 ? c : (x->year > y->year) - (x->year < y->year);
+}
+
+/* Puts the returns of a stacked extract in (la, year) order, so that
+ * messages, files rows and the summary follow it; q->ret is renumbered. */
+static int sort_returns(ictx *c)
+{
+    iret **ps = malloc((c->nret + 1) * sizeof *ps);
+    iret *sorted = malloc((c->nret + 1) * sizeof *sorted);
+    unsigned *perm = malloc((c->nret + 1) * sizeof *perm);
+    int rc = LL_OK;
+    if (ps == NULL || sorted == NULL || perm == NULL) {
+        rc = ll_error_set(c->err, LL_ENOMEM, "%s: out of memory", c->path);
+        goto done;
+    }
+    for (size_t i = 0; i < c->nret; i++)
+        ps[i] = &c->rets[i];
+    qsort(ps, c->nret, sizeof *ps, by_la_year);
+    for (size_t i = 0; i < c->nret; i++) {
+        sorted[i] = *ps[i];
+        perm[ps[i] - c->rets] = (unsigned)i;
+    }
+    memcpy(c->rets, sorted, c->nret * sizeof *sorted);
+    for (size_t i = 0; i < c->scan.nq; i++)
+        if (c->scan.q[i].ret != UINT_MAX)
+            c->scan.q[i].ret = perm[c->scan.q[i].ret];
+done:
+    free(ps);
+    free(sorted);
+    free(perm);
+    return rc;
+}
+
+/* The return of each quarantined row of a stacked extract: its own LA and
+ * YEAR when both are valid, else UINT_MAX. */
+static int quarantined_returns(ictx *c)
+{
     for (size_t i = 0; i < c->scan.nq; i++) {
         ll_qrow *q = &c->scan.q[i];
-        int r = 0;
-        if (c->res->stacked) {
-            ll_csv_row row;
-            int bad;
-            if ((rc = reread(c, c->rd, &q->where, &row)) != LL_OK)
-                return rc;
-            int rule = ll_ingest_check_row(c->t, c->colidx, c->nheader, &row, &c->dflt, c->vals,
-                                           &bad);
-            const ll_val *la = &c->vals[c->t->col_la], *y = &c->vals[c->t->col_year];
-            int ok = rule != LL_RULE_FIELD_COUNT && la->n > 0 && y->i != 0 &&
-                     (rule == LL_RULE_COUNT || (bad != c->t->col_la && bad != c->t->col_year));
-            r = -1;
-            if (ok && (r = return_of(c, la->s, la->n, (int)y->i)) < 0)
-                return r;
-        }
-        q->ret = r < 0 ? UINT_MAX : (unsigned)r;
+        ll_csv_row row;
+        int bad, rc;
+        q->ret = UINT_MAX;
+        if ((rc = reread(c, c->rd, &q->where, &row)) != LL_OK)
+            return rc;
+        int rule = ll_ingest_check_row(c->t, c->colidx, c->nheader, &row, &c->dflt, c->vals, &bad);
+        const ll_val *la = &c->vals[c->t->col_la], *y = &c->vals[c->t->col_year];
+        if (rule == LL_RULE_FIELD_COUNT || la->n == 0 || y->i == 0)
+            continue;
+        int r = return_of(c, la->s, la->n, (int)y->i);
+        if (r < 0)
+            return r;
+        q->ret = (unsigned)r;
     }
+    return LL_OK;
+}
+
+/* Gives every row, stored or quarantined, its return.  A quarantined row
+ * of a stacked extract goes with its own LA and YEAR when both are valid,
+ * else with the first return in (la, year) order. */
+static int assign_returns(ictx *c)
+{
+    int rc;
+    if (c->res->stacked) {
+        if ((rc = ll_rowstore_assign(c->scan.store, collect_fn, c)) != LL_OK ||
+            (rc = quarantined_returns(c)) != LL_OK || (rc = sort_returns(c)) != LL_OK)
+            return rc;
+    } else {
+        for (size_t i = 0; i < c->scan.nq; i++)
+            c->scan.q[i].ret = 0;
+    }
+    if ((rc = ll_rowstore_assign(c->scan.store, assign_fn, c)) != LL_OK)
+        return rc;
     for (size_t i = 0; i < c->scan.nq; i++) {
         ll_qrow *q = &c->scan.q[i];
         if (q->ret == UINT_MAX)
