@@ -109,7 +109,8 @@ static const struct key_desc KEYS[] = {
     {"analysis", "caliper", T_REAL, OFF(analysis.caliper), "0.2", NULL, 1e-300, HUGE_VAL, 0},
     {"analysis", "ratio", T_INT, OFF(analysis.ratio), "1", NULL, 1, 100, 0},
     {"analysis", "exact", T_CHOICE, OFF(analysis.exact), "la", EXACT_CHOICES, 0, 0, 0},
-    {"report", "min_cell", T_INT, OFF(report.min_cell), "5", NULL, 0, 1000000, 0},
+    {"report", "min_cell", T_INT, OFF(report.min_cell), "5", NULL, LL_CONFIG_MIN_CELL_LEAST,
+     1000000, 0},
     COST_KEYS3(LL_COST_MOVE, "cost_per_move", "224", "2009-10",
                "GMCA Unit Cost Database SS2.5, finding a subsequent placement"),
     COST_KEYS3(LL_COST_WEEKLY_FOSTER, "weekly_foster", "700", "2013-14",
@@ -380,7 +381,11 @@ bad_type:
     snprintf(why, whysize, "must be %s", type_words(k));
     return -1;
 bad_number:
-    if (k->hi == HUGE_VAL)
+    if (k->offset == OFF(report.min_cell))
+        snprintf(why, whysize, "must be an integer from %d to %.10g: counts from 1 to 5 are "
+                 "always withheld, so disclosure control cannot be switched off (SPEC 2.5, 8)",
+                 LL_CONFIG_MIN_CELL_LEAST, k->hi);
+    else if (k->hi == HUGE_VAL)
         snprintf(why, whysize, "must be %s greater than %g", type_words(k), k->lo > 0 ? 0 : k->lo);
     else
         snprintf(why, whysize, "must be %s from %.10g to %.10g%s", type_words(k), k->lo, k->hi,
@@ -544,6 +549,26 @@ static int handler(void *user, const char *section, const char *name, const char
     return fail(p, p->line, "unknown key '%s' in section [%s]%s", name, section, "");
 }
 
+/* A cost value given without its own price year or source does not keep
+ * the built-in ones, which belong to the built-in value: they become
+ * "none" and "", shown as not given (line -L: the value is on line L). */
+static void unpair_costs(ll_config *cfg)
+{
+    for (size_t i = 1; i + 1 < N_KEYS; i++) {
+        if (KEYS[i].type != T_PRICE_YEAR || cfg->line[i - 1] <= 0)
+            continue;
+        char *base = (char *)cfg;
+        if (cfg->line[i] == 0) {
+            base[KEYS[i].offset] = '\0';
+            cfg->line[i] = -cfg->line[i - 1];
+        }
+        if (cfg->line[i + 1] == 0) {
+            base[KEYS[i + 1].offset] = '\0';
+            cfg->line[i + 1] = -cfg->line[i - 1];
+        }
+    }
+}
+
 static int run_parse(struct parse *p)
 {
     if (copy_text(p->cfg->file, sizeof p->cfg->file, p->name))
@@ -556,6 +581,7 @@ static int run_parse(struct parse *p)
                             "key = value)", p->name, rc);
     if (rc < 0)
         return ll_error_set(p->err, LL_ENOMEM, "%s: out of memory", p->name);
+    unpair_costs(p->cfg);
     return LL_OK;
 }
 
@@ -647,6 +673,9 @@ void ll_config_entry_get(ll_config_entry *out, const ll_config *cfg, size_t i)
     format_value(out->value, sizeof out->value, cfg, k);
     if (cfg->line[i] > 0)
         snprintf(out->source, sizeof out->source, "%s:%d", cfg->file, cfg->line[i]);
+    else if (cfg->line[i] < 0)
+        snprintf(out->source, sizeof out->source, "not given with the value on %s:%d",
+                 cfg->file, -cfg->line[i]);
     else
         snprintf(out->source, sizeof out->source, "default");
 }

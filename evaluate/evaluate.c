@@ -150,6 +150,9 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
         (rc = ll_derive_flow_finish(&r->co->flow, r->d, r->a, r->co->design, err)))
         return rc;
     report_cohort(r);
+    ev_warn_quarantine(r, db);
+    if ((rc = ev_check_cohort(r, db, err)))
+        return rc;
     if ((rc = make_dirs(r, err)) || (rc = derive_outputs(r, err)))
         return rc;
     t[3] = now_s();
@@ -195,7 +198,7 @@ int ll_evaluate_run(const ll_evaluate_options *opt, ll_error *err)
     if (access(opt->db_path, F_OK) != 0)
         return ll_error_set(err, LL_EINPUT, "%s: no such database (run 'lleval ingest' first)",
                             opt->db_path);
-    if ((rc = ll_db_open(&db, opt->db_path, 0, err)) == LL_OK)
+    if ((rc = ev_check_out(&r, err)) == LL_OK && (rc = ll_db_open(&db, opt->db_path, 0, err)) == LL_OK)
         rc = run_steps(&r, db, err);
     ll_estimates_free(r.est);
     ll_costs_result_free(r.costs);

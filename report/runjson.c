@@ -84,6 +84,35 @@ static int write_inputs(FILE *f, sqlite3 *db, ll_error *err)
     return LL_OK;
 }
 
+/* Rows quarantined at ingest per table (SPEC 8), and the episodes stored
+ * open with their REC set aside (SPEC 2.6). */
+static int write_quarantined(FILE *f, sqlite3 *db, ll_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    const char *sql = "SELECT kind, sum(n_quarantined) FROM files WHERE kind <> 'skipped'"
+                      " GROUP BY kind ORDER BY kind";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return ll_error_set(err, LL_EDB, "run.json: %s", sqlite3_errmsg(db));
+    fputs("  \"quarantined_per_table\": {", f);
+    int first = 1, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        fputs(first ? "" : ", ", f);
+        first = 0;
+        ll_report_json_string(f, (const char *)sqlite3_column_text(st, 0));
+        fprintf(f, ": %lld", sqlite3_column_int64(st, 1));
+    }
+    sqlite3_finalize(st);
+    fputs("},\n", f);
+    if (rc != SQLITE_DONE)
+        return ll_error_set(err, LL_EDB, "run.json: %s", sqlite3_errmsg(db));
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM rec_set_aside", -1, &st, NULL) != SQLITE_OK)
+        return ll_error_set(err, LL_EDB, "run.json: %s", sqlite3_errmsg(db));
+    rc = sqlite3_step(st);
+    fprintf(f, "  \"rec_set_aside\": %lld,\n", rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? LL_OK : ll_error_set(err, LL_EDB, "run.json: %s", sqlite3_errmsg(db));
+}
+
 static void write_end_dates(FILE *f, const ll_derive_data *d)
 {
     fputs("  \"data_end_dates\": {", f);
@@ -129,6 +158,8 @@ int ll_report_write_run_json(const char *path, const ll_run_info *info, sqlite3 
             cfg->costs.seed);
     write_config(f, cfg);
     int rc = write_inputs(f, db, err);
+    if (rc == LL_OK)
+        rc = write_quarantined(f, db, err);
     write_end_dates(f, d);
     fputs("  \"matching_tie_break\": \"(la, child) bytewise\"\n}\n", f);
     if (fclose(f) != 0 && rc == LL_OK)

@@ -100,7 +100,7 @@ typedef struct ll_config {
         ll_exact exact;
     } analysis;
     struct {
-        int min_cell;
+        int min_cell;   /* at least LL_CONFIG_MIN_CELL_LEAST */
     } report;
     struct {
         ll_cost_item item[LL_COST_N];
@@ -127,10 +127,16 @@ typedef struct ll_config {
         unsigned long seed;
     } area;
     /* Provenance: the file read ("" when none) and, per key (in the order of
-     * ll_config_entry_get), the line that set it (0: the built-in default). */
+     * ll_config_entry_get), the line that set it (0: the built-in default;
+     * -L: a cost's price year or source not given with its value, which the
+     * file sets on line L, and so cleared, not the built-in default's). */
     char file[LL_CONFIG_PATH_MAX];
     int line[96];
 } ll_config;
+
+/* The least min_cell accepted (SPEC 2.5): disclosure control cannot be
+ * switched off. */
+#define LL_CONFIG_MIN_CELL_LEAST 5
 
 /* Sets every key to its built-in default. */
 void ll_config_init(ll_config *cfg);
@@ -156,7 +162,8 @@ typedef struct ll_config_entry {
     const char *section;               /* static strings */
     const char *key;
     char value[LL_CONFIG_PATH_MAX];    /* canonical text; reads back the same */
-    char source[LL_CONFIG_PATH_MAX + 32]; /* "default" or "FILE:LINE" */
+    char source[LL_CONFIG_PATH_MAX + 64]; /* "default", "FILE:LINE" or "not given with
+                                             the value on FILE:LINE" */
 } ll_config_entry;
 
 /* Fills *out with key i (0 <= i < ll_config_n_keys()), in the order of the
