@@ -21,6 +21,7 @@ static const struct command COMMANDS[] = {
     {"config", ll_cmd_config, "print every configuration key, its value and where it came from"},
     {"demo", ll_cmd_demo, "run ingest and evaluate on the bundled fixtures"},
     {"synth", ll_cmd_synth, "generate synthetic 903 returns and programme records"},
+    {"codebook", ll_cmd_codebook, "print the codebook of analysis.csv (CSV or --markdown)"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 
