@@ -157,4 +157,5 @@ void rp_section_methods(rp_ctx *c)
             c->v->min_cell);
     configuration(c);
     provenance(c);
+    rp_section_strobe(c);
 }

@@ -383,8 +383,37 @@ static void demo(char *dir, size_t size, const char *ex)
     ck_assert_msg(system(cmd) == 0, "'%s' failed", cmd);
 }
 
+/* The STROBE checklist of report.md: 22 items in order, each with an
+ * answer; item 6(b) follows the design. */
+static void check_strobe(const char *dir, const char *design)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/out/report.md", dir);
+    char *md = slurp(path);
+    char *p = strstr(md, "**Table 6.5. STROBE checklist**");
+    ck_assert_ptr_nonnull(p);
+    for (int k = 1; k <= 22; k++) {
+        char item[16];
+        snprintf(item, sizeof item, "\n| %d ", k);
+        ck_assert_msg((p = strstr(p, item)) != NULL, "STROBE item %d missing", k);
+        char *eol = strchr(p + 1, '\n'), *bar[8];
+        int bars = 0;
+        for (char *q = p + 1; q < eol && bars < 8; q++)
+            if (*q == '|' && q[-1] != '\\')
+                bar[bars++] = q;
+        ck_assert_int_eq(bars, 4);
+        ck_assert_msg(bar[3] - bar[2] > 20, "STROBE item %d has no answer", k);
+        if (k == 6)
+            ck_assert_ptr_nonnull(strstr(p, !strcmp(design, "match") ? "(b) Matching criteria"
+                                                                     : "(b) Not applicable"));
+        p = eol;
+    }
+    free(md);
+}
+
 static void check_secure(const char *dir, const char *design)
 {
+    check_strobe(dir, design);
     char path[512], header[LINE_MAX_LEN];
     struct stat st;
     snprintf(path, sizeof path, "%s/out/secure/analysis.csv", dir);
