@@ -567,7 +567,7 @@ REML_CONTROL <- lmerControl(optimizer = "nloptwrap",
 
 mixed_model_rows <- function(d) {
   long <- do.call(rbind, lapply(0:3, function(k) {
-    data.frame(child = paste(d$la, d$child), treated = d$treated, years = k,
+    data.frame(child = paste(d$la, d$child), treated = d$treated, years = rep(k, nrow(d)),
                sdq = d[[paste0("sdq_", k)]], stringsAsFactors = FALSE)
   }))
   if (!TWO_GROUPS) long <- long[long$treated == 1, , drop = FALSE]

@@ -6,7 +6,8 @@
 # there and compares its estimates_R.csv with the program's estimates.csv
 # within SPEC 6 tolerances (scripts/compare-estimates.R --subset: every
 # row the program writes must be matched; the script may write more).
-# Then R/analysis.R itself on fixtures/handover/*/analysis.csv against the
+# The same for a small synthetic authority (lleval synth), whose degenerate
+# rows must be left empty on both sides.  Then R/analysis.R itself on fixtures/handover/*/analysis.csv against the
 # SPEC authors' estimates.csv (every row must match, none may be extra).
 # Skipped, with a notice and exit 0, when Rscript or its packages are absent.
 set -u
@@ -61,9 +62,36 @@ fixture_case() { # example design
 }
 fixture_case explicit explicit
 fixture_case matched match
+# A small synthetic authority (lleval synth: 400 children, a named
+# comparison group), where many rows are not computable: both sides must
+# leave the same cells empty.
+synth_case() {
+    d=$tmp/synth
+    mkdir -p "$d"
+    if ! "$LLEVAL" synth --children 400 --seed 3 --comparison --out "$d/in" >"$d.log" 2>&1; then
+        cat "$d.log"; echo "check-r: synth: lleval synth failed"; status=1; return
+    fi
+    for y in "$d"/in/903/*/; do
+        "$LLEVAL" ingest --db "$d/db" --la LA "$y"*.csv >>"$d.log" 2>&1
+    done
+    "$LLEVAL" ingest --db "$d/db" --la LA "$d/in/lifelong_links.csv" "$d/in/comparison.csv" >>"$d.log" 2>&1
+    if ! "$LLEVAL" evaluate --db "$d/db" --out "$d/out" >>"$d.log" 2>&1; then
+        cat "$d.log"; echo "check-r: synth: lleval evaluate failed"; status=1; return
+    fi
+    mkdir -p "$d/copy"
+    cp "$d/out/secure/"* "$d/copy/"
+    rm -f "$d/copy/estimates.csv"
+    if ! Rscript "$d/copy/analysis.R"; then
+        echo "check-r: synth: Rscript analysis.R failed"; status=1; return
+    fi
+    echo "check-r: synth (400 children, $(grep -c 'not computable' "$d/out/secure/estimates.csv") rows not computable):"
+    Rscript scripts/compare-estimates.R "$d/out/secure/estimates.csv" "$d/copy/estimates_R.csv" \
+        --subset || status=1
+}
 run_case explicit explicit
 run_case matched matched
 run_case none explicit "[analysis]
 comparison = none"
+synth_case
 [ $status = 0 ] && echo "check-r: passed" || echo "check-r: FAILED"
 exit $status
