@@ -399,10 +399,10 @@ aipw <- function(d, yname, binary) {
   se <- sqrt(sum(phi^2) / (n * (n - p - q)))
   ess <- W^2 / sum(w[!T1]^2)
   method <- sprintf(paste0(
-    "AIPW ATT (SPEC 6): propensity %s, binomial) on the fitted rows; outcome %s on comparison ",
+    "AIPW ATT (SPEC 6): propensity %s on the fitted rows; outcome %s on comparison ",
     "rows (%d columns); influence-function SE with n - p - q = %d; normal z, p, CI; ",
     "comparison-weight ESS %.1f of %d"),
-    sub("\\)$", "", paste0("glm(", deparse1(fit_formula("T", pcols)), ")")),
+    paste0("glm(", deparse1(fit_formula("T", pcols)), ", binomial)"),
     if (binary) "glm(y ~ X, binomial)" else "lm(y ~ X)", length(ocols), n - p - q, ess, n0)
   c(out, list(estimate = tau, std.error = se, ess = ess, mean_treated = mean(y[T1]),
               method = method))
