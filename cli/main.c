@@ -23,6 +23,7 @@ static const struct command COMMANDS[] = {
     {"synth", ll_cmd_synth, "generate synthetic 903 returns and programme records"},
     {"pool", ll_cmd_pool, "pool several authorities' secure/pool.csv files (meta-analysis)"},
     {"area", ll_cmd_area, "compare authorities that ran the programme with others (DfE figures)"},
+    {"codebook", ll_cmd_codebook, "print the codebook of analysis.csv (CSV or --markdown)"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

@@ -4,6 +4,7 @@
 
 #include "evaluate_internal.h"
 #include "lleval/db.h"
+#include "lleval/handover.h"
 #include "lleval/report.h"
 
 #include <errno.h>
@@ -175,7 +176,8 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
                         : r->co->design == LL_COMPARISON_EXPLICIT ? "explicit"
                                                                   : "none",
                         r->opt->db_path};
-    if ((rc = ll_report_write_run_json(path, &info, db, cfg, r->d, err)) != LL_OK)
+    if ((rc = ll_report_write_run_json(path, &info, db, cfg, r->d, err)) != LL_OK ||
+        (rc = ll_handover_write(r->secure, cfg, info.design, err)) != LL_OK)
         return rc;
     /* The report comes after run.json: its Methods section shows that
      * provenance.  It reads Table 1 and the balance back from secure/. */

@@ -313,6 +313,7 @@ int rp_section_comparison(rp_ctx *c, ll_error *err);
 int rp_section_outcomes(rp_ctx *c, ll_error *err);
 int rp_section_costs(rp_ctx *c, ll_error *err);
 void rp_section_methods(rp_ctx *c);
+void rp_section_strobe(rp_ctx *c); /* report/strobe.c, from the methods section */
 
 /* publish/ */
 int rp_publish(const rp_ctx *c, const char *dir, ll_error *err);

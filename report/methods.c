@@ -162,4 +162,5 @@ void rp_section_methods(rp_ctx *c)
             c->v->min_cell);
     configuration(c);
     provenance(c);
+    rp_section_strobe(c);
 }
