@@ -7,7 +7,7 @@
 # within SPEC 6 tolerances (scripts/compare-estimates.R --subset: every
 # row the program writes must be matched; the script may write more).
 # The same for a small synthetic authority (lleval synth), whose degenerate
-# rows must be left empty on both sides.  Then R/analysis.R itself on fixtures/handover/*/analysis.csv against the
+# rows must be left empty on both sides.  Then R/analysis.R itself on fixtures/examples/*/expected/analysis.csv against the
 # SPEC authors' estimates.csv (every row must match, none may be extra).
 # Skipped, with a notice and exit 0, when Rscript or its packages are absent.
 set -u
@@ -47,17 +47,17 @@ run_case() { # name example [config]
         "$tmp/$name-copy/estimates_R.csv" --subset || status=1
 }
 # The R script against the SPEC authors' regenerated expected files
-# (fixtures/handover/: all 98 rows, adjusted effects and subgroups too).
+# (fixtures/examples/*/expected/: all 98 rows, adjusted effects and subgroups too).
 fixture_case() { # example design
     d=$tmp/fixture-$1
     mkdir -p "$d"
-    cp "fixtures/handover/$1/analysis.csv" "$d/"
+    cp "fixtures/examples/$1/expected/analysis.csv" "$d/"
     sed "s/^DESIGN <- \"explicit\"/DESIGN <- \"$2\"/" R/analysis.R >"$d/analysis.R"
     if ! Rscript "$d/analysis.R"; then
         echo "check-r: fixture $1: Rscript analysis.R failed"; status=1; return
     fi
     echo "check-r: fixture $1 (R/analysis.R on the expected analysis.csv):"
-    Rscript scripts/compare-estimates.R "fixtures/handover/$1/estimates.csv" "$d/estimates_R.csv" \
+    Rscript scripts/compare-estimates.R "fixtures/examples/$1/expected/estimates.csv" "$d/estimates_R.csv" \
         || status=1
 }
 fixture_case explicit explicit

@@ -1,6 +1,6 @@
 /* The researcher hand-over (SPEC 4): the codebook table against the
  * analysis.csv headers and values of the SPEC authors' regenerated worked
- * examples (fixtures/handover/, independent of lleval), codebook.csv and
+ * examples (fixtures/examples/EXAMPLE/expected/, independent of lleval), codebook.csv and
  * analysis.R as evaluate writes them, and the README's codebook section
  * against the table.  The R script's numbers are checked by `make check-r`
  * (it needs R; these tests do not). */
@@ -91,11 +91,11 @@ START_TEST(table_lists_the_spec_columns_in_order)
 {
     char want[LINE_MAX_LEN], got[LINE_MAX_LEN];
     /* Matched: every column, match_id and ps_logit last. */
-    header_of(want, sizeof want, "fixtures/handover/matched/analysis.csv");
+    header_of(want, sizeof want, "fixtures/examples/matched/expected/analysis.csv");
     table_header(got, sizeof got, 0);
     ck_assert_str_eq(got, want);
     /* Explicit: the same without the two matching columns. */
-    header_of(want, sizeof want, "fixtures/handover/explicit/analysis.csv");
+    header_of(want, sizeof want, "fixtures/examples/explicit/expected/analysis.csv");
     table_header(got, sizeof got, 2);
     ck_assert_str_eq(got, want);
     ck_assert_ptr_null(ll_codebook_get(ll_codebook_n()));
@@ -203,8 +203,8 @@ static void check_fixture_values(const char *path)
 
 START_TEST(fixture_values_fit_the_codebook)
 {
-    check_fixture_values("fixtures/handover/explicit/analysis.csv");
-    check_fixture_values("fixtures/handover/matched/analysis.csv");
+    check_fixture_values("fixtures/examples/explicit/expected/analysis.csv");
+    check_fixture_values("fixtures/examples/matched/expected/analysis.csv");
 }
 END_TEST
 
@@ -245,7 +245,7 @@ static char *codebook_for(const char *header, const ll_config *cfg)
 START_TEST(codebook_csv_follows_the_header)
 {
     char header[LINE_MAX_LEN];
-    header_of(header, sizeof header, "fixtures/handover/explicit/analysis.csv");
+    header_of(header, sizeof header, "fixtures/examples/explicit/expected/analysis.csv");
     char *text = codebook_for(header, NULL);
     check_codebook_text(text, header);
     free(text);
