@@ -990,16 +990,16 @@ static int store_file(ictx *c)
         int same, batch;
         if ((rc = find_stored(c, &c->rets[0], &same, &batch)) != LL_OK)
             return rc;
-        free(c->rets[0].old_path);
-        c->rets[0].old_path = NULL;
         if (same) {
-            notice(c, "identical to the %s file already stored for la %s%s%.0d: skipped",
+            notice(c, "identical to the %s file already stored for la %s%s%.0d (%s): skipped",
                    ll_ingest_kind_name(c->t->kind), c->la, c->t->dfe ? ", year " : "",
-                   c->res->year);
+                   c->res->year, c->rets[0].old_path);
             c->res->kind = LL_KIND_SKIPPED;
             c->res->year = 0;
             return LL_OK;
         }
+        free(c->rets[0].old_path); /* plan_returns looks again */
+        c->rets[0].old_path = NULL;
     }
     if ((rc = scan_rows(c)) != LL_OK || (rc = check_dates(c)) != LL_OK)
         return rc;

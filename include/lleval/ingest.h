@@ -9,7 +9,10 @@
  * a file refused whole (not UTF-8, not CSV, unknown kind, missing column,
  * no collection year, too many columns, a field too long) stores nothing.
  * UPN, HOME_POST, PL_POST, URN and MC_DOB are never written to the
- * database, not even in the raw lines kept in the quarantine table.
+ * database; in the raw line of a quarantined row every column that is not
+ * stored is blanked (a field_count row keeps no field).  A DfE table with
+ * LA and YEAR columns is a stacked extract: each row takes its la and year
+ * from them, and each (la, year) is one return with its own files row.
  *
  * Stored values: dates as day numbers (lleval/date.h); SEX, Q1..Q25 and
  * the integer columns as integers; CONSENT as the text 'Y' or 'N';
