@@ -45,6 +45,23 @@ static void annual_row(const char *path, double *est, double *lo, double *hi, do
     ck_assert_msg(found, "%s: no annual_saving_per_child row", path);
 }
 
+/* The whole of a text file; caller frees. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+    long n = ftell(f);
+    ck_assert(n >= 0);
+    rewind(f);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    return buf;
+}
+
 START_TEST(adjusted_saving_contains_zero)
 {
     char dir[64] = "/tmp/lleval-costsynth-XXXXXX", cmd[3000], log[128];
@@ -75,6 +92,17 @@ START_TEST(adjusted_saving_contains_zero)
      * here) and the adjusted one much nearer */
     ck_assert_msg(fabs(crude) > 5000 && fabs(a) < fabs(crude) / 2,
                   "crude %g, adjusted %g", crude, a);
+    /* the report's cost section says what the figure rests on (explicit
+     * comparison list, balance not adequate; no programme cost given) */
+    snprintf(path, sizeof path, "%s/out/report.md", dir);
+    char *md = slurp(path);
+    const char *want[] = {"adjusted for where the children were placed in the year before",
+                          "rests on the adjustment", "planned step-down",
+                          "children one coordinator works with in a year",
+                          "family group conference", "programme\\_cost\\_per\\_child"};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
+        ck_assert_msg(strstr(md, want[k]) != NULL, "report.md lacks \"%s\"", want[k]);
+    free(md);
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     ck_assert_int_eq(system(cmd), 0);
 }
