@@ -3,6 +3,7 @@
  * says so and shows only the observed cost. */
 #include "charts.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <string.h>
 
@@ -171,13 +172,13 @@ static void adjusted_words(rp_ctx *c)
                 rp_clean(c->a, r->placement_why));
         return;
     }
-    double z = 1.959963984540054; /* qnorm(0.975) */
+    double z = gsl_cdf_ugaussian_Pinv(0.975); /* qnorm(0.975), SPEC 7 */
     int hp = cv->moves_hidden || cv->n_hidden;
     rp_para(c->doc, RB_P,
             "Per child who took part, the adjusted placement saving is %s a year (%s95%% "
             "interval %s to %s; %s before adjustment); over %d years for the %s children it "
             "comes to %s, and the "
-            "gross figure with homelessness is %s (%s prices). %s The model counts every move "
+            "gross figure with homelessness is %s (%s prices).%s The model counts every move "
             "avoided as a saving and every week in residential care as a cost, without knowing "
             "whether a move would have been a planned step-down to a family placement.",
             money_or_c(c->a, r->model.annual_saving, hp),
@@ -188,7 +189,7 @@ static void adjusted_words(rp_ctx *c)
             cv->n_hidden ? "c" : rp_printf(c->a, "%.0f", r->inputs.n_treated),
             money_or_c(c->a, r->model.saving_placements, hp),
             money_or_c(c->a, r->gross.deterministic, cv->totals_hidden), r->base_year,
-            hp ? "" : drivers(c));
+            hp ? "" : rp_printf(c->a, " %s", drivers(c)));
     if (c->in->design != NULL && !strcmp(c->in->design, "explicit") && c->has_balance &&
         !c->balance.adequate)
         rp_para(c->doc, RB_WARN,
@@ -233,7 +234,8 @@ int rp_section_costs(rp_ctx *c, ll_error *err)
                 "give one, work out the cost per child as the coordinator's annual cost divided "
                 "by the children one coordinator works with in a year, plus the cost of a family "
                 "group conference, and set programme_cost_per_child in the [costs] section of "
-                "the configuration (with programme_cost_per_child_price_year).");
+                "the configuration (and programme_cost_per_child_price_year when the cost is not "
+                "at base-year prices).");
     if (c->cv->totals_hidden)
         rp_para(c->doc, RB_NOTE,
                 "Totals that include a withheld effect are shown as c: they rest on 1 to %d "
