@@ -29,6 +29,11 @@ static const char *reference(const char *estimand)
         {"km_survival", "Kaplan and Meier (1958), J Am Stat Assoc 53:457-481; Greenwood"},
         {"log_rank", "Mantel (1966); Peto and Peto (1972); R survdiff"},
         {"hazard_ratio", "Cox (1972), J R Stat Soc B 34:187-220; Efron (1977) ties"},
+        {"adjusted_risk_difference", "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
+        {"adjusted_difference", "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
+        {"adjusted_e_value", "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
+        {"subgroup_risk_difference", "Newcombe (1998), method 10, within each subgroup"},
+        {"interaction", "Likelihood-ratio test of nested glms (R anova, test = \"LRT\")"},
     };
     for (size_t k = 0; k < sizeof R / sizeof *R; k++)
         if (!strcmp(R[k].code, estimand))

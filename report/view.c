@@ -4,6 +4,7 @@
  * contrast row's totals, the SDQ bands to the children measured) are put in
  * small tables with totals and go through the secondary suppression; a
  * figure is hidden when any count it rests on is. */
+#include "adjusted.h"
 #include "internal.h"
 
 #include "lleval/models.h"
@@ -374,6 +375,7 @@ int rp_view_build(rp_view *v, const ll_report_input *in, rp_cells *cells, const 
             band_rows(v, g == 0 ? "treated" : "comparison", TIMES[t]);
     survival(v);
     mixed_model(v);
+    rp_adjusted_view(v);
     links(v, flow);
     return cells->nomem ? LL_ENOMEM : LL_OK;
 }

@@ -138,6 +138,43 @@ START_TEST(aipw_near_separation)
 }
 END_TEST
 
+/* x6 = x1 - 2 x2 + eps z: with eps = 1e-9 lm (tol 1e-7) drops x6 while
+ * the propensity glm (tol 1e-11) keeps it; with 1e-5 both keep it
+ * (R: nearalias*.gaussian). */
+START_TEST(aipw_near_aliasing_tolerances)
+{
+    static const double Z[N] = {0.3, -0.1, 0.4, -0.2, 0.1, 0.5, -0.4, 0.2, 0.1, -0.3,
+                                0.2, 0.4,  -0.5, 0.3, -0.2, 0.1, 0.6, -0.1, 0.2, -0.4};
+    double *X = design(3, X1, X2, NULL);
+    for (size_t i = 0; i < N; i++)
+        X[i * 3 + 2] = X1[i] - 2 * X2[i] + 1e-9 * Z[i];
+    /* So close to aliased that R's own propensity (kept at glm's 1e-11)
+     * is only good to about 1e-7: its fitted values differ by that much from
+     * the same model written glm(T ~ x1 + x2 + z).  The point here is the
+     * two tolerances (p 4, q 3); the numbers are checked to 1e-5. */
+    ll_aipw_ps *ps = NULL;
+    ll_aipw_result *r = NULL;
+    ck_assert_int_eq(ll_aipw_propensity_fit(&ps, T_, X, N, 3, NULL), 0);
+    ck_assert_int_eq(ll_aipw_outcome(&r, ps, YC, X, 3, LL_AIPW_GAUSSIAN, NULL), 0);
+    ck_assert_uint_eq(r->p, 4);
+    ck_assert_uint_eq(r->q, 3);
+    ck_assert_int_eq(ps->col[2], LL_AIPW_COL_KEPT);
+    ck_assert_int_eq(r->col[2], LL_AIPW_COL_ALIASED);
+    ck_assert_rel(r->tau, 0.50272021108547571, 1e-5);
+    ck_assert_rel(r->se, 0.5077195209825317, 1e-5);
+    ck_assert_rel(r->ess, 3.2805070684441353, 1e-5);
+    ck_assert_rel(r->phi[N - 1], -0.028091906853734798, 1e-5);
+    ll_aipw_free(r);
+    ll_aipw_propensity_free(ps);
+    for (size_t i = 0; i < N; i++)
+        X[i * 3 + 2] = X1[i] - 2 * X2[i] + 1e-5 * Z[i];
+    ref b = {0.43649822409135886, 0.65309251249252354, 3.2805073832739446, 0.5039064482920097,
+             1.25, 1.700122783146504, -0.003522747288100655, 4, 4};
+    run(X, 3, YC, LL_AIPW_GAUSSIAN, &b);
+    free(X);
+}
+END_TEST
+
 /* Two outcomes of one propensity fit and their covariance (R: cov). */
 START_TEST(aipw_covariance_of_two_outcomes)
 {
@@ -250,6 +287,7 @@ Suite *make_suite(void)
     tcase_add_test(t, aipw_rank_deficient);
     tcase_add_test(t, aipw_constant_among_comparison);
     tcase_add_test(t, aipw_near_separation);
+    tcase_add_test(t, aipw_near_aliasing_tolerances);
     tcase_add_test(t, aipw_covariance_of_two_outcomes);
     tcase_add_test(t, aipw_not_computable);
     tcase_add_test(t, aipw_bad_input);
