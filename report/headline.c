@@ -160,6 +160,11 @@ static void costs(rp_ctx *c)
                 "counterfactual.");
         return;
     }
+    if (!r->placement_computable) {
+        rp_para(c->doc, RB_ITEM, RP_STRONG_ON "Costs." RP_STRONG_OFF " No saving can be "
+                "estimated: %s.", rp_clean(c->a, r->placement_why));
+        return;
+    }
     const rp_costview *cv = c->cv;
     const ll_costs_figure *f = r->has_programme_cost ? &r->net : &r->gross;
     const char *what = r->has_programme_cost ? "net saving (after the programme's cost)"

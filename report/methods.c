@@ -147,7 +147,9 @@ void rp_section_methods(rp_ctx *c)
             "Balance: standardised mean differences (treated minus comparison, over the square "
             "root of the mean of the two groups' variances before matching; Austin 2009), and "
             "variance ratios for continuous covariates. Costs: HM Treasury Green Book (2022) "
-            "present values, GMCA Unit Cost Database, GDP deflators.");
+            "present values of the adjusted placement effects (AIPW, Glynn and Quinn 2010; "
+            "drawn jointly in the Monte Carlo from their covariance), GMCA Unit Cost Database, "
+            "GDP deflators.");
     rp_para(c->doc, RB_P,
             "Disclosure control: every count from 1 to %d is shown as c (0 is shown); a "
             "proportion or band share is c when its events or non-events are; a two-group figure "
