@@ -14,7 +14,7 @@ ALL_CFLAGS = $(CFLAGS) -std=c11 -D_DEFAULT_SOURCE -DLL_SOURCE_DIR='"$(CURDIR)"' 
 LDLIBS := -lcsv -linih -lnettle $(PKG_LIBS) -lm $(EXTRA_LDLIBS)
 
 # Link order: a module comes before the modules it uses.
-MODULES := evaluate report costs estimate compare derive synth ingest stats core
+MODULES := evaluate pool report area costs estimate compare derive synth ingest stats core
 define module_rules
 $(1)_SRC := $$(wildcard $(1)/*.c)
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC))
@@ -26,10 +26,24 @@ endef
 $(foreach m,$(MODULES),$(eval $(call module_rules,$(m))))
 ALL_LIBS := $(foreach m,$(MODULES),$(BUILD)/lib$(m).a)
 
+# secure/analysis.R: R/analysis.R is kept as a real R file (run and checked
+# on its own by make check-r) and embedded in the binary as a table of C
+# string lines, generated here (see evaluate/handover.c).
+$(BUILD)/gen/analysis_r.c: R/analysis.R scripts/embed-lines.awk
+	@mkdir -p $(@D)
+	awk -v name=ll_analysis_r -f scripts/embed-lines.awk R/analysis.R > $@.tmp && mv $@.tmp $@
+$(BUILD)/gen/analysis_r.o: $(BUILD)/gen/analysis_r.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/libevaluate.a: $(BUILD)/gen/analysis_r.o
+
 # A test program links only the archives it needs, so one module's
 # half-written code does not stop another module's tests.
 TEST_LIBS_stats := stats core
 TEST_LIBS_models := stats core
+TEST_LIBS_aipw := stats core
+TEST_LIBS_meta := stats core
+TEST_LIBS_pool := pool ingest stats core
+TEST_LIBS_pool_e2e := core
 TEST_LIBS_core := core
 TEST_LIBS_costs := costs stats core
 TEST_LIBS_synth := synth core
@@ -39,6 +53,7 @@ TEST_LIBS_e2e := core
 TEST_LIBS_ingest := ingest core
 TEST_LIBS_reliability := ingest core
 TEST_LIBS_report := report estimate compare derive ingest stats core
+TEST_LIBS_area := area ingest core
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/%,$(TEST_SRC))
 test_libs = $(foreach m,$(if $(TEST_LIBS_$(1)),$(TEST_LIBS_$(1)),$(MODULES)),$(BUILD)/lib$(m).a)
@@ -48,7 +63,7 @@ CLI_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/%,$(BENCH_SRC))
 
-.PHONY: all deps check check-asan check-valgrind demo bench fuzz clean
+.PHONY: all deps check check-asan check-valgrind check-r readme-codebook demo bench fuzz clean
 all: $(BUILD)/lleval
 
 # Any header change rebuilds: public headers and the modules' internal ones.
@@ -85,6 +100,19 @@ check-asan: deps
 	@ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1:exitcode=86 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=86 CK_TIMEOUT_MULTIPLIER=10 \
 	  sh scripts/run-tests.sh build-asan $(patsubst $(BUILD)/%,build-asan/%,$(TEST_BIN))
+
+# secure/analysis.R against the program: on each worked example (and the
+# explicit one with comparison = none), Rscript analysis.R in a copy of
+# secure/ must reproduce every row of estimates.csv within SPEC 6
+# tolerances.  Skipped with a notice when Rscript is absent.
+check-r: deps
+	@$(MAKE) --no-print-directory $(BUILD)/lleval
+	@sh scripts/check-r.sh $(BUILD)/lleval
+
+# Rewrites the README's codebook section from the codebook table
+# (`lleval codebook --markdown`); tests/test_handover.c fails when they differ.
+readme-codebook: $(BUILD)/lleval
+	@sh scripts/readme-codebook.sh $(BUILD)/lleval README.md
 
 # The end-to-end demo (ingest and evaluate of both worked examples) under
 # valgrind: any memory error or leak fails.

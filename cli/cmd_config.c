@@ -23,10 +23,14 @@ int ll_cmd_config(int argc, char **argv)
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
             return LL_EXIT_OK;
-        } else if (!strcmp(argv[i], "--config") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "--config") && i + 1 < argc && argv[i + 1][0] != '\0') {
             path = argv[++i];
-        } else if (!strncmp(argv[i], "--config=", 9)) {
+        } else if (!strncmp(argv[i], "--config=", 9) && argv[i][9] != '\0') {
             path = argv[i] + 9;
+        } else if (!strcmp(argv[i], "--config") || !strncmp(argv[i], "--config=", 9)) {
+            fprintf(stderr, "lleval config: --config needs a value (the INI file to read)\n");
+            usage(stderr);
+            return LL_EXIT_INPUT;
         } else {
             fprintf(stderr, "lleval config: unexpected argument '%s'\n", argv[i]);
             usage(stderr);

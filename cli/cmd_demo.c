@@ -60,7 +60,7 @@ static int ingest_dir(sqlite3 *db, const char *dir, int year, ll_error *err)
     for (size_t i = 0; i < n; i++) {
         char path[4096];
         ll_ingest_result res;
-        ll_ingest_options opt = {"LA", year, NULL, NULL, NULL, NULL, 1};
+        ll_ingest_options opt = {"LA", year, NULL, NULL, NULL, NULL, 1, 0, 0};
         if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path)
             rc = ll_error_set(err, LL_EINPUT, "%s: path too long", dir);
         if (rc == LL_OK && (rc = ll_ingest_file(&res, db, path, &opt, err)) == LL_OK &&
@@ -88,7 +88,7 @@ static int ingest_example(const char *db_path, const char *input, ll_error *err)
     const char *prog[] = {"lifelong_links.csv", "comparison.csv"};
     for (int k = 0; rc == LL_OK && k < 2; k++) {
         ll_ingest_result res;
-        ll_ingest_options opt = {"LA", 0, NULL, NULL, NULL, NULL, 1};
+        ll_ingest_options opt = {"LA", 0, NULL, NULL, NULL, NULL, 1, 0, 0};
         if (snprintf(path, sizeof path, "%s/%s", input, prog[k]) >= (int)sizeof path)
             break;
         if (access(path, R_OK) == 0)

@@ -25,7 +25,8 @@ typedef struct cli_state {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: lleval ingest [--db FILE] [--la CODE] [--year YYYY] [--summary FILE] FILE...\n"
+            "usage: lleval ingest [--db FILE] [--la CODE] [--year YYYY] [--summary FILE]\n"
+            "                     [--allow-empty] FILE...\n"
             "\n"
             "Loads CSV files into the database: SSDA903 tables (header, episodes, uasc,\n"
             "oc2, oc3), lifelong_links.csv, comparison.csv and sdq.csv.  A file's kind\n"
@@ -38,8 +39,13 @@ static void usage(FILE *f)
             "  --year YYYY      collection year of the 903 tables, the year ending on\n"
             "                   31 March YYYY (default: from each file's path, e.g.\n"
             "                   903/2023/episodes.csv or returns_2022-23/header.csv)\n"
+            "                   (a stacked extract with LA and YEAR columns takes\n"
+            "                   both from each row, and ignores --la and --year)\n"
             "  --summary FILE   also write file,kind,year,read,stored,duplicates,\n"
             "                   quarantined,refused as CSV, one row per input file\n"
+            "                   (per la and year for a stacked extract)\n"
+            "  --allow-empty    let a resubmitted return that stores no row (header\n"
+            "                   only, or every row quarantined) replace the stored one\n"
             "  --help           this text\n"
             "\n"
             "exit status: 0 every row stored, 3 some rows quarantined, 1 a file refused\n"
@@ -102,6 +108,7 @@ static int worse(int a, int b)
 typedef struct cli_args {
     const char *db, *la, *summary;
     int year;
+    int allow_empty;
     const char **files;
     int nfiles;
 } cli_args;
@@ -147,6 +154,8 @@ static int parse_args(cli_args *a, int argc, char **argv)
         } else if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
             usage(stdout);
             return LL_EXIT_OK;
+        } else if (!strcmp(arg, "--allow-empty")) {
+            a->allow_empty = 1;
         } else if ((v = option(argc, argv, &i, "--db", &bad)) != NULL) {
             a->db = v;
         } else if ((v = option(argc, argv, &i, "--la", &bad)) != NULL) {
@@ -204,12 +213,12 @@ static void print_table(const cli_args *a, const ll_ingest_result *res)
            tot.n_duplicates, tot.n_quarantined, a->nfiles);
 }
 
-static int write_summary(FILE *f, const cli_args *a, const ll_ingest_result *res)
+static int write_summary(FILE *f, sqlite3 *db, const cli_args *a, const ll_ingest_result *res)
 {
     ll_error err;
     int rc = ll_ingest_summary_header(f, &err);
     for (int i = 0; rc == LL_OK && i < a->nfiles; i++)
-        rc = ll_ingest_summary_row(f, a->files[i], &res[i], &err);
+        rc = ll_ingest_summary_rows(f, db, a->files[i], &res[i], &err);
     if (fclose(f) != 0 && rc == LL_OK)
         rc = ll_error_set(&err, LL_EIO, "cannot write the summary");
     if (rc != LL_OK)
@@ -230,7 +239,17 @@ static int run(const cli_args *a, FILE *summary, ll_ingest_result *res)
         return ll_cli_exit_status(rc);
     }
     cli_state st = {0, 0, isatty(STDERR_FILENO), 0};
-    ll_ingest_options opt = {a->la, a->year, on_message, &st, on_progress, &st, 0};
+    ll_ingest_options opt = {a->la, a->year, on_message, &st, on_progress, &st, 0,
+                             a->allow_empty, 0};
+    /* The files of one command are one batch: two different files of one
+     * return among them are an error, not a replacement. */
+    if ((rc = ll_ingest_batch_start(&opt.batch, db, &err)) != LL_OK) {
+        fprintf(stderr, "lleval ingest: %s: %s\n", a->db, err.msg);
+        ll_db_close(db);
+        if (summary != NULL)
+            fclose(summary);
+        return ll_cli_exit_status(rc);
+    }
     for (int i = 0; i < a->nfiles; i++) {
         st.shown = st.hidden = 0;
         ll_error_clear(&err);
@@ -243,16 +262,16 @@ static int run(const cli_args *a, FILE *summary, ll_ingest_result *res)
                             "(see the quarantine table)\n", a->files[i], st.hidden);
         status = worse(status, file_status(rc, &res[i]));
     }
-    ll_db_close(db);
     print_table(a, res);
     if (summary != NULL)
-        status = worse(status, write_summary(summary, a, res));
+        status = worse(status, write_summary(summary, db, a, res));
+    ll_db_close(db);
     return status;
 }
 
 int ll_cmd_ingest(int argc, char **argv)
 {
-    cli_args a = {"lleval.db", "LA", NULL, 0, NULL, 0};
+    cli_args a = {"lleval.db", "LA", NULL, 0, 0, NULL, 0};
     ll_ingest_result *res = NULL;
     FILE *summary = NULL;
     int status;

@@ -39,6 +39,9 @@ static void usage(FILE *f)
         "  --consent-rate P        share of referred children who consent (default 0.88)\n"
         "  --comparison-rate K     multiplies the comparison-choice hazard (default 1)\n"
         "  --comparison            also write DIR/comparison.csv (explicit comparison group)\n"
+        "  --comparison-differs    choose the comparison children unlike the treated ones\n"
+        "                          (younger, newer to care, fewer in residential care),\n"
+        "                          as an authority's own list often is (implies --comparison)\n"
         "  --sdq-items             also write DIR/sdq.csv (item-level SDQ questionnaires)\n"
         "  --help                  this text\n");
 }
@@ -113,6 +116,10 @@ static int parse_option(ll_synth_params *p, const char **out, int argc, char **a
         return 1;
     if (!strcmp(name, "--comparison")) { p->comparison = 1; return 0; }
     if (!strcmp(name, "--sdq-items")) { p->sdq_items = 1; return 0; }
+    if (!strcmp(name, "--comparison-differs")) {
+        p->comparison = p->comparison_differs = 1;
+        return 0;
+    }
     if (!strcmp(name, "--no-effect")) {
         p->effect_stability = 1;
         p->effect_sdq = 0;

@@ -15,6 +15,9 @@ int ll_cmd_evaluate(int argc, char **argv);
 int ll_cmd_config(int argc, char **argv);
 int ll_cmd_demo(int argc, char **argv);
 int ll_cmd_synth(int argc, char **argv);
+int ll_cmd_pool(int argc, char **argv);
+int ll_cmd_area(int argc, char **argv);
+int ll_cmd_codebook(int argc, char **argv);
 
 /* Maps an LL_E* status to an exit status (LL_EINPUT -> 1, others -> 2). */
 int ll_cli_exit_status(int status);

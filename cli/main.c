@@ -21,6 +21,9 @@ static const struct command COMMANDS[] = {
     {"config", ll_cmd_config, "print every configuration key, its value and where it came from"},
     {"demo", ll_cmd_demo, "run ingest and evaluate on the bundled fixtures"},
     {"synth", ll_cmd_synth, "generate synthetic 903 returns and programme records"},
+    {"pool", ll_cmd_pool, "pool several authorities' secure/pool.csv files (meta-analysis)"},
+    {"area", ll_cmd_area, "compare authorities that ran the programme with others (DfE figures)"},
+    {"codebook", ll_cmd_codebook, "print the codebook of analysis.csv (CSV or --markdown)"},
 };
 #define N_COMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])
 

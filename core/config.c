@@ -109,7 +109,8 @@ static const struct key_desc KEYS[] = {
     {"analysis", "caliper", T_REAL, OFF(analysis.caliper), "0.2", NULL, 1e-300, HUGE_VAL, 0},
     {"analysis", "ratio", T_INT, OFF(analysis.ratio), "1", NULL, 1, 100, 0},
     {"analysis", "exact", T_CHOICE, OFF(analysis.exact), "la", EXACT_CHOICES, 0, 0, 0},
-    {"report", "min_cell", T_INT, OFF(report.min_cell), "5", NULL, 0, 1000000, 0},
+    {"report", "min_cell", T_INT, OFF(report.min_cell), "5", NULL, LL_CONFIG_MIN_CELL_LEAST,
+     1000000, 0},
     COST_KEYS3(LL_COST_MOVE, "cost_per_move", "224", "2009-10",
                "GMCA Unit Cost Database SS2.5, finding a subsequent placement"),
     COST_KEYS3(LL_COST_WEEKLY_FOSTER, "weekly_foster", "700", "2013-14",
@@ -136,13 +137,21 @@ static const struct key_desc KEYS[] = {
     {"costs", "mc_draws", T_LONG, OFF(costs.mc_draws), "10000", NULL, 1, 10000000, 0},
     {"costs", "seed", T_ULONG, OFF(costs.seed), "1", NULL, 0, 4294967295.0, 0},
     {"costs", "cost_range", T_REAL, OFF(costs.cost_range), "0.25", NULL, 0, 1, 1},
+    {"area", "data", T_PATH, OFF(area.data), "", NULL, 0, 0, 0},
+    {"area", "filter", T_TEXT, OFF(area.filter), "", NULL, 0, 0, 0},
+    {"area", "value", T_TEXT, OFF(area.value), "", NULL, 0, 0, 0},
+    {"area", "outcome", T_TEXT, OFF(area.outcome), "", NULL, 0, 0, 0},
+    {"area", "lower_is_better", T_INT, OFF(area.lower_is_better), "1", NULL, 0, 1, 0},
+    {"area", "programme", T_PATH, OFF(area.programme), "", NULL, 0, 0, 0},
+    {"area", "ri_draws", T_LONG, OFF(area.ri_draws), "999", NULL, 0, 10000000, 0},
+    {"area", "seed", T_ULONG, OFF(area.seed), "1", NULL, 0, 4294967295.0, 0},
 };
 #define N_KEYS (sizeof KEYS / sizeof KEYS[0])
 
 _Static_assert(N_KEYS <= sizeof(((ll_config *)0)->line) / sizeof(int),
                "ll_config.line too small for the key table");
 
-static const char *const SECTIONS[] = {"cohort", "analysis", "report", "costs", NULL};
+static const char *const SECTIONS[] = {"cohort", "analysis", "report", "costs", "area", NULL};
 
 size_t ll_config_n_keys(void)
 {
@@ -389,7 +398,11 @@ bad_type:
     snprintf(why, whysize, "must be %s", type_words(k));
     return -1;
 bad_number:
-    if (k->hi == HUGE_VAL)
+    if (k->offset == OFF(report.min_cell))
+        snprintf(why, whysize, "must be an integer from %d to %.10g: counts from 1 to 5 are "
+                 "always withheld, so disclosure control cannot be switched off (SPEC 2.5, 8)",
+                 LL_CONFIG_MIN_CELL_LEAST, k->hi);
+    else if (k->hi == HUGE_VAL)
         snprintf(why, whysize, "must be %s greater than %g", type_words(k), k->lo > 0 ? 0 : k->lo);
     else
         snprintf(why, whysize, "must be %s from %.10g to %.10g%s", type_words(k), k->lo, k->hi,
@@ -423,6 +436,7 @@ struct parse {
     int failed;
     ll_error *err;
     char seen[N_KEYS]; /* keys set in this file */
+    char raw[200];     /* the line last read, as in the file */
 };
 
 static int fail(struct parse *p, int line, const char *fmt, const char *a, const char *b,
@@ -458,7 +472,7 @@ static void check_section(struct parse *p, const char *s)
     for (int i = 0; SECTIONS[i]; i++)
         if (!strcasecmp(name, SECTIONS[i]))
             return;
-    fail(p, p->line, "unknown section [%s] (sections: cohort, analysis, report, costs)%s%s",
+    fail(p, p->line, "unknown section [%s] (sections: cohort, analysis, report, costs, area)%s%s",
          name, "", "");
 }
 
@@ -490,8 +504,32 @@ static char *reader(char *str, int num, void *stream)
         fail(p, p->line, "line longer than %s characters%s%s", "196", "", "");
         return NULL;
     }
+    snprintf(p->raw, sizeof p->raw, "%s", str);
     check_section(p, str);
     return p->failed ? NULL : str;
+}
+
+/* 1 when the raw line of a ';'-separated list has " ;" after its '=' and
+ * what follows looks like more of the list (a condition "col = value" of
+ * [area] filter, a ".csv" of [area] data) rather than a comment: inih took
+ * it for a comment, and the list would lose items silently. */
+static int list_cut_by_comment(const struct parse *p, const struct key_desc *k)
+{
+    int filter = !strcmp(k->name, "filter");
+    if (strcmp(k->section, "area") || (!filter && strcmp(k->name, "data")))
+        return 0;
+    const char *s = p->raw + strcspn(p->raw, "=:");
+    for (; *s; s++)
+        if (*s == ';' && isspace((unsigned char)s[-1]))
+            break;
+    if (!*s)
+        return 0;
+    if (filter)
+        return strchr(s, '=') != NULL;
+    for (; *s; s++)
+        if (!strncasecmp(s, ".csv", 4))
+            return 1;
+    return 0;
 }
 
 static int handler(void *user, const char *section, const char *name, const char *value)
@@ -511,6 +549,10 @@ static int handler(void *user, const char *section, const char *name, const char
             return fail(p, p->line, "[%s] %s given twice (first on line %s)", k->section,
                         k->name, first);
         }
+        if (list_cut_by_comment(p, k))
+            return fail(p, p->line, "[%s] %s: a ';' after a space starts a comment in an INI "
+                        "file: write each ';' straight after the item before it ('a = 1; b = 2')",
+                        k->section, k->name, "");
         char why[512];
         if (set_value(p->cfg, k, value, why, sizeof why)) {
             char msg[LL_CONFIG_TEXT_MAX + 600];
@@ -522,6 +564,26 @@ static int handler(void *user, const char *section, const char *name, const char
         return 1;
     }
     return fail(p, p->line, "unknown key '%s' in section [%s]%s", name, section, "");
+}
+
+/* A cost value given without its own price year or source does not keep
+ * the built-in ones, which belong to the built-in value: they become
+ * "none" and "", shown as not given (line -L: the value is on line L). */
+static void unpair_costs(ll_config *cfg)
+{
+    for (size_t i = 1; i + 1 < N_KEYS; i++) {
+        if (KEYS[i].type != T_PRICE_YEAR || cfg->line[i - 1] <= 0)
+            continue;
+        char *base = (char *)cfg;
+        if (cfg->line[i] == 0) {
+            base[KEYS[i].offset] = '\0';
+            cfg->line[i] = -cfg->line[i - 1];
+        }
+        if (cfg->line[i + 1] == 0) {
+            base[KEYS[i + 1].offset] = '\0';
+            cfg->line[i + 1] = -cfg->line[i - 1];
+        }
+    }
 }
 
 static int run_parse(struct parse *p)
@@ -536,6 +598,7 @@ static int run_parse(struct parse *p)
                             "key = value)", p->name, rc);
     if (rc < 0)
         return ll_error_set(p->err, LL_ENOMEM, "%s: out of memory", p->name);
+    unpair_costs(p->cfg);
     return LL_OK;
 }
 
@@ -627,6 +690,9 @@ void ll_config_entry_get(ll_config_entry *out, const ll_config *cfg, size_t i)
     format_value(out->value, sizeof out->value, cfg, k);
     if (cfg->line[i] > 0)
         snprintf(out->source, sizeof out->source, "%s:%d", cfg->file, cfg->line[i]);
+    else if (cfg->line[i] < 0)
+        snprintf(out->source, sizeof out->source, "not given with the value on %s:%d",
+                 cfg->file, -cfg->line[i]);
     else
         snprintf(out->source, sizeof out->source, "default");
 }

@@ -50,29 +50,62 @@ static int digits(const char *s, int n, int *out)
     return 0;
 }
 
-int ll_date_parse(long *out, const char *s)
+/* Length of the accepted time-of-day suffix at t (exactly midnight, as
+ * spreadsheets append to dates), or 0 when t is empty; -1 otherwise. */
+static int midnight_suffix(const char *t)
+{
+    static const char *const ok[] = {" 00:00", " 00:00:00", "T00:00:00"};
+    if (*t == '\0')
+        return 0;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp(t, ok[i]) == 0)
+            return (int)strlen(ok[i]);
+    return -1;
+}
+
+/* A run of 1 or 2 digits at s ending at stop; returns its length or -1. */
+static int short_number(const char *s, char stop, int *out)
+{
+    int n = 0;
+    while (n < 2 && s[n] >= '0' && s[n] <= '9')
+        n++;
+    if (n == 0 || s[n] != stop || digits(s, n, out))
+        return -1;
+    return n;
+}
+
+int ll_date_parse_ex(long *out, const char *s)
 {
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int y, m, d;
-    size_t len = strlen(s);
-    if (len != 10)
-        return LL_EINPUT;
-    if (s[2] == '/' && s[5] == '/') {
-        if (digits(s, 2, &d) || digits(s + 3, 2, &m) || digits(s + 6, 4, &y))
-            return LL_EINPUT;
-    } else if (s[4] == '-' && s[7] == '-') {
+    int y, m, d, n;
+    const char *rest;
+    if ((n = short_number(s, '/', &d)) > 0) {
+        const char *p = s + n + 1;
+        int k = short_number(p, '/', &m);
+        if (k < 0 || digits(p + k + 1, 4, &y))
+            return LL_DATE_BAD;
+        rest = p + k + 5;
+    } else if (strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
         if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d))
-            return LL_EINPUT;
+            return LL_DATE_BAD;
+        rest = s + 10;
     } else {
-        return LL_EINPUT;
+        return LL_DATE_BAD;
     }
-    if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
-        return LL_EINPUT;
+    if (midnight_suffix(rest) < 0 || m < 1 || m > 12 || d < 1)
+        return LL_DATE_BAD;
     int dim = mdays[m - 1] + (m == 2 && ll_date_is_leap(y));
     if (d > dim)
-        return LL_EINPUT;
+        return LL_DATE_BAD;
+    if (y < 1900 || y > 2100)
+        return LL_DATE_RANGE;
     *out = ll_date_from_ymd(y, m, d);
-    return LL_OK;
+    return LL_DATE_OK;
+}
+
+int ll_date_parse(long *out, const char *s)
+{
+    return ll_date_parse_ex(out, s) == LL_DATE_OK ? LL_OK : LL_EINPUT;
 }
 
 void ll_date_format(char *buf, size_t size, long day)

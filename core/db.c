@@ -55,6 +55,11 @@ static const char *SCHEMA =
     "CREATE TABLE IF NOT EXISTS quarantine(file_id INTEGER NOT NULL, line INTEGER NOT NULL,"
     " rule TEXT NOT NULL, col TEXT, reason TEXT NOT NULL, raw TEXT NOT NULL);\n"
     "CREATE INDEX IF NOT EXISTS quarantine_file ON quarantine(file_id);\n"
+    "CREATE TABLE IF NOT EXISTS rec_set_aside(la TEXT NOT NULL, year INTEGER NOT NULL,"
+    " child TEXT NOT NULL, decom INTEGER NOT NULL, rec TEXT NOT NULL,"
+    " file_id INTEGER NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS rec_set_aside_file ON rec_set_aside(file_id);\n"
+    "CREATE INDEX IF NOT EXISTS rec_set_aside_key ON rec_set_aside(la, child, decom, year);\n"
     "INSERT OR IGNORE INTO meta VALUES('schema_version', '1');\n";
 
 int ll_db_exec(sqlite3 *db, const char *sql, ll_error *err)
@@ -82,6 +87,46 @@ static int create_private(const char *path, ll_error *err)
     return ll_error_set(err, LL_EIO, "%s: cannot create database: %s", path, strerror(errno));
 }
 
+/* An lleval database, or an empty file that becomes one: refuses (as the
+ * user's error, before anything is written) a file that is not SQLite at
+ * all, such as a CSV given as --db, and another application's database. */
+static int check_ours(sqlite3 *db, const char *path, ll_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int n_tables = -1, has_meta = 0;
+    int rc = sqlite3_prepare_v2(db, "SELECT count(*), sum(name = 'meta') FROM sqlite_master"
+                                " WHERE type = 'table'", -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        n_tables = sqlite3_column_int(st, 0);
+        has_meta = sqlite3_column_int(st, 1) > 0;
+    }
+    int ext = sqlite3_extended_errcode(db);
+    sqlite3_finalize(st);
+    if (n_tables < 0) {
+        if ((ext & 0xff) == SQLITE_NOTADB)
+            return ll_error_set(err, LL_EINPUT, "%s: not an lleval database (not an SQLite "
+                                "file at all: give --db the database that 'lleval ingest' "
+                                "made, or a new file name)", path);
+        return ll_error_set(err, LL_EDB, "%s: cannot read the database: %s", path,
+                            sqlite3_errmsg(db));
+    }
+    if (n_tables > 0 && !has_meta)
+        return ll_error_set(err, LL_EINPUT, "%s: not an lleval database (an SQLite database of "
+                            "another application: it was left unchanged)", path);
+    if (n_tables > 0) {
+        const char *q = "SELECT value FROM meta WHERE key = 'schema_version'";
+        int found = 0;
+        if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            found = 1;
+        sqlite3_finalize(st);
+        if (!found)
+            return ll_error_set(err, LL_EINPUT, "%s: not an lleval database (its meta table "
+                                "has no schema_version: it was left unchanged)", path);
+    }
+    return LL_OK;
+}
+
 int ll_db_open(sqlite3 **out, const char *path, int readonly, ll_error *err)
 {
     sqlite3 *db = NULL;
@@ -96,6 +141,8 @@ int ll_db_open(sqlite3 **out, const char *path, int readonly, ll_error *err)
         goto done;
     }
     sqlite3_busy_timeout(db, 5000);
+    if ((rc = check_ours(db, path, err)) != LL_OK)
+        goto done;
     /* SQLite falls back to read-only when the file is not writable. */
     if (!readonly && sqlite3_db_readonly(db, "main") == 1) {
         rc = ll_error_set(err, LL_EIO, "%s: cannot write the database: the file is read-only "

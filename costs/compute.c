@@ -7,13 +7,19 @@
 #include "lleval/stats.h"
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define Z_TORNADO 1.96 /* SPEC 7: effects at estimate -/+ 1.96 SE */
+/* SPEC 7: every two-sided 95% interval uses qnorm(0.975), not 1.96. */
+static double z975(void)
+{
+    return gsl_cdf_ugaussian_Pinv(0.975);
+}
 #define NO_PROGRAMME_COST                                                      \
     "programme_cost_per_child not given: set it to compute net, benefit per " \
     "£1 and switching values"
@@ -224,42 +230,57 @@ static void rows_units(rowbuf *b, double range, int with_range)
 }
 
 static void row_effect(rowbuf *b, const char *item, const ll_costs_effect *e,
-                       const char *unit, int binary)
+                       const char *unit, int binary, const ll_costs_effects *all)
 {
     ll_costs_row *w = row_add(b, "effect", item);
     if (w == NULL)
         return;
     set_text(w->unit, sizeof w->unit, "%s", unit);
     if (!e->computable) {
-        set_text(w->note, sizeof w->note,
-                 "not computable (treated n %zu, comparison n %zu: fewer than 2 "
-                 "in a group): counted as 0",
-                 e->n_t, e->n_c);
+        if (!binary && !all->placement_computable)
+            set_text(w->note, sizeof w->note, "%s", all->placement_why);
+        else
+            set_text(w->note, sizeof w->note,
+                     "not computable (treated n %zu, comparison n %zu: fewer than 2 "
+                     "in a group): counted as 0",
+                     e->n_t, e->n_c);
         return;
     }
+    double z = z975();
     w->estimate = e->estimate;
     w->std_error = e->std_error;
-    w->low = e->estimate - Z_TORNADO * e->std_error;
-    w->high = e->estimate + Z_TORNADO * e->std_error;
-    set_text(w->note, sizeof w->note,
-             "comparison %.6g (n %zu) - treated %.6g (n %zu); SE %s; low/high "
-             "estimate -/+ 1.96 SE",
-             e->mean_c, e->n_c, e->mean_t, e->n_t,
-             binary ? "sqrt(p_t(1-p_t)/n_t + p_c(1-p_c)/n_c)" : "Welch");
+    w->low = e->estimate - z * e->std_error;
+    w->high = e->estimate + z * e->std_error;
+    if (binary || !all->adjusted)
+        set_text(w->note, sizeof w->note,
+                 "crude: comparison %.6g (n %zu) - treated %.6g (n %zu); SE %s; low/high "
+                 "estimate -/+ qnorm(0.975) SE",
+                 e->mean_c, e->n_c, e->mean_t, e->n_t,
+                 binary ? "sqrt(p_t(1-p_t)/n_t + p_c(1-p_c)/n_c)" : "Welch");
+    else if (e->zero)
+        set_text(w->note, sizeof w->note,
+                 "0 for every fitted row (%zu children): 0, no variance", all->n_fitted);
+    else
+        set_text(w->note, sizeof w->note,
+                 "adjusted: -(AIPW ATT, SPEC 6/7) on %zu fitted rows (%zu treated), lm(y ~ "
+                 "section 5 covariates + weeks_<g>_before) on the comparison rows; "
+                 "influence-function SE; low/high estimate -/+ qnorm(0.975) SE; crude "
+                 "comparison %.6g - treated %.6g",
+                 all->n_fitted, all->n_fitted_treated, e->mean_c, e->mean_t);
 }
 
 static void rows_effects(rowbuf *b, const ll_costs_effects *e)
 {
     char item[48];
     row_effect(b, "moves", &e->moves,
-               "placements avoided per child in the year after index", 0);
+               "placements avoided per child in the year after index", 0, e);
     for (int g = 0; g < LL_PG_N; g++) {
         set_text(item, sizeof item, "weeks_%s", ll_placement_group_name(g));
         row_effect(b, item, &e->weeks[g],
-                   "weeks per child in the year after index", 0);
+                   "weeks per child in the year after index", 0, e);
     }
     row_effect(b, "homeless", &e->homeless,
-               "proportion of care leavers ever homeless", 1);
+               "proportion of care leavers ever homeless", 1, e);
 }
 
 static void rows_model(rowbuf *b, const ll_costs_params *p)
@@ -273,48 +294,70 @@ static void rows_model(rowbuf *b, const ll_costs_params *p)
               "N: treated children of the cohort");
     row_value(b, c, "n_care_leavers", in->n_leavers, "children",
               "L: treated children with homeless_ever not NA");
-    row_value(b, c, "annual_saving_per_child", m->annual_saving,
-              "£ per treated child per year",
-              "A = moves x cost_per_move + sum over groups of weeks_g x weekly_g");
+    if (r->placement_computable) {
+        double z = z975();
+        set_text(note, sizeof note,
+                 "A = c'Delta = moves x cost_per_move + sum over groups of weeks_g x "
+                 "weekly_g; SE(A) = sqrt(c'Sigma c); low/high A -/+ qnorm(0.975) SE(A); "
+                 "before adjustment (crude differences) %.6g", r->annual_saving_crude);
+        ll_costs_row *w = row_value(b, c, "annual_saving_per_child", m->annual_saving,
+                                    "£ per treated child per year", note);
+        if (w != NULL) {
+            w->std_error = r->annual_saving_se;
+            w->low = m->annual_saving - z * r->annual_saving_se;
+            w->high = m->annual_saving + z * r->annual_saving_se;
+        }
+    } else {
+        row_value(b, c, "annual_saving_per_child", NAN, "£ per treated child per year",
+                  r->placement_why);
+    }
     row_value(b, c, "present_value_factor", m->pv_factor, "",
               "F = sum over t < H of persistence^t / (1 + discount_rate)^t");
     for (int t = 0; t < p->horizon_years; t++) {
         double f = pow(in->persistence, t) / pow(1 + in->discount_rate, t);
         set_text(item, sizeof item, "saving_year_%d", t);
         set_text(note, sizeof note, "N x A x %.6g (persistence^%d / (1 + r)^%d)", f, t, t);
-        row_value(b, c, item, in->n_treated * m->annual_saving * f, gbp, note);
+        row_value(b, c, item, in->n_treated * m->annual_saving * f, gbp,
+                  r->placement_computable ? note : r->placement_why);
     }
-    row_value(b, c, "saving_moves", m->saving_moves, gbp, "N x F x moves x cost_per_move");
+    const char *why = r->placement_computable ? NULL : r->placement_why;
+    row_value(b, c, "saving_moves", m->saving_moves, gbp,
+              why ? why : "N x F x moves x cost_per_move");
     for (int g = 0; g < LL_PG_N; g++) {
         set_text(item, sizeof item, "saving_weeks_%s", ll_placement_group_name(g));
         set_text(note, sizeof note, "N x F x weeks_%s x weekly_%s",
                  ll_placement_group_name(g), ll_placement_group_name(g));
-        row_value(b, c, item, m->saving_weeks[g], gbp, note);
+        row_value(b, c, item, m->saving_weeks[g], gbp, why ? why : note);
     }
-    row_value(b, c, "saving_placements", m->saving_placements, gbp, "N x A x F");
+    row_value(b, c, "saving_placements", m->saving_placements, gbp, why ? why : "N x A x F");
     row_value(b, c, "saving_homelessness", m->saving_homeless, gbp,
               "L x homeless x homelessness_cost (one-off, not discounted)");
-    row_value(b, c, "gross", m->gross, gbp, "saving_placements + saving_homelessness");
+    row_value(b, c, "gross", m->gross, gbp,
+              why ? why : "saving_placements + saving_homelessness");
     set_text(note, sizeof note, "gross x (attribution x (1 - optimism_bias) - 1) = gross x %.6g",
              in->attribution * (1 - in->optimism_bias) - 1);
-    row_value(b, c, "adjustment", m->adjusted - m->gross, gbp, note);
-    row_value(b, c, "adjusted", m->adjusted, gbp, "gross x attribution x (1 - optimism_bias)");
+    row_value(b, c, "adjustment", m->adjusted - m->gross, gbp, why ? why : note);
+    row_value(b, c, "adjusted", m->adjusted, gbp,
+              why ? why : "gross x attribution x (1 - optimism_bias)");
     int pc = r->has_programme_cost;
     row_value(b, c, "programme_cost", m->programme_cost, gbp,
               pc ? "N x programme_cost_per_child" : NO_PROGRAMME_COST);
-    row_value(b, c, "net", m->net, gbp, pc ? "adjusted - programme_cost" : NO_PROGRAMME_COST);
+    row_value(b, c, "net", m->net, gbp,
+              !pc ? NO_PROGRAMME_COST : why ? why : "adjusted - programme_cost");
     row_value(b, c, "benefit_per_pound", m->benefit_per_pound, "£ per £1",
-              pc ? "adjusted / programme_cost" : NO_PROGRAMME_COST);
+              !pc ? NO_PROGRAMME_COST : why ? why : "adjusted / programme_cost");
 }
 
 static void row_figure(rowbuf *b, const char *item, const ll_costs_figure *f,
                        const char *unit, int shown, const ll_costs_params *p)
 {
     char name[48], note[256];
+    const ll_costs_result *r = b->r;
     set_text(name, sizeof name, "%s_median", item);
-    if (!shown) {
-        row_value(b, "summary", item, NAN, unit, NO_PROGRAMME_COST);
-        row_value(b, "summary", name, NAN, unit, NO_PROGRAMME_COST);
+    if (!shown || !r->placement_computable) {
+        const char *why = !shown ? NO_PROGRAMME_COST : r->placement_why;
+        row_value(b, "summary", item, NAN, unit, why);
+        row_value(b, "summary", name, NAN, unit, why);
         return;
     }
     set_text(note, sizeof note,
@@ -342,9 +385,10 @@ static void rows_summary(rowbuf *b, const ll_costs_params *p)
     row_figure(b, "gross", &r->gross, "£", 1, p);
     row_figure(b, "net", &r->net, "£", pc, p);
     row_figure(b, "benefit_per_pound", &r->benefit_per_pound, "£ per £1", pc, p);
+    const char *why = r->placement_computable ? NULL : r->placement_why;
     row_value(b, "summary", "share_net_positive", r->share_net_positive,
-              "share of draws", pc ? "share of Monte Carlo draws with net > 0"
-                                   : NO_PROGRAMME_COST);
+              "share of draws", !pc ? NO_PROGRAMME_COST
+                                : why ? why : "share of Monte Carlo draws with net > 0");
     char note[256];
     if (pc)
         set_text(note, sizeof note,
@@ -352,10 +396,10 @@ static void rows_summary(rowbuf *b, const ll_costs_params *p)
                  r->inputs.d_moves);
     row_value(b, "switching_value", "moves", r->switch_moves,
               "placements avoided per child in the year after index",
-              pc ? (isnan(r->switch_moves)
-                        ? "not computable: no saving per move to scale"
-                        : note)
-                 : NO_PROGRAMME_COST);
+              !pc ? NO_PROGRAMME_COST
+              : why ? why
+              : isnan(r->switch_moves) ? "not computable: no saving per move to scale"
+                                       : note);
     if (pc)
         set_text(note, sizeof note,
                  "the programme cost per child at which net = 0, all else held "
@@ -363,8 +407,9 @@ static void rows_summary(rowbuf *b, const ll_costs_params *p)
                  r->inputs.programme_cost_per_child);
     row_value(b, "switching_value", "programme_cost_per_child",
               r->switch_programme_cost, "£ per treated child",
-              pc ? (isnan(r->switch_programme_cost) ? "not computable: N = 0" : note)
-                 : NO_PROGRAMME_COST);
+              !pc ? NO_PROGRAMME_COST
+              : why ? why
+              : isnan(r->switch_programme_cost) ? "not computable: N = 0" : note);
 }
 
 static void rows_tornado(rowbuf *b)
@@ -382,7 +427,9 @@ static void rows_tornado(rowbuf *b)
                  "low/high at the input's low (%.6g) and high (%.6g) value; estimate "
                  "is the swing", t->input_low, t->input_high);
         ll_costs_row *w = row_value(b, "tornado", t->input, t->swing, unit,
-                                    absent ? NO_PROGRAMME_COST : note);
+                                    absent                     ? NO_PROGRAMME_COST
+                                    : !r->placement_computable ? r->placement_why
+                                                               : note);
         if (w != NULL) {
             w->low = t->net_low;
             w->high = t->net_high;
@@ -399,6 +446,64 @@ static double draw_normal(gsl_rng *rng, const ll_costs_effect *e)
     if (!e->computable)
         return 0;
     return e->estimate + e->std_error * gsl_cdf_ugaussian_Pinv(u);
+}
+
+/* S = V diag(sqrt(max(lambda, 0))) V', the symmetric square root of Sigma
+ * (SPEC 7), row-major K x K: the placement components are drawn jointly
+ * because a week in one kind of placement is a week not in another. */
+static int sqrt_sigma(double *S, const ll_costs_effects *e, ll_error *err)
+{
+    enum { K = LL_COSTS_NCOMP };
+    gsl_matrix *a = gsl_matrix_alloc(K, K), *v = gsl_matrix_alloc(K, K);
+    gsl_vector *lam = gsl_vector_alloc(K);
+    gsl_eigen_symmv_workspace *w = gsl_eigen_symmv_alloc(K);
+    int rc = LL_OK;
+    if (a == NULL || v == NULL || lam == NULL || w == NULL) {
+        rc = ll_error_set(err, LL_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (int k = 0; k < K; k++)
+        for (int l = 0; l < K; l++)
+            gsl_matrix_set(a, k, l, e->cov[k][l]);
+    int st = gsl_eigen_symmv(a, lam, v, w);
+    if (st != GSL_SUCCESS) {
+        rc = ll_error_set(err, LL_EINTERNAL, "costs: eigen-decomposition of Sigma: %s",
+                          gsl_strerror(st));
+        goto done;
+    }
+    for (int k = 0; k < K; k++)
+        for (int l = 0; l < K; l++) {
+            double x = 0;
+            for (int j = 0; j < K; j++)
+                x += gsl_matrix_get(v, k, j) * sqrt(fmax(gsl_vector_get(lam, j), 0)) *
+                     gsl_matrix_get(v, l, j);
+            S[k * K + l] = x;
+        }
+done:
+    gsl_eigen_symmv_free(w);
+    gsl_vector_free(lam);
+    gsl_matrix_free(v);
+    gsl_matrix_free(a);
+    return rc;
+}
+
+/* One draw of the placement components: Delta + S z, z_k from one uniform
+ * each in component order. */
+static void draw_placements(ll_costs_inputs *in, gsl_rng *rng, const double *S,
+                            const ll_costs_inputs *base)
+{
+    enum { K = LL_COSTS_NCOMP };
+    double z[K], d[K];
+    for (int k = 0; k < K; k++)
+        z[k] = gsl_cdf_ugaussian_Pinv(gsl_rng_uniform_pos(rng));
+    for (int k = 0; k < K; k++) {
+        d[k] = k == 0 ? base->d_moves : base->d_weeks[k - 1];
+        for (int l = 0; l < K; l++)
+            d[k] += S[k * K + l] * z[l];
+    }
+    in->d_moves = d[0];
+    for (int g = 0; g < LL_PG_N; g++)
+        in->d_weeks[g] = d[1 + g];
 }
 
 static double draw_cost(gsl_rng *rng, double v, double range)
@@ -435,18 +540,19 @@ static int monte_carlo(ll_costs_result *r, const ll_costs_params *p,
     double *g = malloc(n * sizeof *g), *net = malloc(n * sizeof *net);
     double *bpp = malloc(n * sizeof *bpp);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    double S[LL_COSTS_NCOMP * LL_COSTS_NCOMP];
     int rc = LL_OK;
     if (g == NULL || net == NULL || bpp == NULL || rng == NULL) {
         rc = ll_error_set(err, LL_ENOMEM, "out of memory");
         goto done;
     }
+    if ((rc = sqrt_sigma(S, e, err)) != LL_OK)
+        goto done;
     gsl_rng_set(rng, p->seed);
     for (size_t k = 0; k < n; k++) {
         ll_costs_inputs in = r->inputs;
         ll_costs_model m;
-        in.d_moves = draw_normal(rng, &e->moves);
-        for (int j = 0; j < LL_PG_N; j++)
-            in.d_weeks[j] = draw_normal(rng, &e->weeks[j]);
+        draw_placements(&in, rng, S, &r->inputs);
         in.d_homeless = draw_normal(rng, &e->homeless);
         for (int i = 0; i < LL_COSTS_NUNIT; i++)
             in.unit[i] = draw_cost(rng, r->inputs.unit[i], p->cost_range);
@@ -475,42 +581,40 @@ done:
 /* ---- Tornado ------------------------------------------------------------------ */
 
 static const char *const TORNADO_INPUTS[LL_COSTS_NTORNADO] = {
-    "moves", "weeks_foster", "weeks_kinship", "weeks_residential",
-    "weeks_semi_independent", "weeks_adoption", "weeks_parents", "weeks_other",
-    "homeless", "cost_per_move", "weekly_foster", "weekly_kinship",
-    "weekly_residential", "weekly_semi_independent", "weekly_adoption",
-    "weekly_parents", "weekly_other", "homelessness_cost",
-    "programme_cost_per_child", "persistence", "discount_rate"};
+    "placement_effects", "homeless", "cost_per_move", "weekly_foster", "weekly_kinship",
+    "weekly_residential", "weekly_semi_independent", "weekly_adoption", "weekly_parents",
+    "weekly_other", "homelessness_cost", "programme_cost_per_child", "persistence",
+    "discount_rate"};
+#define T_UNIT0 2                          /* the first unit cost */
+#define T_PROGRAMME (T_UNIT0 + LL_COSTS_NUNIT)
 
-/* A pointer to input k inside in, and its low and high values. */
-static double *tornado_input(ll_costs_inputs *in, int k, const ll_costs_effects *e,
-                             double range, double *lo, double *hi)
+/* A pointer to input k inside in, and its low and high values.  The
+ * placement effects move together, as A -/+ z SE(A) (SPEC 7). */
+static double *tornado_input(ll_costs_inputs *in, int k, const ll_costs_result *r,
+                             const ll_costs_effects *e, double range, double *lo,
+                             double *hi)
 {
-    const ll_costs_effect *ef = NULL;
-    double *x;
-    if (k == 0)
-        x = &in->d_moves, ef = &e->moves;
-    else if (k <= LL_PG_N)
-        x = &in->d_weeks[k - 1], ef = &e->weeks[k - 1];
-    else if (k == 8)
-        x = &in->d_homeless, ef = &e->homeless;
-    else if (k < 9 + LL_COSTS_NUNIT)
-        x = &in->unit[k - 9];
-    else if (k == 18)
+    double *x, z = z975();
+    if (k == 0) {
+        *lo = r->model.annual_saving - z * r->annual_saving_se;
+        *hi = r->model.annual_saving + z * r->annual_saving_se;
+        return &in->annual_shift; /* set to the shift below */
+    } else if (k == 1) {
+        double se = e->homeless.computable ? e->homeless.std_error : 0;
+        *lo = in->d_homeless - z * se, *hi = in->d_homeless + z * se;
+        return &in->d_homeless;
+    } else if (k < T_PROGRAMME)
+        x = &in->unit[k - T_UNIT0];
+    else if (k == T_PROGRAMME)
         x = &in->programme_cost_per_child;
-    else if (k == 19) {
+    else if (k == T_PROGRAMME + 1) {
         *lo = 0, *hi = 1;
         return &in->persistence;
     } else {
         *lo = 0, *hi = 0.07;
         return &in->discount_rate;
     }
-    if (ef != NULL) {
-        double se = ef->computable ? ef->std_error : 0;
-        *lo = *x - Z_TORNADO * se, *hi = *x + Z_TORNADO * se;
-    } else {
-        *lo = *x * (1 - range), *hi = *x * (1 + range);
-    }
+    *lo = *x * (1 - range), *hi = *x * (1 + range);
     return x;
 }
 
@@ -543,15 +647,16 @@ static void tornado(ll_costs_result *r, const ll_costs_params *p,
         ll_costs_tornado *t = &r->tornado[k];
         ll_costs_inputs in = r->inputs;
         double lo, hi;
-        double *x = tornado_input(&in, k, e, p->cost_range, &lo, &hi);
+        double *x = tornado_input(&in, k, r, e, p->cost_range, &lo, &hi);
+        double shift = k == 0 ? r->model.annual_saving : 0; /* A is moved as a shift */
         t->input = TORNADO_INPUTS[k];
         t->input_low = lo;
         t->input_high = hi;
-        *x = lo;
+        *x = lo - shift;
         t->net_low = tornado_net(&in, has_pc);
-        *x = hi;
+        *x = hi - shift;
         t->net_high = tornado_net(&in, has_pc);
-        if (k == 18 && !has_pc)
+        if ((k == T_PROGRAMME && !has_pc) || !r->placement_computable)
             t->net_low = t->net_high = NAN;
         t->swing = fabs(t->net_high - t->net_low);
     }
@@ -614,6 +719,36 @@ static double effect_value(const ll_costs_effect *e)
     return e->computable ? e->estimate : 0;
 }
 
+/* A's standard error sqrt(c' Sigma c) and its crude value c'(mean_c - mean_t). */
+static void annual_se(ll_costs_result *r, const ll_costs_effects *e)
+{
+    double c[LL_COSTS_NCOMP], v = 0, crude = 0;
+    c[0] = r->inputs.unit[LL_COST_MOVE];
+    for (int g = 0; g < LL_PG_N; g++)
+        c[1 + g] = r->inputs.unit[LL_COST_WEEKLY_FOSTER + g];
+    for (int k = 0; k < LL_COSTS_NCOMP; k++) {
+        const ll_costs_effect *x = k == 0 ? &e->moves : &e->weeks[k - 1];
+        crude += c[k] * (x->mean_c - x->mean_t);
+        for (int l = 0; l < LL_COSTS_NCOMP; l++)
+            v += c[k] * e->cov[k][l] * c[l];
+    }
+    r->annual_saving_se = sqrt(fmax(v, 0));
+    r->annual_saving_crude = crude;
+}
+
+/* SPEC 7: without the placement effects, A and every figure built on it
+ * are empty. */
+static void blank_placements(ll_costs_result *r)
+{
+    ll_costs_model *m = &r->model;
+    m->annual_saving = m->saving_moves = m->saving_placements = NAN;
+    for (int g = 0; g < LL_PG_N; g++)
+        m->saving_weeks[g] = NAN;
+    m->gross = m->adjusted = m->net = m->benefit_per_pound = NAN;
+    r->annual_saving_se = NAN;
+    r->switch_moves = r->switch_programme_cost = NAN;
+}
+
 static void fill_inputs(ll_costs_result *r, const ll_costs_params *p,
                         const ll_costs_effects *e)
 {
@@ -649,6 +784,8 @@ static int analyse(ll_costs_result *r, const ll_costs_params *p,
     rowbuf b = {r, 0, 0};
     r->has_comparison = e->has_comparison;
     r->has_programme_cost = r->items[LL_COST_PROGRAMME].given;
+    r->placement_computable = e->placement_computable;
+    set_text(r->placement_why, sizeof r->placement_why, "%s", e->placement_why);
     fill_inputs(r, p, e);
     if (!e->has_comparison) {
         rows_parameters(&b, NULL);
@@ -657,16 +794,21 @@ static int analyse(ll_costs_result *r, const ll_costs_params *p,
         observed(&b, e);
     } else {
         ll_costs_model_eval(&r->model, &r->inputs);
-        r->gross.deterministic = r->model.gross;
-        r->net.deterministic = r->model.net;
-        r->benefit_per_pound.deterministic = r->model.benefit_per_pound;
         r->switch_moves = ll_costs_switch_moves(&r->inputs);
         r->switch_programme_cost = r->has_programme_cost
                                        ? ll_costs_switch_programme_cost(&r->inputs)
                                        : NAN;
-        int rc = monte_carlo(r, p, e, err);
-        if (rc != LL_OK)
-            return rc;
+        annual_se(r, e);
+        if (!r->placement_computable)
+            blank_placements(r);
+        r->gross.deterministic = r->model.gross;
+        r->net.deterministic = r->model.net;
+        r->benefit_per_pound.deterministic = r->model.benefit_per_pound;
+        if (r->placement_computable) {
+            int rc = monte_carlo(r, p, e, err);
+            if (rc != LL_OK)
+                return rc;
+        }
         tornado(r, p, e);
         rows_parameters(&b, p);
         rows_deflator(&b, d);

@@ -1,7 +1,9 @@
 /* The effects behind the cost model (SPEC 7), from the outcome columns of
  * the analysis dataset: comparison minus treated, with Welch standard
  * errors, so that a positive effect is a saving. */
-#include "lleval/costs.h"
+#include "costs_internal.h"
+
+#include <stdio.h>
 
 #include "lleval/stats.h"
 
@@ -92,5 +94,31 @@ int ll_costs_effects_compute(ll_costs_effects *out, const ll_costs_arm *treated,
     effect_fill(&out->homeless, treated->homeless_ever, treated->n,
                 c ? c->homeless_ever : NULL, nc, 1);
     out->n_leavers = out->homeless.n_t;
+    costs_crude_joint(out);
     return LL_OK;
+}
+
+void costs_crude_joint(ll_costs_effects *e)
+{
+    e->adjusted = 0;
+    e->ess = NAN;
+    e->n_fitted = e->n_fitted_treated = 0;
+    memset(e->cov, 0, sizeof e->cov);
+    e->placement_computable = e->has_comparison;
+    for (int k = 0; k < LL_COSTS_NCOMP; k++) {
+        const ll_costs_effect *x = k == 0 ? &e->moves : &e->weeks[k - 1];
+        if (x->computable)
+            e->cov[k][k] = x->std_error * x->std_error;
+        else
+            e->placement_computable = 0;
+    }
+    e->placement_why[0] = '\0';
+    if (!e->has_comparison)
+        snprintf(e->placement_why, sizeof e->placement_why,
+                 "no comparison group: nothing avoided can be estimated");
+    else if (!e->placement_computable)
+        snprintf(e->placement_why, sizeof e->placement_why,
+                 "not computable: fewer than 2 treated or 2 comparison children with "
+                 "placements_after (treated %zu, comparison %zu)",
+                 e->moves.n_t, e->moves.n_c);
 }

@@ -25,6 +25,7 @@ void ll_costs_model_eval(ll_costs_model *out, const ll_costs_inputs *in)
     double a = in->d_moves * in->unit[LL_COST_MOVE];
     out->pv_factor = f;
     out->saving_moves = n * f * a;
+    a += in->annual_shift; /* the tornado's shift of A: no component's own */
     for (int g = 0; g < LL_PG_N; g++) {
         double w = in->d_weeks[g] * in->unit[LL_COST_WEEKLY_FOSTER + g];
         a += w;
@@ -51,7 +52,7 @@ double ll_costs_switch_moves(const ll_costs_inputs *in)
     double p = n * in->programme_cost_per_child;
     if (isnan(p) || k == 0 || n * f * cm == 0)
         return NAN;
-    double w = 0;
+    double w = in->annual_shift;
     for (int g = 0; g < LL_PG_N; g++)
         w += in->d_weeks[g] * in->unit[LL_COST_WEEKLY_FOSTER + g];
     double h = in->n_leavers * in->d_homeless * in->unit[LL_COST_HOMELESSNESS];

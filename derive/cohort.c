@@ -499,5 +499,8 @@ void ll_derive_dq(ll_dq_view *out, const ll_derive_data *d, size_t k)
 
 const char *ll_dq_rule_name(ll_dq_rule r)
 {
-    return r == LL_DQ_STALE_OPEN ? "stale_open" : r == LL_DQ_OVERLAP ? "overlap" : "?";
+    return r == LL_DQ_STALE_OPEN        ? "stale_open"
+           : r == LL_DQ_OVERLAP         ? "overlap"
+           : r == LL_DQ_REC_WITHOUT_DEC ? "rec_without_dec"
+                                        : "?";
 }

@@ -163,14 +163,20 @@ int ll_derive_history(ll_derive_data *d, size_t ci, size_t raw_lo, size_t raw_n,
 {
     struct child *c = &d->children[ci];
     size_t dq0 = d->n_dq, kept = 0;
-    int rc = settle_ends(d, ci, &d->eps[raw_lo], raw_n, dq_cap, err);
+    int rc = LL_OK;
+    /* Listed from ingest: an open episode whose REC was set aside. */
+    for (size_t j = 0; j < raw_n && rc == LL_OK; j++)
+        if (d->eps[raw_lo + j].rec_aside)
+            rc = add_dq(d, dq_cap, ci, &d->eps[raw_lo + j], LL_DQ_REC_WITHOUT_DEC, err);
+    if (rc == LL_OK)
+        rc = settle_ends(d, ci, &d->eps[raw_lo], raw_n, dq_cap, err);
     if (rc == LL_OK)
         rc = resolve_overlaps(d, ci, &d->eps[d->n_eps], &d->eps[raw_lo], raw_n, &kept, dq_cap,
                               err);
     if (rc != LL_OK)
         return rc;
     /* Records are made in processing order; the file lists them by DECOM,
-     * stale_open before overlap. */
+     * stale_open before overlap before rec_without_dec. */
     if (d->n_dq - dq0 > 1)
         qsort(&d->dq[dq0], d->n_dq - dq0, sizeof *d->dq, cmp_dq);
     c->ep_lo = (uint32_t)d->n_eps;

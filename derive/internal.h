@@ -22,6 +22,7 @@ struct episode {
     int32_t year;
     uint32_t spell;  /* global index into spells */
     unsigned char open;
+    unsigned char rec_aside; /* stored open with its REC set aside (SPEC 2.6) */
     code4 rne, ls, cin, place, rec;
 };
 

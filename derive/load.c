@@ -308,6 +308,7 @@ static int episode_row(struct loader *L, sqlite3_stmt *st, int new_key, size_t l
     e->end = col_day(st, 8); /* DEC for now; ll_derive_history settles it */
     e->open = e->end == NO_DAY;
     ll_derive_code(e->rec, col_text(st, 9));
+    e->rec_aside = sqlite3_column_int(st, 10) != 0;
     if (year > L->la_rows_year[la])
         L->la_rows_year[la] = year;
     return LL_OK;
@@ -421,8 +422,10 @@ static int load_tables(struct loader *L)
     if ((rc = scan(L, TB_HEADER, "SELECT la, child, sex, dob, ethnic FROM header"
                    " ORDER BY la, child, year", NULL, header_row)) != LL_OK)
         return rc;
-    if ((rc = scan(L, TB_EPISODES, "SELECT la, child, decom, year, rne, ls, cin, place, dec, rec"
-                   " FROM episodes ORDER BY la, child, decom, year", NULL, episode_row)) != LL_OK)
+    if ((rc = scan(L, TB_EPISODES, "SELECT la, child, decom, year, rne, ls, cin, place, dec, rec,"
+                   " EXISTS(SELECT 1 FROM rec_set_aside s WHERE s.la = e.la AND s.child = e.child"
+                   " AND s.decom = e.decom AND s.year = e.year)"
+                   " FROM episodes e ORDER BY la, child, decom, year", NULL, episode_row)) != LL_OK)
         return rc;
     if ((rc = scan(L, TB_UASC, "SELECT la, child, duc FROM uasc ORDER BY la, child, year", NULL,
                    uasc_row)) != LL_OK)

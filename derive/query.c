@@ -360,6 +360,22 @@ static void placements_after(ll_outcomes *o, const ll_derive_data *d, const stru
         o->weeks_after[g] = (double)days[g] / 7.0;
 }
 
+/* weeks_<g>_before: days in [i - 365, i) inside spells of each group, / 7
+ * (days not looked after count nowhere). */
+static void weeks_before(ll_outcomes *o, const ll_derive_data *d, const struct child *c, long i)
+{
+    long days[LL_PG_N] = {0};
+    for (uint32_t k = c->sp_lo; k < c->sp_lo + c->sp_n; k++) {
+        const struct spell *s = &d->spells[k];
+        long a = s->start > i - 365 ? s->start : i - 365;
+        long b = s->end < i ? s->end : i;
+        if (b > a)
+            days[s->group] += b - a;
+    }
+    for (int g = 0; g < LL_PG_N; g++)
+        o->weeks_before[g] = (double)days[g] / 7.0;
+}
+
 /* The latest score dated in (lo, hi]. */
 static int latest_score(const ll_derive_data *d, const struct child *c, long lo, long hi)
 {
@@ -417,6 +433,7 @@ int ll_derive_outcomes(ll_outcomes *out, const ll_derive_data *d, size_t ci, lon
     stability(&o, d, c, p, i, f, E);
     o.placements_before = spells_overlapping(d, c, i - 365, i);
     placements_after(&o, d, c, i, f, E);
+    weeks_before(&o, d, c, i);
     for (int k = 0; k < 4; k++) {
         long lo = k == 0 ? i - 365 : i + 365L * (k - 1);
         long hi = k == 0 ? i : i + 365L * k;

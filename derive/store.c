@@ -19,7 +19,10 @@ static const char *const SCHEMA =
     " placements_before INTEGER, placements_after INTEGER, weeks_foster_after REAL,"
     " weeks_kinship_after REAL, weeks_residential_after REAL,"
     " weeks_semi_independent_after REAL, weeks_adoption_after REAL,"
-    " weeks_parents_after REAL, weeks_other_after REAL, sdq_0 INTEGER, sdq_1 INTEGER,"
+    " weeks_parents_after REAL, weeks_other_after REAL, weeks_foster_before REAL,"
+    " weeks_kinship_before REAL, weeks_residential_before REAL,"
+    " weeks_semi_independent_before REAL, weeks_adoption_before REAL,"
+    " weeks_parents_before REAL, weeks_other_before REAL, sdq_0 INTEGER, sdq_1 INTEGER,"
     " sdq_2 INTEGER, sdq_3 INTEGER, identity_improved INTEGER, connections_before INTEGER,"
     " connections_after INTEGER, homeless_ever INTEGER, homeless_time INTEGER,"
     " homeless_event INTEGER, match_id INTEGER, ps_logit REAL);"
@@ -81,7 +84,7 @@ static void b_text(sqlite3_stmt *st, int i, const char *t)
 static int store_analysis(struct store *s, const ll_derive_data *d, const ll_analysis *a)
 {
     int rc = prepare(s, "INSERT INTO analysis VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                        "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", "analysis");
+                        "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", "analysis");
     for (size_t k = 0; rc == LL_OK && k < a->n; k++) {
         const ll_analysis_row *r = &a->rows[k];
         const struct child *c = &d->children[r->child];
@@ -109,6 +112,8 @@ static int store_analysis(struct store *s, const ll_derive_data *d, const ll_ana
         b_int(st, i++, o->placements_after);
         for (int g = 0; g < LL_PG_N; g++)
             b_real(st, i++, o->weeks_after[g]);
+        for (int g = 0; g < LL_PG_N; g++)
+            b_real(st, i++, o->weeks_before[g]);
         for (int q = 0; q < 4; q++)
             b_int(st, i++, o->sdq[q]);
         b_int(st, i++, r->identity_improved);

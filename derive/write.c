@@ -77,7 +77,9 @@ static const char *const ANALYSIS_HEADER =
     "prior_placements,years_in_placement,placement_group,legal_group,cin_n1,stable_12m,"
     "placements_before,placements_after,weeks_foster_after,weeks_kinship_after,"
     "weeks_residential_after,weeks_semi_independent_after,weeks_adoption_after,"
-    "weeks_parents_after,weeks_other_after,sdq_0,sdq_1,sdq_2,sdq_3,identity_improved,"
+    "weeks_parents_after,weeks_other_after,weeks_foster_before,weeks_kinship_before,"
+    "weeks_residential_before,weeks_semi_independent_before,weeks_adoption_before,"
+    "weeks_parents_before,weeks_other_before,sdq_0,sdq_1,sdq_2,sdq_3,identity_improved,"
     "connections_before,connections_after,homeless_ever,homeless_time,homeless_event";
 
 static void write_row(FILE *f, const ll_derive_data *d, const ll_analysis *a,
@@ -105,6 +107,10 @@ static void write_row(FILE *f, const ll_derive_data *d, const ll_analysis *a,
     for (int g = 0; g < LL_PG_N; g++) {
         fputc(',', f);
         put_num(f, o->weeks_after[g]);
+    }
+    for (int g = 0; g < LL_PG_N; g++) {
+        fputc(',', f);
+        put_num(f, o->weeks_before[g]);
     }
     for (int k = 0; k < 4; k++) {
         fputc(',', f);

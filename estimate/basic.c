@@ -116,6 +116,20 @@ void est_contrasts(ll_estimate *rows[5], const est_two *b)
     odds_ratio(rows[4], b);
 }
 
+void est_risk_difference(ll_estimate *r, const est_two *b, const char *method)
+{
+    r->n = b->nt + b->nc;
+    r->events = b->xt + b->xc;
+    const char *why = est_binary_why(b);
+    if (why) {
+        est_method(r, "%s", why);
+        return;
+    }
+    risk_difference(r, b);
+    if (!isnan(r->estimate))
+        est_method(r, "%s", method);
+}
+
 void est_mde(ll_estimate *r, const est_two *b)
 {
     const char *why = est_binary_why(b);

@@ -49,6 +49,8 @@ static size_t count_events(const double *v, size_t n)
             return ll_error_set(x->err, LL_ENOMEM, "out of memory in estimates");      \
     } while (0)
 
+static int est_adjusted_binary(est_ctx *x, size_t off, long events);
+
 int est_binary(est_ctx *x, const char *outcome, size_t off, int full)
 {
     ll_estimate *r;
@@ -87,7 +89,29 @@ int est_binary(est_ctx *x, const char *outcome, size_t off, int full)
     r->n = (long)(nt + nc);
     r->events = xt + xc;
     est_mde(r, &by);
-    return LL_OK;
+    return est_adjusted_binary(x, off, xt + xc);
+}
+
+/* After the mde row (two-group designs): adjusted_risk_difference, its
+ * E-values, then the subgroup rows. */
+static int est_adjusted_binary(est_ctx *x, size_t off, long events)
+{
+    ll_estimate *rd, *ep, *ec;
+    ADD(rd, "stable_12m", "adjusted_risk_difference", GD, NULL);
+    double pt;
+    int rc = est_aipw(x, rd, off, 1, &pt);
+    if (rc != LL_OK)
+        return rc;
+    rd->events = events;
+    ADD(ep, "stable_12m", "adjusted_e_value", GD, "point");
+    ADD(ec, "stable_12m", "adjusted_e_value", GD, "ci_limit");
+    ec = &x->t->rows[x->t->n - 1]; /* est_add may have moved the table */
+    ep = ec - 1;
+    rd = ec - 2;
+    ep->n = ec->n = rd->n;
+    ep->events = ec->events = events;
+    est_adjusted_evalues(ep, ec, rd, pt);
+    return est_subgroups(x, off);
 }
 
 /* mean per term, then mean_change, for one group; then (both groups) the
@@ -142,10 +166,15 @@ int est_placements(est_ctx *x)
                              NULL, M)))
             return rc;
     }
-    if (groups == 2)
-        return did_row(x, "placements", OFF(placements_after), OFF(placements_before), NULL,
-                       "Welch t.test(change_t, change_c), change = after - before");
-    return LL_OK;
+    if (groups == 1)
+        return LL_OK;
+    if ((rc = did_row(x, "placements", OFF(placements_after), OFF(placements_before), NULL,
+                      "Welch t.test(change_t, change_c), change = after - before")))
+        return rc;
+    ll_estimate *r;
+    double pt;
+    ADD(r, "placements", "adjusted_difference", GD, "after");
+    return est_aipw(x, r, OFF(placements_after), 0, &pt);
 }
 
 const char *ll_sdq_time_name(int k)

@@ -43,6 +43,26 @@ int est_homelessness(est_ctx *x);
 int est_adjusted_or(est_ctx *x, ll_estimate *r, size_t off);
 int est_mixed_model(est_ctx *x);
 
+/* The adjusted effects (estimate/adjusted.c). */
+#define EST_X_COLS 21
+/* Section 5's covariates of c in SPEC 6's column order into row (EST_X_COLS
+ * values); 0 when one is NA (the row is not fitted). */
+int est_x_row(double *row, const ll_est_child *c);
+/* The fitted rows for the outcome at off (non-NA outcome and covariates),
+ * treated first, then comparison, each in cohort order, as indices into
+ * x->c; returns their number. */
+size_t est_fitted_rows(const est_ctx *x, size_t off, size_t *rows);
+/* Fills r (n, numbers, method or reason) with the AIPW estimate for the
+ * outcome at off (binary: outcome glm binomial, else lm); *ptbar gets the
+ * treated fitted rows' mean outcome (NAN unless computable).  Returns 0,
+ * LL_ENOMEM or LL_EINTERNAL. */
+int est_aipw(est_ctx *x, ll_estimate *r, size_t off, int binary, double *ptbar);
+/* adjusted_e_value rows point (ep) and ci_limit (ec) from the adjusted
+ * risk difference row rd and p_t. */
+void est_adjusted_evalues(ll_estimate *ep, ll_estimate *ec, const ll_estimate *rd, double pt);
+/* The subgroup rows of stable_12m (estimate/subgroups.c). */
+int est_subgroups(est_ctx *x, size_t off);
+
 /* The two-by-two counts of a binary contrast. */
 typedef struct est_two {
     long xt, nt, xc, nc;
@@ -57,6 +77,8 @@ void est_contrasts(ll_estimate *rows[5], const est_two *b);
 /* Why a binary contrast cannot be computed (NULL when it can). */
 const char *est_binary_why(const est_two *b);
 void est_mde(ll_estimate *r, const est_two *b);
+/* A risk_difference row (n, events, numbers and method, or the reason). */
+void est_risk_difference(ll_estimate *r, const est_two *b, const char *method);
 void est_mean(ll_estimate *r, const double *v, size_t n);
 void est_median(ll_estimate *r, const double *v, size_t n);
 void est_paired(ll_estimate *r, const double *after, const double *before, size_t n,
@@ -64,5 +86,9 @@ void est_paired(ll_estimate *r, const double *after, const double *before, size_
 void est_welch(ll_estimate *r, const double *a, size_t na, const double *b, size_t nb,
                const char *method);
 void est_wilcoxon(ll_estimate *r, const double *after, const double *before, size_t n);
+
+/* The level of child c for subgroup variable v (0 age, 1 sex, 2 placement,
+ * 3 legal; SPEC 6 order), or -1 when it is not known. */
+int est_subgroup_level(const ll_est_child *c, size_t v);
 
 #endif

@@ -33,6 +33,13 @@ static void count(ll_est_summary *s, const ll_est_child *c, int g)
     for (int k = 0; k < 4; k++)
         any |= !isnan(c->sdq[k]);
     s->sdq_children[g] += any;
+    for (size_t v = 0; v < 4 && !isnan(c->stable_12m); v++) {
+        int lv = est_subgroup_level(c, v);
+        if (lv >= 0) {
+            s->sub_n[v][lv][g]++;
+            s->sub_x[v][lv][g] += c->stable_12m == 1;
+        }
+    }
     if (!isnan(c->homeless_time)) {
         s->leavers[g]++;
         s->leaver_events[g] += c->homeless_event == 1;

@@ -39,7 +39,8 @@ static const char *const ESTIMANDS[LL_ESTIMAND_OTHER] = {
     "proportion", "risk_difference", "risk_ratio", "e_value", "odds_ratio",
     "adjusted_odds_ratio", "mde", "mean", "mean_change", "difference_in_differences",
     "mixed_model", "band_proportion", "median", "wilcoxon_signed_rank", "km_survival",
-    "log_rank", "hazard_ratio"};
+    "log_rank", "hazard_ratio", "adjusted_risk_difference", "adjusted_difference",
+    "adjusted_e_value", "subgroup_risk_difference", "interaction"};
 static const char *const GROUPS[LL_EGROUP_OTHER] = {"treated", "comparison",
                                                     "treated-comparison"};
 

@@ -4,6 +4,7 @@
 
 #include "evaluate_internal.h"
 #include "lleval/db.h"
+#include "lleval/handover.h"
 #include "lleval/report.h"
 
 #include <errno.h>
@@ -175,13 +176,16 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
         (rc = ll_derive_flow_finish(&r->co->flow, r->d, r->a, r->co->design, err)))
         return rc;
     report_cohort(r);
+    ev_warn_quarantine(r, db);
+    if ((rc = ev_check_cohort(r, db, err)))
+        return rc;
     if ((rc = make_dirs(r, err)) || (rc = derive_outputs(r, err)))
         return rc;
     t[3] = now_s();
     if ((rc = ev_balance(r, err)))
         return rc;
     t[4] = now_s();
-    if ((rc = ev_estimates(r, err)) || (rc = ev_costs(r, err)))
+    if ((rc = ev_estimates(r, err)) || (rc = ev_costs(r, err)) || (rc = ev_pool(r, err)))
         return rc;
     t[5] = now_s();
     ev_log(r, "timing: derive %.2f s, matching %.2f s, analysis rows %.2f s, balance %.2f s, "
@@ -194,7 +198,8 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
         return rc;
     char path[LL_EV_PATH];
     snprintf(path, sizeof path, "%s/run.json", r->opt->out_dir);
-    if ((rc = ll_report_write_run_json(path, &r->run, cfg, err)) != LL_OK)
+    if ((rc = ll_report_write_run_json(path, &r->run, cfg, err)) != LL_OK ||
+        (rc = ll_handover_write(r->secure, cfg, r->run.design, err)) != LL_OK)
         return rc;
     ll_report_input rin = {cfg, r->run.design, &r->run, &r->co->flow, r->est,
                            r->has_balance ? &r->balance : NULL,
@@ -213,7 +218,7 @@ int ll_evaluate_run(const ll_evaluate_options *opt, ll_error *err)
     if (access(opt->db_path, F_OK) != 0)
         return ll_error_set(err, LL_EINPUT, "%s: no such database (run 'lleval ingest' first)",
                             opt->db_path);
-    if ((rc = ll_db_open(&db, opt->db_path, 0, err)) == LL_OK)
+    if ((rc = ev_check_out(&r, err)) == LL_OK && (rc = ll_db_open(&db, opt->db_path, 0, err)) == LL_OK)
         rc = run_steps(&r, db, err);
     ll_run_info_clear(&r.run);
     ll_estimates_free(r.est);

@@ -46,10 +46,22 @@ void ev_log(const ev_run *r, const char *fmt, ...)
 #endif
     ;
 
+/* Checks (evaluate/checks.c).  ev_check_out: the output folder and its
+ * secure/ can be written (LL_EINPUT naming --out otherwise), before any
+ * work.  ev_warn_quarantine: warns of rows quarantined at ingest, per
+ * table, and of RECs set aside.  ev_check_cohort: when no eligible treated
+ * child reaches the section 6 cohort, writes secure/flow.csv only and
+ * returns LL_EINPUT with the flow counts and a linkage hint (SPEC 3). */
+int ev_check_out(ev_run *r, ll_error *err);
+void ev_warn_quarantine(const ev_run *r, sqlite3 *db);
+int ev_check_cohort(ev_run *r, sqlite3 *db, ll_error *err);
+
 /* Steps (evaluate/outputs.c, evaluate/costs_step.c). */
 int ev_balance(ev_run *r, ll_error *err);
 int ev_estimates(ev_run *r, ll_error *err);
 int ev_costs(ev_run *r, ll_error *err);
+/* secure/pool.csv (evaluate/pool_out.c; two-group designs only). */
+int ev_pool(ev_run *r, ll_error *err);
 int ev_store_estimates(ev_run *r, sqlite3 *db, ll_error *err);
 
 #endif

@@ -26,10 +26,15 @@ static void to_est_child(ll_est_child *c, const ll_analysis_row *a)
     c->placements_before = na_int(a->out.placements_before);
     c->placement_group = a->cov.placement_group;
     c->legal_group = a->cov.legal_group;
+    c->ethnic_group = a->cov.ethnic_group;
+    c->uasc = a->cov.uasc;
+    c->cin_n1 = a->cov.cin_n1;
     c->stable_12m = na_int(a->out.stable_12m);
     c->placements_after = na_int(a->out.placements_after);
     for (int g = 0; g < LL_PG_N; g++)
         c->weeks_after[g] = a->out.weeks_after[g];
+    for (int g = 0; g < LL_PG_N; g++)
+        c->weeks_before[g] = a->out.weeks_before[g];
     for (int k = 0; k < 4; k++)
         c->sdq[k] = na_int(a->out.sdq[k]);
     c->identity_improved = na_int(a->identity_improved);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <nettle/sha2.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -18,6 +19,17 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* One (table, la, year) return held by the file: a plain file holds one;
+ * a stacked extract (LA and YEAR columns) one per (la, year) of its rows. */
+typedef struct iret {
+    char *la;
+    int year;
+    int skip;             /* identical to the stored return: nothing stored */
+    char *old_path;       /* the stored file it replaces, or NULL */
+    long long file_id;
+    size_t n_read, n_stored, n_duplicates, n_quarantined;
+} iret;
 
 typedef struct filebuf {
     char *data;
@@ -31,6 +43,7 @@ typedef struct ictx {
     const char *path;
     const ll_ingest_options *opt;
     const char *la;
+    ll_rowdflt dflt;
     ll_ingest_result *res;
     ll_error *err;
     const char *buf;
@@ -42,10 +55,12 @@ typedef struct ictx {
     long data_line;       /* its line */
     size_t nheader;
     int colidx[LL_MAX_SPEC_COLS];
-    unsigned char *never;        /* per header field: never stored */
-    unsigned char *zeros;        /* nheader + 1 zero bytes */
-    size_t first_never;          /* first never-stored field, or SIZE_MAX */
+    unsigned char *blank;        /* per header field: not stored, so blanked in
+                                    the raw line of a quarantined row */
     char unused[512];            /* names of ignored columns, for a notice */
+    iret *rets;                  /* the returns the file holds */
+    size_t nret, capret, last_ret;
+    long long *file_ids;         /* per return: its files row, 0 if skipped */
     ll_val vals[LL_MAX_SPEC_COLS];
     sqlite3_stmt *qins;
     ll_scan_out scan;
@@ -241,23 +256,40 @@ static void add_unused(ictx *c, const char *name)
         snprintf(c->unused + o, sizeof c->unused - o, ", ...");
 }
 
+/* A stacked extract needs both LA and YEAR; one alone is ignored. */
+static void check_stacked(ictx *c)
+{
+    const ll_tablespec *t = c->t;
+    if (!t->dfe)
+        return;
+    int la = c->colidx[t->col_la], year = c->colidx[t->col_year];
+    if (la >= 0 && year >= 0) {
+        c->res->stacked = 1;
+        return;
+    }
+    for (int k = 0; k < 2; k++) {
+        int j = k == 0 ? t->col_la : t->col_year;
+        if (c->colidx[j] >= 0) {
+            c->blank[c->colidx[j]] = 1;
+            add_unused(c, k == 0 ? "LA (used only with YEAR)" : "YEAR (used only with LA)");
+            c->colidx[j] = -1;
+        }
+    }
+}
+
 static int map_columns(ictx *c, const ll_csv_row *h)
 {
     const ll_tablespec *t = c->t;
     c->nheader = h->nfields;
-    c->never = calloc(c->nheader + 1, 1);
-    c->zeros = calloc(c->nheader + 1, 1);
-    if (c->never == NULL || c->zeros == NULL)
+    c->blank = calloc(c->nheader + 1, 1);
+    if (c->blank == NULL)
         return ll_error_set(c->err, LL_ENOMEM, "%s: out of memory", c->path);
-    c->first_never = SIZE_MAX;
     for (size_t j = 0; j < t->ncols; j++)
         c->colidx[j] = -1;
     for (size_t i = 0; i < h->nfields; i++) {
         const char *name = h->field[i];
+        c->blank[i] = 1;
         if (ll_ingest_never_stored(name)) {
-            c->never[i] = 1;
-            if (c->first_never == SIZE_MAX)
-                c->first_never = i;
             if (!listed_never(t->kind, name))
                 add_unused(c, name);
             continue;
@@ -271,13 +303,34 @@ static int map_columns(ictx *c, const ll_csv_row *h)
             return refuse(c, "column %s appears twice in the header", t->cols[j].name);
         } else {
             c->colidx[j] = (int)i;
+            /* Only the stored columns survive in a quarantined raw line. */
+            c->blank[i] = t->cols[j].dbcol == NULL && t->cols[j].type != LL_CT_LA &&
+                          t->cols[j].type != LL_CT_YEAR;
         }
     }
     for (size_t j = 0; j < t->ncols; j++)
         if (t->cols[j].req_col && c->colidx[j] < 0)
             return refuse(c, "required column %s is missing (a %s file needs it)",
                           t->cols[j].name, ll_ingest_kind_name(t->kind));
+    check_stacked(c);
     return LL_OK;
+}
+
+/* A header row split by semicolons or tabs instead of commas. */
+static int check_delimiter(ictx *c, const ll_csv_row *h)
+{
+    const char *raw = c->buf + h->raw_off;
+    size_t semi = 0, tab = 0;
+    for (size_t i = 0; i < h->raw_len; i++) {
+        if (raw[i] == ',')
+            return LL_OK;
+        semi += raw[i] == ';';
+        tab += raw[i] == '\t';
+    }
+    if (semi == 0 && tab == 0)
+        return LL_OK;
+    return refuse(c, "the header row is separated by %s, not commas: save the file as "
+                     "comma-separated CSV", semi >= tab ? "semicolons (';')" : "tabs");
 }
 
 /* Reads the header row and sets the kind; for a stored kind, maps columns. */
@@ -292,6 +345,8 @@ static int read_header(ictx *c)
     if (h.nfields > LL_CSV_MAX_FIELDS)
         return refuse(c, "the header has %zu columns (at most %d are accepted)", h.nfields,
                       LL_CSV_MAX_FIELDS);
+    if ((rc = check_delimiter(c, &h)) != LL_OK)
+        return rc;
     c->res->kind = ll_ingest_recognise(&h);
     if (c->res->kind == LL_KIND_UNKNOWN) {
         char shown[64];
@@ -320,6 +375,11 @@ static int pick_year(ictx *c)
     int has = ll_ingest_year_from_path(&from_path, c->path) == LL_OK;
     if (!c->t->dfe)
         return LL_OK;
+    if (c->res->stacked) {
+        notice(c, "a stacked extract: each row's LA and YEAR columns give its la and year "
+                  "(--la and --year are ignored)");
+        return LL_OK;
+    }
     if (c->opt->year != 0) {
         c->res->year = c->opt->year;
         if (has && from_path != c->opt->year)
@@ -351,52 +411,120 @@ static void hash_file(ictx *c)
     c->sha[sizeof c->sha - 1] = '\0';
 }
 
+/* ---- the returns ----------------------------------------------------------- */
+
+/* Index of the return (la, year), added when new; negative on error. */
+static int return_of(ictx *c, const char *la, size_t la_len, int year)
+{
+    size_t last = c->last_ret;
+    if (last < c->nret && c->rets[last].year == year && strlen(c->rets[last].la) == la_len &&
+        memcmp(c->rets[last].la, la, la_len) == 0)
+        return (int)last;
+    for (size_t i = 0; i < c->nret; i++)
+        if (c->rets[i].year == year && strlen(c->rets[i].la) == la_len &&
+            memcmp(c->rets[i].la, la, la_len) == 0)
+            return (int)(c->last_ret = i);
+    if (c->nret == c->capret) {
+        size_t cap = c->capret ? 2 * c->capret : 4;
+        iret *nr = realloc(c->rets, cap * sizeof *nr);
+        if (nr == NULL)
+            return ll_error_set(c->err, LL_ENOMEM, "%s: out of memory", c->path);
+        c->rets = nr;
+        c->capret = cap;
+    }
+    iret *r = &c->rets[c->nret];
+    memset(r, 0, sizeof *r);
+    r->la = strndup(la, la_len);
+    if (r->la == NULL)
+        return ll_error_set(c->err, LL_ENOMEM, "%s: out of memory", c->path);
+    r->year = year;
+    return (int)c->nret++;
+}
+
+static void free_returns(ictx *c)
+{
+    for (size_t i = 0; i < c->nret; i++) {
+        free(c->rets[i].la);
+        free(c->rets[i].old_path);
+    }
+    free(c->rets);
+    free(c->file_ids);
+}
+
+/* "la X, year Y" of a return, for messages. */
+static const char *ret_name(ictx *c, const iret *r, char *buf, size_t size)
+{
+    if (c->t->dfe)
+        snprintf(buf, size, "la %s, year %d", r->la, r->year);
+    else
+        snprintf(buf, size, "la %s", r->la);
+    return buf;
+}
+
 /* ---- the files table ---------------------------------------------------- */
 
-static void bind_file_key(ictx *c, sqlite3_stmt *st)
+static void bind_file_key(ictx *c, sqlite3_stmt *st, const iret *r)
 {
     sqlite3_bind_text(st, 1, ll_ingest_kind_name(c->t->kind), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, c->la, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->la, -1, SQLITE_STATIC);
     if (c->t->dfe)
-        sqlite3_bind_int(st, 3, c->res->year);
+        sqlite3_bind_int(st, 3, r->year);
     else
         sqlite3_bind_null(st, 3);
 }
 
-/* *same: 1 when the file now stored for this kind, la and year has this
- * content; *old_path gets its path (caller frees) when there is one. */
-static int find_stored(ictx *c, int *same, char **old_path)
+int ll_ingest_batch_start(long long *out, sqlite3 *db, ll_error *err)
 {
     sqlite3_stmt *st = NULL;
-    *same = 0;
-    *old_path = NULL;
+    *out = 1;
+    if (sqlite3_prepare_v2(db, "SELECT coalesce(max(file_id), 0) + 1 FROM files", -1, &st,
+                           NULL) != SQLITE_OK)
+        return ll_error_set(err, LL_EDB, "database: %s", sqlite3_errmsg(db));
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return ll_error_set(err, LL_EDB, "database: %s", sqlite3_errmsg(db));
+    return LL_OK;
+}
+
+/* *same: 1 when the file now stored for r's kind, la and year has this
+ * content; r->old_path gets its path when there is one, *batch 1 when it
+ * was stored in this batch (opt->batch). */
+static int find_stored(ictx *c, iret *r, int *same, int *batch)
+{
+    sqlite3_stmt *st = NULL;
+    *same = *batch = 0;
     if (sqlite3_prepare_v2(c->db,
-                           "SELECT sha256, path FROM files WHERE kind=?1 AND la=?2 AND year IS ?3"
-                           " ORDER BY file_id DESC LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+                           "SELECT sha256, path, file_id FROM files WHERE kind=?1 AND la=?2"
+                           " AND year IS ?3 ORDER BY file_id DESC LIMIT 1", -1, &st,
+                           NULL) != SQLITE_OK)
         return db_fail(c, "find file");
-    bind_file_key(c, st);
+    bind_file_key(c, st, r);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *same = strcmp((const char *)sqlite3_column_text(st, 0), c->sha) == 0;
-        *old_path = strdup((const char *)sqlite3_column_text(st, 1));
-        rc = *old_path ? SQLITE_DONE : SQLITE_NOMEM;
+        *batch = c->opt->batch > 0 && sqlite3_column_int64(st, 2) >= c->opt->batch;
+        r->old_path = strdup((const char *)sqlite3_column_text(st, 1));
+        rc = r->old_path ? SQLITE_DONE : SQLITE_NOMEM;
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? LL_OK : db_fail(c, "find file");
 }
 
 /* A resubmitted DfE return: forget every row of the earlier file(s). */
-static int drop_earlier(ictx *c)
+static int drop_earlier(ictx *c, const iret *r)
 {
     char sql[512];
     const char *ids = "SELECT file_id FROM files WHERE kind=?1 AND la=?2 AND year IS ?3";
-    const char *tables[] = {c->t->table, "quarantine", "files"};
-    for (int k = 0; k < 3; k++) {
+    const char *tables[] = {c->t->table, "quarantine", "rec_set_aside", "files"};
+    for (int k = 0; k < 4; k++) {
         sqlite3_stmt *st = NULL;
         snprintf(sql, sizeof sql, "DELETE FROM %s WHERE file_id IN (%s)", tables[k], ids);
         if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
             return db_fail(c, "replace file");
-        bind_file_key(c, st);
+        bind_file_key(c, st, r);
         int rc = sqlite3_step(st);
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE)
@@ -405,7 +533,7 @@ static int drop_earlier(ictx *c)
     return LL_OK;
 }
 
-static int add_file(ictx *c)
+static int add_file(ictx *c, iret *r)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(c->db,
@@ -413,21 +541,20 @@ static int add_file(ictx *c)
                            " VALUES(?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ','now'))",
                            -1, &st, NULL) != SQLITE_OK)
         return db_fail(c, "add file");
-    bind_file_key(c, st);
+    bind_file_key(c, st, r);
     sqlite3_bind_text(st, 4, c->path, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, c->sha, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
         return db_fail(c, "add file");
-    c->file_id = sqlite3_last_insert_rowid(c->db);
+    r->file_id = sqlite3_last_insert_rowid(c->db);
     return LL_OK;
 }
 
-static int update_counts(ictx *c)
+static int update_counts(ictx *c, const iret *r)
 {
     sqlite3_stmt *st = NULL;
-    const ll_ingest_result *r = c->res;
     if (sqlite3_prepare_v2(c->db,
                            "UPDATE files SET n_read=?1, n_stored=?2, n_duplicates=?3,"
                            " n_quarantined=?4 WHERE file_id=?5", -1, &st, NULL) != SQLITE_OK)
@@ -436,7 +563,7 @@ static int update_counts(ictx *c)
     sqlite3_bind_int64(st, 2, (sqlite3_int64)r->n_stored);
     sqlite3_bind_int64(st, 3, (sqlite3_int64)r->n_duplicates);
     sqlite3_bind_int64(st, 4, (sqlite3_int64)r->n_quarantined);
-    sqlite3_bind_int64(st, 5, c->file_id);
+    sqlite3_bind_int64(st, 5, r->file_id);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? LL_OK : db_fail(c, "update file");
@@ -483,19 +610,17 @@ static int on_repeat(void *ctx, const ll_rowref *first, const ll_rowref *later)
             return rc;
         same = same_fields(&a, &b);
     }
-    if (same) {
-        c->res->n_duplicates++;
+    if (same)
         return 1;
-    }
-    ll_qrow q = {*later, LL_RULE_DUPLICATE_KEY, -1, first->line};
+    ll_qrow q = {*later, LL_RULE_DUPLICATE_KEY, -1, first->line, 0};
     int rc = ll_scan_add_q(&c->scan, &q, c->err);
     return rc != LL_OK ? with_path(c, rc) : 0;
 }
 
-/* The raw line with never-stored fields blanked.  When the field count is
- * wrong, fields cannot be matched to columns, so everything from the first
- * never-stored column (moved left by the number of missing fields) on is
- * blanked. */
+/* The raw line with every column that is not stored blanked: names,
+ * addresses and never-stored identifiers never reach the database.  When
+ * the field count is wrong, fields cannot be matched to columns, so no
+ * field is kept. */
 static int blank_raw(ictx *c, const ll_csv_row *row, size_t *n)
 {
     if (row->raw_len + 1 > c->rawcap) {
@@ -509,13 +634,10 @@ static int blank_raw(ictx *c, const ll_csv_row *row, size_t *n)
         c->rawcap = cap;
     }
     const char *src = c->buf + row->raw_off;
-    if (row->nfields != c->nheader && c->first_never != SIZE_MAX) {
-        size_t shift = c->nheader > row->nfields ? c->nheader - row->nfields : 0;
-        size_t keep = c->first_never > shift ? c->first_never - shift : 0;
-        *n = ll_csv_blank_fields(c->raw, src, row->raw_len, c->zeros, keep, 1);
-    } else {
-        *n = ll_csv_blank_fields(c->raw, src, row->raw_len, c->never, c->nheader, 0);
-    }
+    if (row->nfields != c->nheader)
+        *n = ll_csv_blank_fields(c->raw, src, row->raw_len, c->blank, 0, 1);
+    else
+        *n = ll_csv_blank_fields(c->raw, src, row->raw_len, c->blank, c->nheader, 1);
     return LL_OK;
 }
 
@@ -525,10 +647,13 @@ static int quarantine(ictx *c, const ll_qrow *q)
     ll_csv_row row;
     size_t n = 0;
     int bad;
+    long long file_id = c->file_ids[q->ret];
+    if (file_id == 0)
+        return LL_OK; /* its return is an identical re-ingest */
     int rc = reread(c, c->rd, &q->where, &row);
     if (rc != LL_OK)
         return rc;
-    ll_ingest_check_row(c->t, c->colidx, c->nheader, &row, c->la, c->vals, &bad);
+    ll_ingest_check_row(c->t, c->colidx, c->nheader, &row, &c->dflt, c->vals, &bad);
     const char *col = q->bad >= 0 ? c->t->cols[q->bad].name : NULL;
     if (q->rule == LL_RULE_DUPLICATE_KEY)
         col = c->t->cols[0].name;
@@ -537,6 +662,7 @@ static int quarantine(ictx *c, const ll_qrow *q)
     if ((rc = blank_raw(c, &row, &n)) != LL_OK)
         return rc;
     sqlite3_stmt *st = c->qins;
+    sqlite3_bind_int64(st, 1, file_id);
     sqlite3_bind_int64(st, 2, row.line);
     sqlite3_bind_text(st, 3, ll_ingest_rule_name(q->rule), -1, SQLITE_STATIC);
     if (col != NULL)
@@ -549,7 +675,6 @@ static int quarantine(ictx *c, const ll_qrow *q)
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return db_fail(c, "quarantine row");
-    c->res->n_quarantined++;
     c->res->n_rule[q->rule]++;
     notify(c, LL_MSG_QUARANTINE, row.line, q->rule, col, reason);
     return LL_OK;
@@ -569,7 +694,6 @@ static int quarantine_all(ictx *c)
                            "INSERT INTO quarantine(file_id, line, rule, col, reason, raw)"
                            " VALUES(?1, ?2, ?3, ?4, ?5, ?6)", -1, &c->qins, NULL) != SQLITE_OK)
         return db_fail(c, "prepare quarantine");
-    sqlite3_bind_int64(c->qins, 1, c->file_id);
     qsort(c->scan.q, c->scan.nq, sizeof *c->scan.q, by_line);
     for (size_t i = 0; i < c->scan.nq; i++) {
         int rc = quarantine(c, &c->scan.q[i]);
@@ -588,88 +712,324 @@ static int workers(const ll_ingest_options *opt)
 /* Checks every row (nothing is stored yet). */
 static int scan_rows(ictx *c)
 {
-    ll_scan_in in = {c->t, c->colidx, c->nheader, c->la, c->buf, c->data_start, c->len,
+    ll_scan_in in = {c->t, c->colidx, c->nheader, c->dflt, c->buf, c->data_start, c->len,
                      c->data_line, workers(c->opt), 0, c->opt->progress,
                      c->opt->progress_ctx, c->path};
     int rc = ll_scan_rows(&c->scan, &in, c->err);
-    c->res->n_read = c->scan.n_read;
     return with_path(c, rc);
 }
 
-/* Stores, counts or quarantines every row checked by scan_rows. */
-static int store_rows(ictx *c)
+/* SPEC 2: a file where rows reach the date check and none passes it is
+ * refused whole, showing the first value. */
+static int check_dates(ictx *c)
+{
+    if (c->scan.n_date_reached == 0 || c->scan.n_date_passed > 0)
+        return LL_OK;
+    qsort(c->scan.q, c->scan.nq, sizeof *c->scan.q, by_line);
+    for (size_t i = 0; i < c->scan.nq; i++) {
+        const ll_qrow *q = &c->scan.q[i];
+        ll_csv_row row;
+        int bad, rc;
+        if (q->rule != LL_RULE_BAD_DATE)
+            continue;
+        if ((rc = reread(c, c->rd, &q->where, &row)) != LL_OK)
+            return rc;
+        ll_ingest_check_row(c->t, c->colidx, c->nheader, &row, &c->dflt, c->vals, &bad);
+        if (bad < 0 || c->vals[bad].n == 0)
+            continue;
+        char shown[48];
+        snprintf(shown, sizeof shown, "%.40s", c->vals[bad].s);
+        for (char *p = shown; *p; p++)
+            if ((unsigned char)*p < 0x20)
+                *p = '?';
+        return refuse(c, "no row has a date in an accepted form (the first: %s '%s', line %ld); "
+                         "dates must be DD/MM/YYYY (9/4/2019 too) or YYYY-MM-DD, optionally "
+                         "followed by a midnight time 00:00, 00:00:00 or T00:00:00",
+                      c->t->cols[bad].name, shown, row.line);
+    }
+    return LL_OK;
+}
+
+static int collect_fn(void *ctx, const char *la, size_t la_len, int year, int fate)
+{
+    (void)fate;
+    int r = return_of(ctx, la, la_len, year);
+    return r < 0 ? r : 0;
+}
+
+static int assign_fn(void *ctx, const char *la, size_t la_len, int year, int fate)
+{
+    ictx *c = ctx;
+    /* A plain file is one return, whatever LA its rows name (comparison.csv). */
+    int r = c->res->stacked ? return_of(c, la, la_len, year) : 0;
+    if (r < 0)
+        return r;
+    iret *ret = &c->rets[r];
+    /* A key conflict is counted with the quarantined rows. */
+    ret->n_read += fate != LL_ROW_CONFLICT;
+    if (fate == LL_ROW_STORED)
+        ret->n_stored++;
+    else if (fate == LL_ROW_DUPLICATE)
+        ret->n_duplicates++;
+    return r;
+}
+
+static int by_la_year(const void *a, const void *b)
+{
+    const iret *x = *(const iret *const *)a, *y = *(const iret *const *)b;
+    int c = strcmp(x->la, y->la);
+    return c != 0 ? c : (x->year > y->year) - (x->year < y->year);
+}
+
+/* Puts the returns of a stacked extract in (la, year) order, so that
+ * messages, files rows and the summary follow it; q->ret is renumbered. */
+static int sort_returns(ictx *c)
+{
+    iret **ps = malloc((c->nret + 1) * sizeof *ps);
+    iret *sorted = malloc((c->nret + 1) * sizeof *sorted);
+    unsigned *perm = malloc((c->nret + 1) * sizeof *perm);
+    int rc = LL_OK;
+    if (ps == NULL || sorted == NULL || perm == NULL) {
+        rc = ll_error_set(c->err, LL_ENOMEM, "%s: out of memory", c->path);
+        goto done;
+    }
+    for (size_t i = 0; i < c->nret; i++)
+        ps[i] = &c->rets[i];
+    qsort(ps, c->nret, sizeof *ps, by_la_year);
+    for (size_t i = 0; i < c->nret; i++) {
+        sorted[i] = *ps[i];
+        perm[ps[i] - c->rets] = (unsigned)i;
+    }
+    memcpy(c->rets, sorted, c->nret * sizeof *sorted);
+    for (size_t i = 0; i < c->scan.nq; i++)
+        if (c->scan.q[i].ret != UINT_MAX)
+            c->scan.q[i].ret = perm[c->scan.q[i].ret];
+done:
+    free(ps);
+    free(sorted);
+    free(perm);
+    return rc;
+}
+
+/* The return of each quarantined row of a stacked extract: its own LA and
+ * YEAR when both are valid, else UINT_MAX. */
+static int quarantined_returns(ictx *c)
+{
+    for (size_t i = 0; i < c->scan.nq; i++) {
+        ll_qrow *q = &c->scan.q[i];
+        ll_csv_row row;
+        int bad, rc;
+        q->ret = UINT_MAX;
+        if ((rc = reread(c, c->rd, &q->where, &row)) != LL_OK)
+            return rc;
+        int rule = ll_ingest_check_row(c->t, c->colidx, c->nheader, &row, &c->dflt, c->vals, &bad);
+        const ll_val *la = &c->vals[c->t->col_la], *y = &c->vals[c->t->col_year];
+        if (rule == LL_RULE_FIELD_COUNT || la->n == 0 || y->i == 0)
+            continue;
+        int r = return_of(c, la->s, la->n, (int)y->i);
+        if (r < 0)
+            return r;
+        q->ret = (unsigned)r;
+    }
+    return LL_OK;
+}
+
+/* Gives every row, stored or quarantined, its return.  A quarantined row
+ * of a stacked extract goes with its own LA and YEAR when both are valid,
+ * else with the first return in (la, year) order. */
+static int assign_returns(ictx *c)
 {
     int rc;
-    if ((rc = ll_csvread_new(&c->rd2, c->buf, 0, c->err)) != LL_OK)
+    if (c->res->stacked) {
+        if ((rc = ll_rowstore_assign(c->scan.store, collect_fn, c)) != LL_OK ||
+            (rc = quarantined_returns(c)) != LL_OK || (rc = sort_returns(c)) != LL_OK)
+            return rc;
+    } else {
+        for (size_t i = 0; i < c->scan.nq; i++)
+            c->scan.q[i].ret = 0;
+    }
+    if ((rc = ll_rowstore_assign(c->scan.store, assign_fn, c)) != LL_OK)
         return rc;
-    if ((rc = ll_rowstore_drop_repeats(c->scan.store, on_repeat, c)) != LL_OK)
-        return rc;
+    for (size_t i = 0; i < c->scan.nq; i++) {
+        ll_qrow *q = &c->scan.q[i];
+        if (q->ret == UINT_MAX)
+            q->ret = 0; /* no valid LA and YEAR: with the first return */
+        if (q->ret < c->nret) {
+            c->rets[q->ret].n_read++;
+            c->rets[q->ret].n_quarantined++;
+        }
+    }
+    return LL_OK;
+}
+
+/* Decides for each return: skip (identical), replace (with the checks of
+ * SPEC 2.1) or add. */
+static int plan_returns(ictx *c)
+{
+    char name[128];
+    for (size_t i = 0; i < c->nret; i++) {
+        iret *r = &c->rets[i];
+        int same, batch;
+        int rc = find_stored(c, r, &same, &batch);
+        if (rc != LL_OK)
+            return rc;
+        ret_name(c, r, name, sizeof name);
+        if (same) {
+            notice(c, "identical to the %s file already stored for %s (%s): skipped",
+                   ll_ingest_kind_name(c->t->kind), name, r->old_path);
+            r->skip = 1;
+            continue;
+        }
+        if (r->old_path == NULL || !c->t->dfe)
+            continue;
+        if (batch)
+            return refuse(c, "%s %s is also in %s, ingested by this command, with different "
+                             "content: one of the two is not that return (check the years "
+                             "in their paths, or give them separately)",
+                          ll_ingest_kind_name(c->t->kind), name, r->old_path);
+        if (r->n_stored == 0 && !c->opt->allow_empty)
+            return refuse(c, "a resubmitted %s return for %s that would store no row (%s); "
+                             "the return stored from %s is kept (--allow-empty replaces it "
+                             "anyway)",
+                          ll_ingest_kind_name(c->t->kind), name,
+                          r->n_read == 0 ? "no data rows" : "every row quarantined",
+                          r->old_path);
+    }
+    return LL_OK;
+}
+
+/* Stores the returns planned: replaces earlier files, adds the files rows,
+ * then the quarantined and the good rows. */
+static int store_returns(ictx *c)
+{
+    char name[128];
+    int rc;
+    c->file_ids = calloc(c->nret + 1, sizeof *c->file_ids);
+    if (c->file_ids == NULL)
+        return ll_error_set(c->err, LL_ENOMEM, "%s: out of memory", c->path);
+    for (size_t i = 0; i < c->nret; i++) {
+        iret *r = &c->rets[i];
+        if (r->skip)
+            continue;
+        ret_name(c, r, name, sizeof name);
+        if (r->old_path != NULL && c->t->dfe) {
+            notice(c, "a resubmitted return: replaces the %s file stored for %s (%s)",
+                   ll_ingest_kind_name(c->t->kind), name, r->old_path);
+            c->res->replaced = 1;
+            if ((rc = drop_earlier(c, r)) != LL_OK)
+                return rc;
+        } else if (r->old_path != NULL) {
+            notice(c, "updates the %s rows stored from %s, child by child",
+                   ll_ingest_kind_name(c->t->kind), r->old_path);
+        }
+        if ((rc = add_file(c, r)) != LL_OK)
+            return rc;
+        c->file_ids[i] = r->file_id;
+    }
     if ((rc = quarantine_all(c)) != LL_OK)
         return rc;
-    c->res->n_stored = ll_rowstore_count(c->scan.store);
-    rc = ll_rowstore_insert(c->scan.store, c->db, c->la, c->res->year, c->file_id, c->err);
-    return with_path(c, rc);
+    rc = ll_rowstore_insert(c->scan.store, c->db, c->la, c->file_ids, &c->res->n_rec_set_aside,
+                            c->err);
+    if (rc != LL_OK)
+        return with_path(c, rc);
+    ll_ingest_result *res = c->res;
+    for (size_t i = 0; i < c->nret; i++) {
+        iret *r = &c->rets[i];
+        if (r->skip)
+            continue;
+        if ((rc = update_counts(c, r)) != LL_OK)
+            return rc;
+        if (res->file_id == 0)
+            res->file_id = r->file_id;
+        res->file_id_last = r->file_id;
+        res->n_returns++;
+        res->n_read += r->n_read;
+        res->n_stored += r->n_stored;
+        res->n_duplicates += r->n_duplicates;
+        res->n_quarantined += r->n_quarantined;
+        res->year = res->n_returns == 1 && c->t->dfe ? r->year : 0;
+    }
+    return LL_OK;
 }
 
 /* ---- one file, start to end ------------------------------------------- */
 
 static void closing_notices(ictx *c)
 {
-    if (c->res->n_read == 0)
+    const ll_ingest_result *r = c->res;
+    if (r->n_read == 0 && r->n_returns > 0)
         notice(c, "no data rows: an empty %s table, stored as such",
                ll_ingest_kind_name(c->t->kind));
+    if (c->scan.n_blank > 0)
+        notice(c, "%zu row%s of only commas skipped as blank lines", c->scan.n_blank,
+               c->scan.n_blank == 1 ? "" : "s");
     if (c->scan.n_old_place > 0)
         notice(c, "%zu row%s use%s the older PLACE codes A2 or R4 (accepted)",
                c->scan.n_old_place, c->scan.n_old_place == 1 ? "" : "s",
                c->scan.n_old_place == 1 ? "s" : "");
-    if (c->res->n_duplicates > 0)
-        notice(c, "%zu exact duplicate row%s (loaded once)", c->res->n_duplicates,
-               c->res->n_duplicates == 1 ? "" : "s");
+    if (r->n_duplicates > 0)
+        notice(c, "%zu exact duplicate row%s (loaded once)", r->n_duplicates,
+               r->n_duplicates == 1 ? "" : "s");
+    if (r->n_rec_set_aside > 0)
+        notice(c, "%zu open episode%s (no DEC) carr%s a REC: stored open, the REC set aside "
+                  "(rule rec_without_dec in evaluate's data_quality.csv)",
+               r->n_rec_set_aside, r->n_rec_set_aside == 1 ? "" : "s",
+               r->n_rec_set_aside == 1 ? "ies" : "y");
 }
 
-/* Inside the transaction: skip, replace, store. */
+/* Inside the transaction: skip, refuse, replace, store. */
 static int store_file(ictx *c)
 {
-    int same;
-    char *old_path = NULL;
-    int rc = find_stored(c, &same, &old_path);
-    if (rc != LL_OK)
+    int rc;
+    if (!c->res->stacked) {
+        /* A plain file is one return, known before its rows are read: an
+         * identical re-ingest is skipped without reading them. */
+        int r = return_of(c, c->la, strlen(c->la), c->res->year);
+        if (r < 0)
+            return r;
+        int same, batch;
+        if ((rc = find_stored(c, &c->rets[0], &same, &batch)) != LL_OK)
+            return rc;
+        if (same) {
+            notice(c, "identical to the %s file already stored for la %s%s%.0d (%s): skipped",
+                   ll_ingest_kind_name(c->t->kind), c->la, c->t->dfe ? ", year " : "",
+                   c->res->year, c->rets[0].old_path);
+            c->res->kind = LL_KIND_SKIPPED;
+            c->res->year = 0;
+            return LL_OK;
+        }
+        free(c->rets[0].old_path); /* plan_returns looks again */
+        c->rets[0].old_path = NULL;
+    }
+    if ((rc = scan_rows(c)) != LL_OK || (rc = check_dates(c)) != LL_OK)
         return rc;
-    if (same) {
-        notice(c, "identical to the %s file already stored for la %s%s%.0d (%s): skipped",
-               ll_ingest_kind_name(c->t->kind), c->la, c->t->dfe ? ", year " : "",
-               c->res->year, old_path);
-        c->res->kind = LL_KIND_SKIPPED;
-        c->res->year = 0;
-        free(old_path);
+    if ((rc = ll_csvread_new(&c->rd2, c->buf, 0, c->err)) != LL_OK ||
+        (rc = ll_rowstore_drop_repeats(c->scan.store, on_repeat, c)) != LL_OK ||
+        (rc = assign_returns(c)) != LL_OK)
+        return rc;
+    c->res->n_blank = c->scan.n_blank;
+    if (c->nret == 0) {
+        if (c->scan.n_read > 0)
+            return refuse(c, "no row of this stacked extract has a valid LA and YEAR");
+        notice(c, "no data rows: an empty stacked extract, nothing stored");
         return LL_OK;
     }
-    rc = scan_rows(c);
-    if (rc != LL_OK) {
-        free(old_path);
+    if ((rc = plan_returns(c)) != LL_OK)
         return rc;
+    size_t stored = 0;
+    for (size_t i = 0; i < c->nret; i++)
+        stored += !c->rets[i].skip;
+    if (stored == 0) {
+        c->res->kind = LL_KIND_SKIPPED;
+        c->res->year = 0;
+        return LL_OK;
     }
-    if (old_path != NULL && c->t->dfe) {
-        notice(c, "a resubmitted return: replaces the %s file stored for la %s, year %d (%s)",
-               ll_ingest_kind_name(c->t->kind), c->la, c->res->year, old_path);
-        c->res->replaced = 1;
-        rc = drop_earlier(c);
-    } else if (old_path != NULL) {
-        notice(c, "updates the %s rows stored from %s, child by child",
-               ll_ingest_kind_name(c->t->kind), old_path);
-    }
-    free(old_path);
-    if (rc == LL_OK)
-        rc = add_file(c);
-    if (rc != LL_OK)
-        return rc;
     if (c->unused[0] != '\0')
         notice(c, "columns not used, ignored: %s", c->unused);
-    if ((rc = store_rows(c)) != LL_OK)
+    if ((rc = store_returns(c)) != LL_OK)
         return rc;
     closing_notices(c);
-    c->res->file_id = c->file_id;
-    return update_counts(c);
+    return LL_OK;
 }
 
 static int in_transaction(ictx *c)
@@ -705,6 +1065,8 @@ static int ingest_buffer(ictx *c)
     }
     if ((rc = pick_year(c)) != LL_OK)
         return rc;
+    c->dflt.la = c->la;
+    c->dflt.year = c->res->year;
     hash_file(c);
     return in_transaction(c);
 }
@@ -746,8 +1108,8 @@ int ll_ingest_file(ll_ingest_result *out, sqlite3 *db, const char *path,
     ll_csvread_free(c.rd);
     ll_csvread_free(c.rd2);
     ll_scan_out_free(&c.scan);
-    free(c.never);
-    free(c.zeros);
+    free(c.blank);
+    free_returns(&c);
     free(c.raw);
     unload_file(&fb);
     if (rc != LL_OK) {

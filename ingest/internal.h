@@ -18,7 +18,9 @@ enum {
     LL_CT_INT,   /* integer in [lo, hi] (bad_integer, out_of_range) */
     LL_CT_YN,    /* Y or N (bad_yn) */
     LL_CT_TEXT,  /* anything */
-    LL_CT_LA     /* comparison.csv LA: overrides --la when filled */
+    LL_CT_LA,    /* LA: comparison.csv (overrides --la when filled) or a
+                    stacked DfE extract (required: empty is bad_code) */
+    LL_CT_YEAR   /* YEAR of a stacked DfE extract (bad_code unless a year) */
 };
 
 typedef struct ll_colspec {
@@ -42,7 +44,15 @@ typedef struct ll_tablespec {
     size_t ncols;
     int key_date;        /* spec column of the key's date, or -1 */
     int key_text;        /* spec column of the key's second text, or -1 */
+    int col_la;          /* spec column giving each row's la, or -1 */
+    int col_year;        /* spec column giving each row's year (DfE), or -1 */
 } ll_tablespec;
+
+/* Values a row takes when it has no LA or YEAR column of its own. */
+typedef struct ll_rowdflt {
+    const char *la;
+    int year;
+} ll_rowdflt;
 
 /* One checked value.  s points into the row (or at the la string). */
 typedef struct ll_val {
@@ -67,7 +77,14 @@ int ll_ingest_never_stored(const char *name);
  * every rule before duplicate_key, else the first rule broken with *bad
  * the spec column named (-1 for field_count). */
 int ll_ingest_check_row(const ll_tablespec *t, const int *colidx, size_t nheader,
-                        const ll_csv_row *row, const char *la, ll_val *vals, int *bad);
+                        const ll_csv_row *row, const ll_rowdflt *dflt, ll_val *vals, int *bad);
+
+/* 1 when every field of row is empty (a line of only commas, as
+ * spreadsheets write below the data): read as a blank line. */
+int ll_ingest_blank_row(const ll_csv_row *row);
+
+/* 1 when a CHILD value is a number in scientific notation (bad_child). */
+int ll_ingest_sci_child(const char *s, size_t n);
 
 /* A readable reason for rule broken at spec column bad (see check_row),
  * naming the column and its value (shortened, control characters shown
@@ -115,13 +132,28 @@ int ll_rowstore_merge(ll_rowstore *dst, ll_rowstore *src, ll_error *err);
  * negative is an error that stops the walk. */
 typedef int (*ll_repeat_fn)(void *ctx, const ll_rowref *first, const ll_rowref *later);
 /* Walks the sorted rows and drops every row whose key an earlier row of
- * the file has, after calling fn for it.  Returns 0 or fn's error. */
+ * the file has, after calling fn for it (a key conflict is remembered as
+ * such).  Returns 0 or fn's error. */
 int ll_rowstore_drop_repeats(ll_rowstore *s, ll_repeat_fn fn, void *ctx);
-/* Inserts the rows not dropped into t's table with la (unless the row has
- * its own), year (DfE tables) and file_id, in key order, by one INSERT
- * ... SELECT.  Must run inside the caller's transaction.  Errors: LL_EDB. */
-int ll_rowstore_insert(ll_rowstore *s, sqlite3 *db, const char *la, int year,
-                       long long file_id, ll_error *err);
+
+/* What became of a row: stored, an exact duplicate, or a key conflict. */
+enum { LL_ROW_STORED, LL_ROW_DUPLICATE, LL_ROW_CONFLICT };
+/* Called for every row (after drop_repeats) with its la, year and fate;
+ * returns the index of the return (la, year) it belongs to, or a negative
+ * error. */
+typedef int (*ll_return_fn)(void *ctx, const char *la, size_t la_len, int year, int fate);
+/* Assigns every row its return.  Returns 0 or fn's error. */
+int ll_rowstore_assign(ll_rowstore *s, ll_return_fn fn, void *ctx);
+
+/* Inserts the rows not dropped into t's table, each with its la and year
+ * (the spec's LA and YEAR columns; la when the table has no LA column) and
+ * the file_id of its return, file_ids[ret] (0: the row is not stored, its
+ * return being an identical re-ingest), in key order, by one INSERT ...
+ * SELECT.  An episode with REC but no DEC is stored open, its REC moved to
+ * the rec_set_aside table; *n_set_aside counts them.  Must run inside the
+ * caller's transaction.  Errors: LL_EDB. */
+int ll_rowstore_insert(ll_rowstore *s, sqlite3 *db, const char *la, const long long *file_ids,
+                       size_t *n_set_aside, ll_error *err);
 
 /* ---- checking the rows of a file (scan.c) -------------------------------- */
 
@@ -130,13 +162,14 @@ typedef struct ll_qrow {
     ll_rowref where;
     int rule, bad;   /* as from check_row */
     long first_line; /* duplicate_key: line of the stored row */
+    unsigned ret;    /* the return (la, year) it is recorded with */
 } ll_qrow;
 
 typedef struct ll_scan_in {
     const ll_tablespec *t;
     const int *colidx;
     size_t nheader;
-    const char *la;
+    ll_rowdflt dflt;
     const char *buf;  /* the whole file */
     size_t start;     /* offset of the first data row */
     size_t end;       /* length of the file */
@@ -154,6 +187,9 @@ typedef struct ll_scan_out {
     size_t nq, capq;
     size_t n_read;
     size_t n_old_place;  /* episodes with PLACE A2 or R4 */
+    size_t n_blank;      /* rows of only commas, skipped as blank lines */
+    size_t n_date_reached; /* rows reaching the date check with a date given */
+    size_t n_date_passed;  /* rows passing it */
 } ll_scan_out;
 
 /* Checks every data row of in->buf from in->start, in parallel parts when

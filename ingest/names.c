@@ -2,6 +2,7 @@
  * (SPEC 2), kind and rule names, and the summary CSV (SPEC 2.6). */
 #include "lleval/ingest.h"
 
+#include <sqlite3.h>
 #include <string.h>
 
 static int is_digit(char c)
@@ -38,33 +39,76 @@ static int next_year(int y, const char *s)
     return 0;
 }
 
-int ll_ingest_year_from_path(int *out, const char *path)
+/* The first year named in s[0, n) (one name of a path), or 0: a pair of
+ * consecutive years names the later one; a run of digits counts only when
+ * it is exactly four digits 2000-2099 (SPEC 2). */
+static int year_in_name(const char *s, size_t n)
 {
-    int first = 0;
-    const char *s = path;
-    while (*s != '\0') {
-        size_t n = run(s);
-        if (n == 0) {
-            s++;
+    size_t i = 0;
+    while (i < n) {
+        size_t r = 0;
+        while (i + r < n && is_digit(s[i + r]))
+            r++;
+        if (r == 0) {
+            i++;
             continue;
         }
-        int y = n == 4 ? value(s, 4) : 0;
+        int y = r == 4 ? value(s + i, 4) : 0;
         if (y >= 2000 && y <= 2099) {
-            if (first == 0)
-                first = y;
-            if (s[4] == '-' || s[4] == '_') {
-                int later = next_year(y, s + 5);
-                if (later != 0) {
-                    *out = later;
-                    return LL_OK;
-                }
+            if (i + 5 < n && (s[i + 4] == '-' || s[i + 4] == '_')) {
+                char pair[8] = "";
+                size_t k = n - (i + 5) < 5 ? n - (i + 5) : 5;
+                memcpy(pair, s + i + 5, k);
+                int later = next_year(y, pair);
+                if (later != 0)
+                    return later;
             }
+            return y;
         }
-        s += n;
+        i += r;
     }
-    if (first == 0)
+    return 0;
+}
+
+int ll_ingest_year_from_path(int *out, const char *path)
+{
+    /* The name nearest the file first: the file's own, then its folders
+     * from the innermost out, so that a delivery folder named after one
+     * year does not stamp every file in it. */
+    size_t end = strlen(path);
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && path[start - 1] != '/')
+            start--;
+        int y = year_in_name(path + start, end - start);
+        if (y != 0) {
+            *out = y;
+            return LL_OK;
+        }
+        end = start > 0 ? start - 1 : 0;
+    }
+    return LL_EINPUT;
+}
+
+int ll_ingest_year_value(int *out, const char *s, size_t n)
+{
+    if (n < 4 || !is_digit(s[0]) || run(s) < 4)
         return LL_EINPUT;
-    *out = first;
+    int y = value(s, 4);
+    if (run(s) != 4 || y < 2000 || y > 2099)
+        return LL_EINPUT;
+    if (n == 4) {
+        *out = y;
+        return LL_OK;
+    }
+    if ((s[4] != '-' && s[4] != '_') || (n != 7 && n != 9))
+        return LL_EINPUT;
+    char pair[8] = "";
+    memcpy(pair, s + 5, n - 5);
+    int later = next_year(y, pair);
+    if (later == 0)
+        return LL_EINPUT;
+    *out = later;
     return LL_OK;
 }
 
@@ -80,9 +124,8 @@ const char *ll_ingest_kind_name(ll_ingest_kind kind)
 const char *ll_ingest_rule_name(int rule)
 {
     static const char *const names[LL_RULE_COUNT] = {
-        "field_count", "empty_child", "bad_date", "bad_code", "bad_integer", "out_of_range",
-        "bad_yn", "dec_before_decom", "dec_without_rec", "rec_without_dec",
-        "sdq_score_and_reason", "duplicate_key"};
+        "field_count", "empty_child", "bad_child", "bad_date", "bad_code", "bad_integer", "out_of_range",
+        "bad_yn", "dec_before_decom", "dec_without_rec", "sdq_score_and_reason", "duplicate_key"};
     if (rule < 0 || rule >= LL_RULE_COUNT)
         return "?";
     return names[rule];
@@ -125,4 +168,32 @@ int ll_ingest_summary_row(FILE *f, const char *path, const ll_ingest_result *r, 
     if (ferror(f))
         return ll_error_set(err, LL_EIO, "cannot write the summary");
     return LL_OK;
+}
+
+int ll_ingest_summary_rows(FILE *f, sqlite3 *db, const char *path, const ll_ingest_result *r,
+                           ll_error *err)
+{
+    if (r == NULL || r->refused || r->n_returns <= 1)
+        return ll_ingest_summary_row(f, path, r, err);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT year, n_read, n_stored, n_duplicates, n_quarantined"
+                               " FROM files WHERE file_id BETWEEN ?1 AND ?2 ORDER BY file_id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return ll_error_set(err, LL_EDB, "summary: %s", sqlite3_errmsg(db));
+    sqlite3_bind_int64(st, 1, r->file_id);
+    sqlite3_bind_int64(st, 2, r->file_id_last);
+    int rc = LL_OK, step;
+    while (rc == LL_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        ll_ingest_result one = {.kind = r->kind};
+        one.year = sqlite3_column_int(st, 0);
+        one.n_read = (size_t)sqlite3_column_int64(st, 1);
+        one.n_stored = (size_t)sqlite3_column_int64(st, 2);
+        one.n_duplicates = (size_t)sqlite3_column_int64(st, 3);
+        one.n_quarantined = (size_t)sqlite3_column_int64(st, 4);
+        rc = ll_ingest_summary_row(f, path, &one, err);
+    }
+    if (rc == LL_OK && step != SQLITE_DONE)
+        rc = ll_error_set(err, LL_EDB, "summary: %s", sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc;
 }

@@ -14,7 +14,9 @@
 #include <string.h>
 
 #define MODULE_NAME "ll_ingest_rows"
-#define DROPPED ((uint64_t)1 << 63) /* in pending.aoff: a repeated key */
+#define DROPPED ((uint64_t)1 << 63)  /* in pending.aoff: a repeated key */
+#define CONFLICT ((uint64_t)1 << 62) /* with DROPPED: a key conflict, not a duplicate */
+#define AOFF(p) ((p)->aoff & ~(DROPPED | CONFLICT))
 #define HEAD 16                     /* arena record head: line, raw_len */
 
 /* Encoding of a row's values after its head, column by column in spec
@@ -27,7 +29,8 @@ typedef struct pending {
     int32_t d;        /* the key's date, or 0 */
     uint32_t clen;    /* length of CHILD */
     uint64_t raw_off; /* the row in the file */
-    uint64_t aoff;    /* offset of its record in the arena, | DROPPED */
+    uint64_t aoff;    /* offset of its record in the arena, | DROPPED | CONFLICT */
+    uint32_t ret;     /* its return (ll_rowstore_assign) */
 } pending;
 
 struct ll_rowstore {
@@ -63,7 +66,8 @@ size_t ll_rowstore_count(const ll_rowstore *s)
 
 static int stored_as_int(const ll_colspec *col)
 {
-    return col->type == LL_CT_DATE || col->type == LL_CT_INT || col->as_int;
+    return col->type == LL_CT_DATE || col->type == LL_CT_INT || col->type == LL_CT_YEAR ||
+           col->as_int;
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t unit, size_t first, ll_error *err)
@@ -94,6 +98,7 @@ int ll_rowstore_add(ll_rowstore *s, const ll_val *vals, const ll_rowref *where, 
         return rc;
     pending *p = &s->pend[s->npend++];
     p->aoff = s->alen;
+    p->ret = 0;
     p->raw_off = where->raw_off;
     p->clen = (uint32_t)vals[0].n;
     p->pfx = 0;
@@ -129,7 +134,7 @@ int ll_rowstore_add(ll_rowstore *s, const ll_val *vals, const ll_rowref *where, 
 /* The text of spec column j of the record at aoff (*n = 0 when null). */
 static const char *text_at(const ll_rowstore *s, uint64_t aoff, size_t j, uint32_t *n)
 {
-    const unsigned char *a = s->arena + (aoff & ~DROPPED) + HEAD;
+    const unsigned char *a = s->arena + (aoff & ~(DROPPED | CONFLICT)) + HEAD;
     for (size_t k = 0;; k++) {
         unsigned char tag = *a++;
         uint32_t len = 0;
@@ -138,6 +143,25 @@ static const char *text_at(const ll_rowstore *s, uint64_t aoff, size_t j, uint32
         if (k == j) {
             *n = len;
             return (const char *)a + 4;
+        }
+        a += tag == V_INT ? 8 : tag == V_TEXT ? 4 + len : 0;
+    }
+}
+
+/* The integer of spec column j of the record at aoff (0 when null). */
+static long long int_at(const ll_rowstore *s, uint64_t aoff, size_t j)
+{
+    const unsigned char *a = s->arena + (aoff & ~(DROPPED | CONFLICT)) + HEAD;
+    for (size_t k = 0;; k++) {
+        unsigned char tag = *a++;
+        uint32_t len = 0;
+        if (tag == V_TEXT)
+            memcpy(&len, a, 4);
+        if (k == j) {
+            long long v = 0;
+            if (tag == V_INT)
+                memcpy(&v, a, 8);
+            return v;
         }
         a += tag == V_INT ? 8 : tag == V_TEXT ? 4 + len : 0;
     }
@@ -169,7 +193,22 @@ static int cmp(const ll_rowstore *s, const pending *a, const pending *b)
         uint32_t na, nb;
         const char *ta = text_at(s, a->aoff, (size_t)s->t->key_text, &na);
         const char *tb = text_at(s, b->aoff, (size_t)s->t->key_text, &nb);
-        return cmp_text(ta, na, tb, nb);
+        int c = cmp_text(ta, na, tb, nb);
+        if (c != 0)
+            return c;
+    }
+    if (s->t->dfe) {
+        /* A stacked extract holds several returns: la and year are part
+         * of the key. */
+        uint32_t na, nb;
+        const char *ta = text_at(s, a->aoff, (size_t)s->t->col_la, &na);
+        const char *tb = text_at(s, b->aoff, (size_t)s->t->col_la, &nb);
+        int c = cmp_text(ta, na, tb, nb);
+        if (c != 0)
+            return c;
+        long long ya = int_at(s, a->aoff, (size_t)s->t->col_year);
+        long long yb = int_at(s, b->aoff, (size_t)s->t->col_year);
+        return ya < yb ? -1 : ya > yb;
     }
     return 0;
 }
@@ -252,7 +291,7 @@ static void ref_of(const ll_rowstore *s, const pending *p, ll_rowref *r)
 {
     int64_t line;
     uint64_t raw_len;
-    const unsigned char *a = s->arena + (p->aoff & ~DROPPED);
+    const unsigned char *a = s->arena + AOFF(p);
     memcpy(&line, a, 8);
     memcpy(&raw_len, a + 8, 8);
     r->raw_off = (size_t)p->raw_off;
@@ -274,21 +313,48 @@ int ll_rowstore_drop_repeats(ll_rowstore *s, ll_repeat_fn fn, void *ctx)
         int rc = fn(ctx, &first, &later);
         if (rc < 0)
             return rc;
-        s->pend[i].aoff |= DROPPED;
+        s->pend[i].aoff |= DROPPED | (rc == 0 ? CONFLICT : 0);
         s->ndropped++;
+    }
+    return LL_OK;
+}
+
+int ll_rowstore_assign(ll_rowstore *s, ll_return_fn fn, void *ctx)
+{
+    const ll_tablespec *t = s->t;
+    for (size_t i = 0; i < s->npend; i++) {
+        pending *p = &s->pend[i];
+        uint32_t n = 0;
+        const char *la = t->col_la >= 0 ? text_at(s, p->aoff, (size_t)t->col_la, &n) : "";
+        int year = t->col_year >= 0 ? (int)int_at(s, p->aoff, (size_t)t->col_year) : 0;
+        int fate = !(p->aoff & DROPPED) ? LL_ROW_STORED
+                   : (p->aoff & CONFLICT) ? LL_ROW_CONFLICT
+                                          : LL_ROW_DUPLICATE;
+        int r = fn(ctx, la, n, year, fate);
+        if (r < 0)
+            return r;
+        p->ret = (uint32_t)r;
     }
     return LL_OK;
 }
 
 /* ---- the virtual table: column j is spec column j of the rows ---------- */
 
+/* What the virtual table shows: the rows, and the file_id of each
+ * row's return (0: not shown). */
+typedef struct rows_src {
+    ll_rowstore *s;
+    const long long *file_ids;
+} rows_src;
+
 typedef struct rows_vtab {
     sqlite3_vtab base;
-    ll_rowstore *s;
+    const rows_src *src;
 } rows_vtab;
 
 typedef struct rows_cursor {
     sqlite3_vtab_cursor base;
+    const rows_src *src;
     ll_rowstore *s;
     size_t k; /* current row in sorted order */
     unsigned char tag[LL_MAX_SPEC_COLS];
@@ -303,12 +369,13 @@ static int rows_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
     (void)argc;
     (void)argv;
     (void)errmsg;
-    ll_rowstore *s = aux;
+    const rows_src *src = aux;
+    ll_rowstore *s = src->s;
     char decl[64 + 8 * LL_MAX_SPEC_COLS];
     int o = snprintf(decl, sizeof decl, "CREATE TABLE x(");
     for (size_t j = 0; j < s->t->ncols; j++)
-        o += snprintf(decl + o, sizeof decl - (size_t)o, "%sc%zu", j ? "," : "", j);
-    snprintf(decl + o, sizeof decl - (size_t)o, ")");
+        o += snprintf(decl + o, sizeof decl - (size_t)o, "c%zu,", j);
+    snprintf(decl + o, sizeof decl - (size_t)o, "fid)");
     int rc = sqlite3_declare_vtab(db, decl);
     if (rc != SQLITE_OK)
         return rc;
@@ -316,7 +383,7 @@ static int rows_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
     if (v == NULL)
         return SQLITE_NOMEM;
     memset(v, 0, sizeof *v);
-    v->s = s;
+    v->src = src;
     *out = &v->base;
     return SQLITE_OK;
 }
@@ -329,8 +396,8 @@ static int rows_disconnect(sqlite3_vtab *v)
 
 static int rows_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
 {
-    info->estimatedCost = (double)ll_rowstore_count(((rows_vtab *)v)->s) + 1;
-    info->estimatedRows = (sqlite3_int64)ll_rowstore_count(((rows_vtab *)v)->s);
+    info->estimatedCost = (double)ll_rowstore_count(((rows_vtab *)v)->src->s) + 1;
+    info->estimatedRows = (sqlite3_int64)ll_rowstore_count(((rows_vtab *)v)->src->s);
     return SQLITE_OK;
 }
 
@@ -340,7 +407,8 @@ static int rows_open(sqlite3_vtab *v, sqlite3_vtab_cursor **out)
     if (c == NULL)
         return SQLITE_NOMEM;
     memset(c, 0, sizeof *c);
-    c->s = ((rows_vtab *)v)->s;
+    c->src = ((rows_vtab *)v)->src;
+    c->s = c->src->s;
     *out = &c->base;
     return SQLITE_OK;
 }
@@ -351,11 +419,13 @@ static int rows_close(sqlite3_vtab_cursor *c)
     return SQLITE_OK;
 }
 
-/* Moves to the first row not dropped from k on and decodes it. */
+/* Moves to the first row shown from k on (not dropped, its return
+ * stored) and decodes it. */
 static void decode(rows_cursor *c)
 {
     const ll_rowstore *s = c->s;
-    while (c->k < s->npend && (s->pend[c->k].aoff & DROPPED))
+    while (c->k < s->npend &&
+           ((s->pend[c->k].aoff & DROPPED) || c->src->file_ids[s->pend[c->k].ret] == 0))
         c->k++;
     if (c->k >= s->npend)
         return;
@@ -363,7 +433,7 @@ static void decode(rows_cursor *c)
     /* The arena is visited in key order, not in the order it was written:
      * ask for the next record early. */
     if (c->k + 2 < s->npend)
-        __builtin_prefetch(s->arena + (s->pend[c->k + 2].aoff & ~DROPPED));
+        __builtin_prefetch(s->arena + AOFF(&s->pend[c->k + 2]));
 #endif
     const unsigned char *a = s->arena + s->pend[c->k].aoff + HEAD;
     for (size_t j = 0; j < c->s->t->ncols; j++) {
@@ -409,6 +479,10 @@ static int rows_eof(sqlite3_vtab_cursor *cur)
 static int rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int j)
 {
     rows_cursor *c = (rows_cursor *)cur;
+    if ((size_t)j == c->s->t->ncols) {
+        sqlite3_result_int64(ctx, c->src->file_ids[c->s->pend[c->k].ret]);
+        return SQLITE_OK;
+    }
     if (c->tag[j] == V_INT)
         sqlite3_result_int64(ctx, c->i[j]);
     else if (c->tag[j] == V_TEXT)
@@ -439,54 +513,96 @@ static const sqlite3_module ROWS_MODULE = {
     .xRowid = rows_rowid,
 };
 
-/* INSERT INTO table(la[, year], cols..., file_id) SELECT ... FROM the rows. */
+/* Spec column of t named name, or -1. */
+static int col_named(const ll_tablespec *t, const char *name)
+{
+    for (size_t j = 0; j < t->ncols; j++)
+        if (strcmp(t->cols[j].name, name) == 0)
+            return (int)j;
+    return -1;
+}
+
+/* INSERT INTO table(la[, year], cols..., file_id) SELECT ... FROM the rows.
+ * An episode's REC is stored only with a DEC (SPEC 2.6: REC without DEC is
+ * set aside). */
 static void insert_sql(char *sql, size_t size, const ll_tablespec *t)
 {
     char cols[1024], sel[1024];
     int o = snprintf(cols, sizeof cols, "la%s", t->dfe ? ", year" : "");
     int q = 0;
-    int la_col = -1;
+    int dec = t->kind == LL_KIND_EPISODES ? col_named(t, "DEC") : -1;
+    int rec = t->kind == LL_KIND_EPISODES ? col_named(t, "REC") : -1;
     for (size_t j = 0; j < t->ncols; j++) {
-        if (t->cols[j].type == LL_CT_LA)
-            la_col = (int)j;
         if (t->cols[j].dbcol == NULL)
             continue;
         o += snprintf(cols + o, sizeof cols - (size_t)o, ", %s", t->cols[j].dbcol);
-        q += snprintf(sel + q, sizeof sel - (size_t)q, ", c%zu", j);
+        if ((int)j == rec)
+            q += snprintf(sel + q, sizeof sel - (size_t)q,
+                          ", CASE WHEN c%d IS NULL THEN NULL ELSE c%zu END", dec, j);
+        else
+            q += snprintf(sel + q, sizeof sel - (size_t)q, ", c%zu", j);
     }
-    char la[16];
-    if (la_col >= 0)
-        snprintf(la, sizeof la, "c%d", la_col);
+    char la[16], year[16] = "";
+    if (t->col_la >= 0)
+        snprintf(la, sizeof la, "c%d", t->col_la);
     else
         snprintf(la, sizeof la, "?1");
-    snprintf(sql, size, "INSERT%s INTO %s(%s, file_id) SELECT %s%s%s, ?3 FROM " MODULE_NAME,
-             t->dfe ? "" : " OR REPLACE", t->table, cols, la, t->dfe ? ", ?2" : "", sel);
+    if (t->dfe)
+        snprintf(year, sizeof year, ", c%d", t->col_year);
+    snprintf(sql, size, "INSERT%s INTO %s(%s, file_id) SELECT %s%s%s, fid FROM " MODULE_NAME,
+             t->dfe ? "" : " OR REPLACE", t->table, cols, la, year, sel);
 }
 
-int ll_rowstore_insert(ll_rowstore *s, sqlite3 *db, const char *la, int year,
-                       long long file_id, ll_error *err)
+static int run_sql(sqlite3 *db, const char *sql, const char *la, ll_error *err)
 {
-    char sql[2200];
     sqlite3_stmt *st = NULL;
     char why[256];
     int rc = LL_OK;
-    if (ll_rowstore_count(s) == 0)
-        return LL_OK;
-    insert_sql(sql, sizeof sql, s->t);
-    if (sqlite3_create_module_v2(db, MODULE_NAME, &ROWS_MODULE, s, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         rc = ll_error_set(err, LL_EDB, "database (store rows): %s",
                           ll_ingest_db_msg(db, why, sizeof why));
         goto done;
     }
-    sqlite3_bind_text(st, 1, la, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, year);
-    sqlite3_bind_int64(st, 3, file_id);
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_text(st, 1, la, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
         rc = ll_error_set(err, LL_EDB, "database (store rows): %s",
                           ll_ingest_db_msg(db, why, sizeof why));
 done:
     sqlite3_finalize(st);
+    return rc;
+}
+
+int ll_rowstore_insert(ll_rowstore *s, sqlite3 *db, const char *la, const long long *file_ids,
+                       size_t *n_set_aside, ll_error *err)
+{
+    char sql[2200];
+    char why[256];
+    const ll_tablespec *t = s->t;
+    rows_src src = {s, file_ids};
+    int rc = LL_OK;
+    *n_set_aside = 0;
+    if (ll_rowstore_count(s) == 0)
+        return LL_OK;
+    if (sqlite3_create_module_v2(db, MODULE_NAME, &ROWS_MODULE, &src, NULL) != SQLITE_OK) {
+        rc = ll_error_set(err, LL_EDB, "database (store rows): %s",
+                          ll_ingest_db_msg(db, why, sizeof why));
+        goto done;
+    }
+    insert_sql(sql, sizeof sql, t);
+    rc = run_sql(db, sql, la, err);
+    if (rc == LL_OK && t->kind == LL_KIND_EPISODES) {
+        int dec = col_named(t, "DEC"), rec = col_named(t, "REC");
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO rec_set_aside(la, year, child, decom, rec, file_id)"
+                 " SELECT c%d, c%d, c0, c%d, c%d, fid FROM " MODULE_NAME
+                 " WHERE c%d IS NULL AND c%d IS NOT NULL",
+                 t->col_la, t->col_year, col_named(t, "DECOM"), rec, dec, rec);
+        rc = run_sql(db, sql, la, err);
+        if (rc == LL_OK)
+            *n_set_aside = (size_t)sqlite3_changes(db);
+    }
+done:
     /* Unregisters the module (and its eponymous table) so that nothing on
      * the connection points at s once it is freed. */
     sqlite3_create_module_v2(db, MODULE_NAME, NULL, NULL, NULL);

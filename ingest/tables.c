@@ -40,12 +40,17 @@ static const char *const ITEM[] = {"0", "1", "2", NULL};
 #define INT_COL(name, lo, hi, req_col, db) {name, LL_CT_INT, req_col, 0, 0, NULL, lo, hi, db}
 #define YN_COL(name, req_col, req_val, as_int, db) {name, LL_CT_YN, req_col, req_val, as_int, NULL, 0, 0, db}
 
+/* The LA and YEAR of a stacked extract: used only when both are present. */
+#define STACK_COLS {"LA", LL_CT_LA, 0, 1, 0, NULL, 0, 0, NULL}, \
+    {"YEAR", LL_CT_YEAR, 0, 1, 0, NULL, 0, 0, NULL}
+
 static const ll_colspec HEADER_COLS[] = {
     CHILD_COL,
     CODE_COL("SEX", SEX, 1, 1, 1, "sex"),
     DATE_COL("DOB", 1, 1, "dob"),
     TEXT_COL("ETHNIC", 1, "ethnic"),
     TEXT_COL("MOTHER", 0, "mother"),
+    STACK_COLS,
 };
 
 static const ll_colspec EPISODES_COLS[] = {
@@ -59,6 +64,7 @@ static const ll_colspec EPISODES_COLS[] = {
     DATE_COL("DEC", 1, 0, "dec"),
     CODE_COL("REC", REC, 1, 0, 0, "rec"),
     TEXT_COL("REASON_PLACE_CHANGE", 0, "reason_place_change"),
+    STACK_COLS,
 };
 enum { EP_DECOM = 1, EP_PLACE = 5, EP_DEC = 7, EP_REC = 8 };
 
@@ -67,6 +73,7 @@ static const ll_colspec UASC_COLS[] = {
     CODE_COL("SEX", SEX, 1, 1, 1, "sex"),
     DATE_COL("DOB", 1, 1, "dob"),
     DATE_COL("DUC", 1, 0, "duc"),
+    STACK_COLS,
 };
 
 static const ll_colspec OC2_COLS[] = {
@@ -74,6 +81,7 @@ static const ll_colspec OC2_COLS[] = {
     DATE_COL("DOB", 1, 1, "dob"),
     INT_COL("SDQ_SCORE", 0, 40, 1, "sdq_score"),
     CODE_COL("SDQ_REASON", SDQ_REASON, 1, 0, 0, "sdq_reason"),
+    STACK_COLS,
 };
 enum { OC2_SCORE = 2, OC2_REASON = 3 };
 
@@ -83,6 +91,7 @@ static const ll_colspec OC3_COLS[] = {
     TEXT_COL("IN_TOUCH", 0, "in_touch"),
     TEXT_COL("ACTIV", 0, "activ"),
     CODE_COL("ACCOM", ACCOM, 1, 0, 0, "accom"),
+    STACK_COLS,
 };
 
 static const ll_colspec LL_COLS[] = {
@@ -123,15 +132,19 @@ static const ll_colspec SDQ_COLS[] = {
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+/* A DfE table's LA and YEAR are its last two columns; they are part of the
+ * key, since a stacked extract holds several returns. */
+#define DFE(kind, table, cols, key_date) \
+    {kind, table, 1, cols, N(cols), key_date, -1, (int)N(cols) - 2, (int)N(cols) - 1}
 static const ll_tablespec SPECS[] = {
-    {LL_KIND_HEADER, "header", 1, HEADER_COLS, N(HEADER_COLS), -1, -1},
-    {LL_KIND_EPISODES, "episodes", 1, EPISODES_COLS, N(EPISODES_COLS), EP_DECOM, -1},
-    {LL_KIND_UASC, "uasc", 1, UASC_COLS, N(UASC_COLS), -1, -1},
-    {LL_KIND_OC2, "oc2", 1, OC2_COLS, N(OC2_COLS), -1, -1},
-    {LL_KIND_OC3, "oc3", 1, OC3_COLS, N(OC3_COLS), -1, -1},
-    {LL_KIND_LIFELONG_LINKS, "lifelong_links", 0, LL_COLS, N(LL_COLS), -1, -1},
-    {LL_KIND_COMPARISON, "comparison", 0, COMPARISON_COLS, N(COMPARISON_COLS), -1, 2},
-    {LL_KIND_SDQ, "sdq_items", 0, SDQ_COLS, N(SDQ_COLS), 1, 2},
+    DFE(LL_KIND_HEADER, "header", HEADER_COLS, -1),
+    DFE(LL_KIND_EPISODES, "episodes", EPISODES_COLS, EP_DECOM),
+    DFE(LL_KIND_UASC, "uasc", UASC_COLS, -1),
+    DFE(LL_KIND_OC2, "oc2", OC2_COLS, -1),
+    DFE(LL_KIND_OC3, "oc3", OC3_COLS, -1),
+    {LL_KIND_LIFELONG_LINKS, "lifelong_links", 0, LL_COLS, N(LL_COLS), -1, -1, -1, -1},
+    {LL_KIND_COMPARISON, "comparison", 0, COMPARISON_COLS, N(COMPARISON_COLS), -1, 2, 2, -1},
+    {LL_KIND_SDQ, "sdq_items", 0, SDQ_COLS, N(SDQ_COLS), 1, 2, -1, -1},
 };
 
 const ll_tablespec *ll_ingest_spec(ll_ingest_kind kind)
@@ -233,8 +246,61 @@ static int parse_int(const char *s, size_t n, long long *out)
     return 0;
 }
 
+int ll_ingest_sci_child(const char *s, size_t n)
+{
+    /* ^[0-9]+([.,][0-9]+)?[Ee][+-]?[0-9]+$ */
+    size_t i = 0, k;
+    for (k = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        ;
+    if (i == k)
+        return 0;
+    if (i < n && (s[i] == '.' || s[i] == ',')) {
+        for (k = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            ;
+        if (i == k)
+            return 0;
+    }
+    if (i >= n || (s[i] != 'E' && s[i] != 'e'))
+        return 0;
+    i++;
+    if (i < n && (s[i] == '+' || s[i] == '-'))
+        i++;
+    for (k = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        ;
+    return i > k && i == n;
+}
+
+int ll_ingest_blank_row(const ll_csv_row *row)
+{
+    if (row->nkept != row->nfields)
+        return 0;
+    for (size_t i = 0; i < row->nkept; i++)
+        if (row->len[i] != 0)
+            return 0;
+    return 1;
+}
+
+/* The value of a column the file does not have: the row's la and year
+ * come from the defaults, every other column is empty. */
+static void absent_value(const ll_colspec *c, const ll_rowdflt *dflt, ll_val *v)
+{
+    v->s = "";
+    v->n = 0;
+    v->i = 0;
+    v->null = 1;
+    if (c->type == LL_CT_LA) {
+        v->s = dflt->la;
+        v->n = strlen(dflt->la);
+        v->null = 0;
+    } else if (c->type == LL_CT_YEAR) {
+        v->i = dflt->year;
+        v->null = 0;
+    }
+}
+
 /* Checks one present value; returns the rule it breaks or LL_RULE_COUNT. */
-static int check_value(const ll_colspec *c, const char *s, size_t n, const char *la, ll_val *v)
+static int check_value(const ll_colspec *c, const char *s, size_t n, const ll_rowdflt *dflt,
+                       ll_val *v)
 {
     v->s = s;
     v->n = n;
@@ -242,12 +308,14 @@ static int check_value(const ll_colspec *c, const char *s, size_t n, const char 
     v->null = n == 0;
     switch (c->type) {
     case LL_CT_CHILD:
-        return n == 0 ? LL_RULE_EMPTY_CHILD : LL_RULE_COUNT;
+        if (n == 0)
+            return LL_RULE_EMPTY_CHILD;
+        return ll_ingest_sci_child(s, n) ? LL_RULE_BAD_CHILD : LL_RULE_COUNT;
     case LL_CT_DATE: {
         long d;
         if (n == 0)
             return c->req_val ? LL_RULE_BAD_DATE : LL_RULE_COUNT;
-        if (ll_date_parse(&d, s) != LL_OK)
+        if (ll_date_parse_ex(&d, s) != LL_DATE_OK)
             return LL_RULE_BAD_DATE;
         v->i = d;
         return LL_RULE_COUNT;
@@ -279,11 +347,18 @@ static int check_value(const ll_colspec *c, const char *s, size_t n, const char 
         return LL_RULE_COUNT;
     case LL_CT_LA:
         if (n == 0) {
-            v->s = la;
-            v->n = strlen(la);
-            v->null = 0;
+            if (c->req_val)
+                return LL_RULE_BAD_CODE;
+            absent_value(c, dflt, v);
         }
         return LL_RULE_COUNT;
+    case LL_CT_YEAR: {
+        int y;
+        if (ll_ingest_year_value(&y, s, n) != LL_OK)
+            return LL_RULE_BAD_CODE;
+        v->i = y;
+        return LL_RULE_COUNT;
+    }
     default:
         return LL_RULE_COUNT;
     }
@@ -297,8 +372,8 @@ static int row_rules(const ll_tablespec *t, const int *colidx, const ll_val *v, 
             return *bad = EP_DEC, LL_RULE_DEC_BEFORE_DECOM;
         if (!dec->null && rec->null)
             return *bad = EP_DEC, LL_RULE_DEC_WITHOUT_REC;
-        if (dec->null && !rec->null)
-            return *bad = EP_REC, LL_RULE_REC_WITHOUT_DEC;
+        /* REC without DEC is not a row error (SPEC 2.6): the episode is
+         * stored open and its REC set aside when it is inserted. */
     } else if (t->kind == LL_KIND_OC2) {
         if (!v[OC2_SCORE].null && !v[OC2_REASON].null) {
             *bad = colidx[OC2_SCORE] < colidx[OC2_REASON] ? OC2_SCORE : OC2_REASON;
@@ -309,7 +384,7 @@ static int row_rules(const ll_tablespec *t, const int *colidx, const ll_val *v, 
 }
 
 int ll_ingest_check_row(const ll_tablespec *t, const int *colidx, size_t nheader,
-                        const ll_csv_row *row, const char *la, ll_val *vals, int *bad)
+                        const ll_csv_row *row, const ll_rowdflt *dflt, ll_val *vals, int *bad)
 {
     *bad = -1;
     if (row->nfields != nheader)
@@ -318,10 +393,10 @@ int ll_ingest_check_row(const ll_tablespec *t, const int *colidx, size_t nheader
     for (size_t j = 0; j < t->ncols; j++) {
         int at = colidx[j];
         if (at < 0) {
-            check_value(&t->cols[j], "", 0, la, &vals[j]);
+            absent_value(&t->cols[j], dflt, &vals[j]);
             continue;
         }
-        int r = check_value(&t->cols[j], row->field[at], row->len[at], la, &vals[j]);
+        int r = check_value(&t->cols[j], row->field[at], row->len[at], dflt, &vals[j]);
         if (r < best || (r == best && r != LL_RULE_COUNT && at < best_at)) {
             best = r;
             best_at = at;
@@ -390,14 +465,25 @@ void ll_ingest_reason(char *buf, size_t size, const ll_tablespec *t, int rule, i
     case LL_RULE_EMPTY_CHILD:
         snprintf(buf, size, "CHILD is empty");
         break;
-    case LL_RULE_BAD_DATE:
+    case LL_RULE_BAD_CHILD:
+        snprintf(buf, size, "CHILD '%s' is a number in scientific notation (a spreadsheet "
+                            "rounded the ID: the original is lost; export IDs as text)", a);
+        break;
+    case LL_RULE_BAD_DATE: {
+        long d;
         if (empty)
             snprintf(buf, size, "%s is empty (a date is required)", c->name);
+        else if (ll_date_parse_ex(&d, vals[bad].s) == LL_DATE_RANGE)
+            snprintf(buf, size, "%s '%s' is a date outside the years 1900-2100", c->name, a);
         else
             snprintf(buf, size, "%s '%s' is not a date (DD/MM/YYYY or YYYY-MM-DD)", c->name, a);
         break;
+    }
     case LL_RULE_BAD_CODE:
-        if (empty)
+        if (c->type == LL_CT_YEAR)
+            snprintf(buf, size, "YEAR '%s' is not a collection year (YYYY or a pair such as "
+                                "2022-23)", a);
+        else if (empty)
             snprintf(buf, size, "%s is empty (a code is required)", c->name);
         else
             snprintf(buf, size, "%s '%s' is not a valid code", c->name, a);
@@ -423,9 +509,6 @@ void ll_ingest_reason(char *buf, size_t size, const ll_tablespec *t, int rule, i
         break;
     case LL_RULE_DEC_WITHOUT_REC:
         snprintf(buf, size, "DEC '%s' is filled but REC is empty", a);
-        break;
-    case LL_RULE_REC_WITHOUT_DEC:
-        snprintf(buf, size, "REC '%s' is filled but DEC is empty", a);
         break;
     case LL_RULE_SDQ_SCORE_AND_REASON:
         show(a, sizeof a, vals[OC2_SCORE].s, vals[OC2_SCORE].n);

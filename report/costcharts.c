@@ -60,6 +60,7 @@ static const char *input_label(const char *in)
         const char *code, *label;
     } L[] = {
         {"moves", "Placement moves avoided (effect)"},
+        {"placement_effects", "Placement effects (moves and weeks, together)"},
         {"homeless", "Homelessness avoided (effect)"},
         {"cost_per_move", "Cost of a placement move"},
         {"homelessness_cost", "Cost of a homeless care leaver"},

@@ -3,6 +3,7 @@
  * says so and shows only the observed cost. */
 #include "sections.h"
 
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <string.h>
 
@@ -122,6 +123,84 @@ static void observed(rp_ctx *c)
             r->base_year);
 }
 
+/* The placement components' savings over the horizon, largest first in
+ * size: which ones drive the figure (SPEC 7, the waterfall in words). */
+static const char *drivers(rp_ctx *c)
+{
+    const ll_costs_model *m = &c->in->costs->model;
+    double v[1 + LL_PG_N];
+    const char *name[1 + LL_PG_N];
+    v[0] = m->saving_moves, name[0] = "placement moves";
+    for (int g = 0; g < LL_PG_N; g++) {
+        v[1 + g] = m->saving_weeks[g];
+        name[1 + g] = rp_printf(c->a, "weeks in %s placements", ll_placement_group_name(g));
+    }
+    int k1 = -1, k2 = -1;
+    for (int k = 0; k < 1 + LL_PG_N; k++) {
+        if (!(fabs(v[k]) > 0))
+            continue;
+        if (k1 < 0 || fabs(v[k]) > fabs(v[k1]))
+            k2 = k1, k1 = k;
+        else if (k2 < 0 || fabs(v[k]) > fabs(v[k2]))
+            k2 = k;
+    }
+    if (k1 < 0)
+        return "No placement component adds to or takes from the figure.";
+#define PART(k) name[k], v[k] >= 0 ? "a saving of" : "an extra cost of", rp_money(c->a, fabs(v[k]))
+    if (k2 < 0)
+        return rp_printf(c->a, "The figure comes from %s (%s " RP_NUM_ON "%s" RP_NUM_OFF ").",
+                         PART(k1));
+    return rp_printf(c->a,
+                     "The figure is driven most by %s (%s " RP_NUM_ON "%s" RP_NUM_OFF
+                     ") and then by %s (%s " RP_NUM_ON "%s" RP_NUM_OFF ").",
+                     PART(k1), PART(k2));
+#undef PART
+}
+
+/* What the saving rests on, per child and in total (SPEC 7). */
+static void adjusted_words(rp_ctx *c)
+{
+    const ll_costs_result *r = c->in->costs;
+    const rp_costview *cv = c->cv;
+    rp_para(c->doc, RB_P,
+            "The placement saving is adjusted for where the children were placed in the year "
+            "before the index date and for their other characteristics (age, time in care, "
+            "placement, legal status and the rest), so that a difference the groups already "
+            "had is not billed to the programme.");
+    if (!r->placement_computable) {
+        rp_para(c->doc, RB_WARN, "No saving can be estimated: %s.",
+                rp_clean(c->a, r->placement_why));
+        return;
+    }
+    double z = gsl_cdf_ugaussian_Pinv(0.975); /* qnorm(0.975), SPEC 7 */
+    int hp = cv->moves_hidden || cv->n_hidden;
+    rp_para(c->doc, RB_P,
+            "Per child who took part, the adjusted placement saving is %s a year (%s95%% "
+            "interval %s to %s; %s before adjustment); over %d years for the %s children it "
+            "comes to %s, and the "
+            "gross figure with homelessness is %s (%s prices).%s The model counts every move "
+            "avoided as a saving and every week in residential care as a cost, without knowing "
+            "whether a move would have been a planned step-down to a family placement.",
+            money_or_c(c->a, r->model.annual_saving, hp),
+            r->model.annual_saving < 0 && !hp ? "negative: an extra cost; " : "",
+            money_or_c(c->a, r->model.annual_saving - z * r->annual_saving_se, hp),
+            money_or_c(c->a, r->model.annual_saving + z * r->annual_saving_se, hp),
+            money_or_c(c->a, r->annual_saving_crude, hp), r->inputs.horizon_years,
+            cv->n_hidden ? "c" : rp_printf(c->a, "%.0f", r->inputs.n_treated),
+            money_or_c(c->a, r->model.saving_placements, hp),
+            money_or_c(c->a, r->gross.deterministic, cv->totals_hidden), r->base_year,
+            hp ? "" : rp_printf(c->a, " %s", drivers(c)));
+    if (c->in->design != NULL && !strcmp(c->in->design, "explicit") && c->has_balance &&
+        !c->balance.adequate)
+        rp_para(c->doc, RB_WARN,
+                "The comparison children were not like the children who took part before the "
+                "index date (balance is not adequate: the largest standardised mean difference "
+                "is %.2f), so this figure rests on the adjustment: on the models of placements "
+                "and weeks in care being right for children unlike those in the comparison "
+                "list.",
+                c->balance.max_abs_smd);
+}
+
 int rp_section_costs(rp_ctx *c, ll_error *err)
 {
     rp_heading(c->doc, RB_H2, "costs", "5. Cost avoidance");
@@ -136,26 +215,37 @@ int rp_section_costs(rp_ctx *c, ll_error *err)
         return LL_OK;
     }
     rp_para(c->doc, RB_P,
-            "The estimate puts a price on the differences between the groups (comparison minus "
+            "The estimate puts a price on what the programme changed (comparison minus "
             "treated, so a positive figure is a saving): placement moves and weeks in each kind "
             "of placement in the year after the index date, kept up for %d years with "
             "persistence %g and discounted at %.1f%% a year after the first, and homelessness "
             "among care leavers (a one-off cost), following the HM Treasury Green Book. "
-            "Attribution %g and optimism bias %g are applied. The Monte Carlo draws each effect "
-            "from its sampling distribution and each unit cost within %g%% of its value, and "
-            "shows the middle 90%% of the results.",
+            "Attribution %g and optimism bias %g are applied. The Monte Carlo draws the placement "
+            "effects together (a week in one kind of placement is a week not in another), "
+            "homelessness from its sampling distribution and each unit cost within %g%% of its "
+            "value, and shows the middle 90%% of the results.",
             r->inputs.horizon_years, r->inputs.persistence, 100 * r->inputs.discount_rate,
             r->inputs.attribution, r->inputs.optimism_bias, 100 * c->in->cfg->costs.cost_range);
+    adjusted_words(c);
     if (!r->has_programme_cost)
         rp_para(c->doc, RB_NOTE,
-                "No programme cost was given (programme_cost_per_child), so the net saving, the "
-                "benefit per pound spent and the switching values are not shown; the tornado "
-                "shows the adjusted saving.");
+                "No programme cost was given, so the net saving, the benefit per pound spent and "
+                "the switching values are not shown; the tornado shows the adjusted saving. To "
+                "give one, work out the cost per child as the coordinator's annual cost divided "
+                "by the children one coordinator works with in a year, plus the cost of a family "
+                "group conference, and set programme_cost_per_child in the [costs] section of "
+                "the configuration (and programme_cost_per_child_price_year when the cost is not "
+                "at base-year prices).");
     if (c->cv->totals_hidden)
         rp_para(c->doc, RB_NOTE,
                 "Totals that include a withheld effect are shown as c: they rest on 1 to %d "
                 "children with or without an outcome (disclosure control).",
                 c->v->min_cell);
+    if (!r->placement_computable) {
+        effects_table(c);
+        units_table(c);
+        return LL_OK;
+    }
     summary_table(c);
     int rc = rp_chart_waterfall(c, err);
     if (rc == LL_OK)

@@ -1,6 +1,7 @@
 /* Section 1: the headline figures in plain words, each with its 95%
  * interval and the comparison it rests on, and how far to trust them:
  * design, sample sizes, balance, the E-value in words and the data. */
+#include "adjusted.h"
 #include "sections.h"
 
 #include "lleval/date.h"
@@ -26,19 +27,6 @@ static const char *fig(rp_ctx *c, const rp_est *r, int pct, int digits)
     return rp_est_ci(c->a, r, pct, digits);
 }
 
-/* A difference of proportions in percentage points: "22 (95% CI 4 to 38)". */
-static const char *points(rp_ctx *c, const rp_est *r)
-{
-    if (!rp_shown(r))
-        return fig(c, r, 1, 0);
-    const ll_estimate *e = r->e;
-    if (isnan(e->conf_low) || isnan(e->conf_high))
-        return rp_printf(c->a, RP_NUM_ON "%.0f" RP_NUM_OFF, 100 * e->estimate);
-    return rp_printf(c->a, RP_NUM_ON "%s" RP_NUM_OFF " (95%% CI " RP_NUM_ON "%s to %s" RP_NUM_OFF ")",
-                     rp_num(c->a, 100 * e->estimate, 0), rp_num(c->a, 100 * e->conf_low, 0),
-                     rp_num(c->a, 100 * e->conf_high, 0));
-}
-
 static const char *num(rp_ctx *c, const rp_est *r, int digits)
 {
     if (!rp_shown(r))
@@ -54,8 +42,6 @@ static const char *n_of(rp_ctx *c, const rp_est *r)
 static void stability(rp_ctx *c)
 {
     const rp_est *t = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
-    const rp_est *k = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, LL_EGROUP_COMPARISON, NULL);
-    const rp_est *d = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_RISK_DIFFERENCE, LL_EGROUP_ANY, NULL);
     if (t == NULL)
         return;
     if (!c->v->two) {
@@ -66,12 +52,7 @@ static void stability(rp_ctx *c)
                 fig(c, t, 1, 0), n_of(c, t));
         return;
     }
-    rp_para(c->doc, RB_ITEM,
-            RP_STRONG_ON "Placement stability." RP_STRONG_OFF
-            " %s of the children who took part were still in the same home a year later, against "
-            "%s of %s. Difference: %s percentage points (%s and %s children).",
-            fig(c, t, 1, 0), fig(c, k, 1, 0), comparison_words(c), points(c, d), n_of(c, t),
-            n_of(c, k));
+    rp_adjusted_headline(c); /* the adjusted difference with the crude one beside it */
 }
 
 static void placements(rp_ctx *c)
@@ -179,6 +160,11 @@ static void costs(rp_ctx *c)
                 "counterfactual.");
         return;
     }
+    if (!r->placement_computable) {
+        rp_para(c->doc, RB_ITEM, RP_STRONG_ON "Costs." RP_STRONG_OFF " No saving can be "
+                "estimated: %s.", rp_clean(c->a, r->placement_why));
+        return;
+    }
     const rp_costview *cv = c->cv;
     const ll_costs_figure *f = r->has_programme_cost ? &r->net : &r->gross;
     const char *what = r->has_programme_cost ? "net saving (after the programme's cost)"
@@ -241,8 +227,9 @@ void rp_section_headline(rp_ctx *c)
 
 static void evalue(rp_ctx *c)
 {
-    const rp_est *p = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_E_VALUE, LL_EGROUP_ANY, "point");
-    const rp_est *l = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_E_VALUE, LL_EGROUP_ANY, "ci_limit");
+    const rp_est *p, *l;
+    int adjusted;
+    rp_adjusted_evalue_rows(c, &p, &l, &adjusted);
     if (!rp_shown(p))
         return;
     const char *limit =
@@ -258,9 +245,13 @@ static void evalue(rp_ctx *c)
             "E-value (placement stability): to explain away the difference in stability, a "
             "factor that was not measured would have to make a child both more likely to take "
             "part and more likely to stay in the same home, each by a risk ratio of at least "
-            RP_NUM_ON "%.2f" RP_NUM_OFF ", over and above the characteristics that were "
-            "measured.%s (VanderWeele and Ding 2017.)",
-            p->e->estimate, limit);
+            RP_NUM_ON "%.2f" RP_NUM_OFF "%s.%s (VanderWeele and Ding 2017.)",
+            p->e->estimate,
+            adjusted ? ", over and above the characteristics that were measured (it is the "
+                       "E-value of the adjusted difference)"
+                     : " (this is the E-value of the crude difference, which does not take "
+                       "account of the measured characteristics either)",
+            limit);
 }
 
 static void data_dates(rp_ctx *c)
@@ -290,6 +281,7 @@ void rp_section_trust(rp_ctx *c)
     rp_para(c->doc, RB_ITEM, "Design: %s.", rp_design_words(c->in->design));
     if (c->v->two) {
         rp_balance_warning(c);
+        rp_adjusted_ess_warning(c);
         evalue(c);
     } else
         rp_balance_warning(c);

@@ -30,6 +30,11 @@ static const char *reference(const char *estimand)
         {"km_survival", "Kaplan and Meier (1958), J Am Stat Assoc 53:457-481; Greenwood"},
         {"log_rank", "Mantel (1966); Peto and Peto (1972); R survdiff"},
         {"hazard_ratio", "Cox (1972), J R Stat Soc B 34:187-220; Efron (1977) ties"},
+        {"adjusted_risk_difference", "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
+        {"adjusted_difference", "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
+        {"adjusted_e_value", "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
+        {"subgroup_risk_difference", "Newcombe (1998), method 10, within each subgroup"},
+        {"interaction", "Likelihood-ratio test of nested glms (R anova, test = \"LRT\")"},
     };
     for (size_t k = 0; k < sizeof R / sizeof *R; k++)
         if (!strcmp(R[k].code, estimand))
@@ -132,7 +137,9 @@ void rp_section_methods(rp_ctx *c)
             "Balance: standardised mean differences (treated minus comparison, over the square "
             "root of the mean of the two groups' variances before matching; Austin 2009), and "
             "variance ratios for continuous covariates. Costs: HM Treasury Green Book (2022) "
-            "present values, GMCA Unit Cost Database, GDP deflators.");
+            "present values of the adjusted placement effects (AIPW, Glynn and Quinn 2010; "
+            "drawn jointly in the Monte Carlo from their covariance), GMCA Unit Cost Database, "
+            "GDP deflators.");
     rp_para(c->doc, RB_P,
             "Disclosure control: every count from 1 to %d is shown as c (0 is shown); a "
             "proportion or band share is c when its events or non-events are; a two-group figure "
@@ -147,4 +154,5 @@ void rp_section_methods(rp_ctx *c)
             c->v->min_cell);
     configuration(c);
     provenance(c);
+    rp_section_strobe(c);
 }

@@ -1,5 +1,6 @@
 /* Section 4: one subsection per outcome, each with its chart and the table
  * of its estimates (every row of estimates.csv, disclosure-controlled). */
+#include "adjusted.h"
 #include "sections.h"
 
 #include <math.h>
@@ -28,6 +29,9 @@ static const char *estimand_label(const char *e)
         {"km_survival", "Not yet homeless (Kaplan-Meier)"},
         {"log_rank", "Log-rank test"},
         {"hazard_ratio", "Hazard ratio (Cox)"},
+        {"adjusted_risk_difference", "Adjusted risk difference (AIPW)"},
+        {"adjusted_difference", "Adjusted difference (AIPW)"},
+        {"adjusted_e_value", "E-value (adjusted)"},
     };
     for (size_t k = 0; k < sizeof L / sizeof *L; k++)
         if (!strcmp(L[k].code, e))
@@ -69,7 +73,7 @@ static int is_pct(const char *estimand)
 {
     return !strcmp(estimand, "proportion") || !strcmp(estimand, "band_proportion") ||
            !strcmp(estimand, "risk_difference") || !strcmp(estimand, "km_survival") ||
-           !strcmp(estimand, "mde");
+           !strcmp(estimand, "mde") || !strcmp(estimand, "adjusted_risk_difference");
 }
 
 /* The estimate column: figure and interval, a test statistic, c, or why
@@ -108,7 +112,7 @@ static void est_table(rp_ctx *c, const char *caption, ll_outcome_id outcome, int
     for (size_t i = 0; i < c->v->n_est; i++) {
         const rp_est *r = &c->v->est[i];
         const ll_estimate *e = r->e;
-        if (e->key.outcome != outcome ||
+        if (e->key.outcome != outcome || rp_adjusted_is_subgroup_row(e) ||
             (e->key.estimand == LL_ESTIMAND_BAND_PROPORTION) != (bands != 0))
             continue;
         const char *p = isnan(e->p_value) ? "" : r->hidden ? "c" : rp_pvalue(c->a, e->p_value);
@@ -155,7 +159,8 @@ static int stability(rp_ctx *c, ll_error *err)
     int rc = bars_chart(c, &b, 0, "stability", "Children still in the same home a year later, by group",
                         "Bars are percentages with 95% Wilson intervals.", err);
     est_table(c, "Table 4.1. Placement stability (stable_12m)", LL_OUTCOME_STABLE_12M, 0);
-    return rc;
+    int rc2 = rp_adjusted_subgroups(c, err);
+    return rc != LL_OK ? rc : rc2;
 }
 
 static int placements(rp_ctx *c, ll_error *err)

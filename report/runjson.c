@@ -92,7 +92,12 @@ int ll_run_info_read_inputs(ll_run_info *info, sqlite3 *db, ll_error *err)
         return ll_error_set(err, LL_ENOMEM, "run.json: out of memory");
     if (rc != SQLITE_DONE)
         return ll_error_set(err, LL_EDB, "run.json: %s", sqlite3_errmsg(db));
-    return LL_OK;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM rec_set_aside", -1, &st, NULL) != SQLITE_OK)
+        return ll_error_set(err, LL_EDB, "run.json: %s", sqlite3_errmsg(db));
+    rc = sqlite3_step(st);
+    info->n_rec_set_aside = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? LL_OK : ll_error_set(err, LL_EDB, "run.json: %s", sqlite3_errmsg(db));
 }
 
 void ll_run_info_clear(ll_run_info *info)
@@ -149,6 +154,37 @@ static void write_inputs(FILE *f, const ll_run_info *info)
     fputs("\n  ],\n", f);
 }
 
+/* Rows quarantined at ingest per table (SPEC 8; the files' kinds, sorted
+ * bytewise), and the episodes stored open with their REC set aside
+ * (SPEC 2.6). */
+static void write_quarantined(FILE *f, const ll_run_info *info)
+{
+    fputs("  \"quarantined_per_table\": {", f);
+    const char *last = "";
+    int first = 1;
+    for (;;) { /* each kind once, in bytewise order, without sorting a copy */
+        const char *next = NULL;
+        for (size_t i = 0; i < info->n_inputs; i++) {
+            const char *k = info->inputs[i].kind;
+            if (strcmp(k, "skipped") != 0 && strcmp(k, last) > 0 && (next == NULL || strcmp(k, next) < 0))
+                next = k;
+        }
+        if (next == NULL)
+            break;
+        long long n = 0;
+        for (size_t i = 0; i < info->n_inputs; i++)
+            if (strcmp(info->inputs[i].kind, next) == 0)
+                n += info->inputs[i].n_quarantined;
+        fputs(first ? "" : ", ", f);
+        first = 0;
+        ll_report_json_string(f, next);
+        fprintf(f, ": %lld", n);
+        last = next;
+    }
+    fputs("},\n", f);
+    fprintf(f, "  \"rec_set_aside\": %lld,\n", info->n_rec_set_aside);
+}
+
 static void write_end_dates(FILE *f, const ll_run_info *info)
 {
     fputs("  \"data_end_dates\": {", f);
@@ -191,6 +227,7 @@ int ll_report_write_run_json(const char *path, const ll_run_info *info, const ll
             info->seed);
     write_config(f, cfg);
     write_inputs(f, info);
+    write_quarantined(f, info);
     write_end_dates(f, info);
     fputs("  \"matching_tie_break\": \"(la, child) bytewise\"\n}\n", f);
     if (fclose(f) != 0)

@@ -40,5 +40,6 @@ int rp_section_comparison(rp_ctx *c, ll_error *err);
 int rp_section_outcomes(rp_ctx *c, ll_error *err);
 int rp_section_costs(rp_ctx *c, ll_error *err);
 void rp_section_methods(rp_ctx *c);
+void rp_section_strobe(rp_ctx *c); /* report/strobe.c, from the methods section */
 
 #endif

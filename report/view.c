@@ -4,7 +4,9 @@
  * contrast row's totals, the SDQ bands to the children measured) are put in
  * small tables with totals and go through the secondary suppression; a
  * figure is hidden when any count it rests on is. */
+#include "adjusted.h"
 #include "disclosure.h"
+#include "sections.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -323,6 +325,7 @@ int rp_view_build(rp_view *v, const ll_report_input *in, rp_cells *cells, const 
             band_rows(v, g == 0 ? LL_EGROUP_TREATED : LL_EGROUP_COMPARISON, ll_sdq_time_name(t));
     survival(v);
     mixed_model(v);
+    rp_adjusted_view(v);
     links(v, flow);
     return cells->nomem ? LL_ENOMEM : LL_OK;
 }

@@ -4,10 +4,13 @@
  *
  * Each iteration is one pass over the rows that accumulates X'WX and X'Wz
  * (O(n p^2), no n x n object) and a Cholesky solve.  The normal equations
- * cannot resolve aliasing at R's tolerance (1e-11 relative norm), so when
- * a column comes within 1e-6 of the span of the earlier ones the iteration
- * redoes that step with a backward-stable streaming QR (Givens rotations)
- * and R's dqrdc2 limited-pivoting rule. */
+ * cannot resolve aliasing at R's tolerance (1e-11 relative norm), and
+ * they lose accuracy as the square of the conditioning, so when a column
+ * comes within 1e-3 of the span of the earlier ones the iteration redoes
+ * that step with a backward-stable streaming QR (Givens rotations) and R's
+ * dqrdc2 limited-pivoting rule.  (At 1e-6, fitted probabilities of a design
+ * with a column 1e-5 from the others' span were off by 5e-6; with QR they
+ * agree with R to 1e-10: tests/test_aipw.c, near aliasing.) */
 #include "lleval/statmodels.h"
 
 #include "models_internal.h"
@@ -18,8 +21,9 @@
 #include <string.h>
 
 /* Below this relative residual norm the Gram matrix is too coarse to tell
- * whether R would keep a column: recompute by QR. */
-#define GRAY_RATIO 1e-6
+ * whether R would keep a column, or to give R's fit to 1e-6 (its error
+ * grows as eps / ratio^2): recompute by QR. */
+#define GRAY_RATIO 1e-3
 
 typedef struct glm_work {
     const double *X, *y;

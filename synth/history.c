@@ -522,6 +522,17 @@ static double move_hazard(const sim *s)
     return mv;
 }
 
+/* Log of the extra comparison-choice hazard with comparison_differs: the
+ * list leans to younger children, newer to care, rarely in residential
+ * care, so that crude differences after the index are not the
+ * programme's. */
+static double differ_eta(const sim *s)
+{
+    double a = age_at(s, s->t), yic = years(s->t - s->pstart);
+    int g = syn_place_group(s->temp ? s->home_place : s->place);
+    return -0.15 * (a - 8) - 0.6 * (yic < 3 ? yic : 3) + (g == GRP_RESIDENTIAL ? -1.2 : 0);
+}
+
 static void hazards(const sim *s, double h[H_N])
 {
     const syn_ctx *x = s->x;
@@ -536,7 +547,8 @@ static void hazards(const sim *s, double h[H_N])
     }
     if (s->t >= x->prog_start && s->t < x->prog_end && !c->referred && !c->cmp_tried) {
         h[H_REFER] = 0.036 * x->p->referral_rate * exp(selection_eta(s, 0.55));
-        h[H_CMP] = 0.04 * x->p->comparison_rate * exp(selection_eta(s, 0.275));
+        h[H_CMP] = 0.04 * x->p->comparison_rate *
+                   exp(selection_eta(s, 0.275) + (x->p->comparison_differs ? differ_eta(s) : 0));
     }
 }
 

@@ -260,9 +260,10 @@ static int write_json(const syn_ctx *x, const char *dir, ll_error *err)
             p->effect_identity);
     fprintf(f,
             "  \"selection\": {\n    \"referral_rate\": %.10g,\n    \"consent_rate\": %.10g,\n"
-            "    \"comparison_rate\": %.10g\n  },\n"
+            "    \"comparison_rate\": %.10g,\n    \"comparison_differs\": %s\n  },\n"
             "  \"outputs\": {\"comparison\": %s, \"sdq_items\": %s},\n",
             p->referral_rate, p->consent_rate, p->comparison_rate,
+            p->comparison_differs ? "true" : "false",
             p->comparison ? "true" : "false", p->sdq_items ? "true" : "false");
     fprintf(f,
             "  \"counts\": {\n    \"children\": %ld,\n    \"histories_simulated\": %ld,\n"

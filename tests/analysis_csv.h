@@ -68,7 +68,9 @@ __attribute__((unused)) static size_t tu_load_analysis(const char *path, ll_est_
     char head[4096], line[4096], *h[MAXF], *v[MAXF];
     ck_assert(fgets(head, sizeof head, f) != NULL);
     int nh = tu_split(head, h, MAXF);
-    int has_match = nh > 35;
+    int has_match = 0;
+    for (int i = 0; i < nh; i++)
+        has_match |= !strcmp(h[i], "match_id");
     size_t n = 0;
     while (fgets(line, sizeof line, f) && n < max) {
         int nv = tu_split(line, v, MAXF);
@@ -84,8 +86,20 @@ __attribute__((unused)) static size_t tu_load_analysis(const char *path, ll_est_
         D(age_years); D(male); D(years_in_care); D(prior_placements); D(years_in_placement);
         D(placements_before); D(stable_12m); D(placements_after); D(identity_improved);
         D(connections_before); D(connections_after); D(homeless_ever); D(homeless_time);
-        D(homeless_event);
+        D(homeless_event); D(uasc); D(cin_n1);
 #undef D
+        const char *eth[] = {"white", "mixed", "asian", "black", "other", "unknown"};
+        const char *ev = v[tu_col(h, nh, "ethnic_group")];
+        c->ethnic_group = LL_ETHNIC_UNKNOWN;
+        for (int e = 0; e < 6; e++)
+            if (!strcmp(ev, eth[e]))
+                c->ethnic_group = (ll_ethnic_group)e;
+        const char *wb[] = {"weeks_foster_before", "weeks_kinship_before",
+                            "weeks_residential_before", "weeks_semi_independent_before",
+                            "weeks_adoption_before", "weeks_parents_before",
+                            "weeks_other_before"};
+        for (int g = 0; g < 7; g++)
+            c->weeks_before[g] = tu_num(v[tu_col(h, nh, wb[g])]);
         const char *wk[] = {"weeks_foster_after", "weeks_kinship_after", "weeks_residential_after",
                             "weeks_semi_independent_after", "weeks_adoption_after",
                             "weeks_parents_after", "weeks_other_after"};

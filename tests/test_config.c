@@ -198,6 +198,10 @@ START_TEST(wrong_type)
     expect_error("[costs]\nweekly_foster = none\n", "weekly_foster", NULL, NULL);
     expect_error("[costs]\nweekly_foster = -1\n", "weekly_foster", NULL, NULL);
     expect_error("[report]\nmin_cell = 5x\n", "min_cell", NULL, NULL);
+    /* SPEC 2.5 (issue 22): at least 5; 0 used to switch disclosure control off. */
+    expect_error("[report]\nmin_cell = 0\n", "bad.ini:2", "from 5 to",
+                 "disclosure control cannot be switched off");
+    expect_error("[report]\nmin_cell = 4\n", "min_cell", "from 5", NULL);
     char longline[400];
     snprintf(longline, sizeof longline, "[costs]\ncost_per_move_source = %0300d\n", 0);
     expect_error(longline, "bad.ini:2", "longer than 196", NULL);
@@ -224,6 +228,38 @@ START_TEST(one_table_of_bounds)
 }
 END_TEST
 
+/* A cost given without its price year or source does not borrow the
+ * built-in value's (issue 22): they are shown as not given. */
+START_TEST(cost_without_its_price_year)
+{
+    ll_config c;
+    ll_error err = {0};
+    ll_config_init(&c);
+    ck_assert_int_eq(ll_config_parse_string(&c, "[report]\nmin_cell = 5\n[costs]\n"
+                                                "weekly_foster = 800\n"
+                                                "weekly_residential = 3000\n"
+                                                "weekly_residential_price_year = 2020-21\n",
+                                            "my.ini", &err), LL_OK);
+    ll_config_entry e = entry(&c, "costs", "weekly_foster_price_year");
+    ck_assert_str_eq(e.value, "none");
+    ck_assert_str_eq(e.source, "not given with the value on my.ini:4");
+    e = entry(&c, "costs", "weekly_foster_source");
+    ck_assert_str_eq(e.value, "");
+    ck_assert_str_eq(e.source, "not given with the value on my.ini:4");
+    e = entry(&c, "costs", "weekly_residential_price_year");
+    ck_assert_str_eq(e.value, "2020-21");
+    ck_assert_str_eq(e.source, "my.ini:6");
+    e = entry(&c, "costs", "weekly_residential_source");
+    ck_assert_str_eq(e.value, "");
+    ck_assert_str_eq(e.source, "not given with the value on my.ini:5");
+    /* Untouched items keep the built-in value with its year and source. */
+    e = entry(&c, "costs", "weekly_kinship_price_year");
+    ck_assert_str_eq(e.value, "2013-14");
+    ck_assert_str_eq(e.source, "default");
+    ck_assert_int_eq(c.report.min_cell, 5);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("config");
@@ -233,6 +269,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, unknown_key_or_section);
     tcase_add_test(tc, wrong_type);
     tcase_add_test(tc, one_table_of_bounds);
+    tcase_add_test(tc, cost_without_its_price_year);
     suite_add_tcase(s, tc);
     return s;
 }

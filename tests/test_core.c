@@ -45,11 +45,42 @@ END_TEST
 START_TEST(parse_rejects_bad)
 {
     long a;
-    const char *bad[] = {"31/02/2020", "29/02/2019", "", "2020-13-01", "1/1/2020",
+    const char *bad[] = {"31/02/2020", "29/02/2019", "", "2020-13-01", "1/1/20",
                          "2020/01/01", "00/01/2020", "01-01-2020", "2020-01-0x",
-                         "01/01/1899", " 01/01/2020"};
+                         "01/01/1899", " 01/01/2020", "001/1/2020", "1//2020",
+                         "01/01/2020 00:00:01", "01/01/2020 12:00", "2020-01-01T00:00",
+                         "2020-01-01 00:00:00Z", "01/01/2020 ", "01/01/20201",
+                         "2020-01-01x", "1/13/2020"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         ck_assert_msg(ll_date_parse(&a, bad[i]) == LL_EINPUT, "accepted '%s'", bad[i]);
+}
+END_TEST
+
+/* SPEC 2 (issue 22): a one-digit day or month, as spreadsheets write it,
+ * and exactly midnight after the date, as spreadsheets export it. */
+START_TEST(parse_spreadsheet_forms)
+{
+    static const struct {
+        const char *text;
+        int y, m, d;
+    } ok[] = {
+        {"9/4/2019", 2019, 4, 9},           {"09/4/2019", 2019, 4, 9},
+        {"9/04/2019", 2019, 4, 9},          {"31/12/2019", 2019, 12, 31},
+        {"2019-04-01 00:00:00", 2019, 4, 1}, {"2019-04-01 00:00", 2019, 4, 1},
+        {"2019-04-01T00:00:00", 2019, 4, 1}, {"1/4/2019 00:00", 2019, 4, 1},
+        {"01/04/2019 00:00:00", 2019, 4, 1},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        long a;
+        ck_assert_msg(ll_date_parse_ex(&a, ok[i].text) == LL_DATE_OK, "refused '%s'", ok[i].text);
+        ck_assert_int_eq(a, ll_date_from_ymd(ok[i].y, ok[i].m, ok[i].d));
+    }
+    /* A real date outside the years accepted is told apart from a non-date. */
+    long a;
+    ck_assert_int_eq(ll_date_parse_ex(&a, "01/01/1850"), LL_DATE_RANGE);
+    ck_assert_int_eq(ll_date_parse_ex(&a, "2101-01-01"), LL_DATE_RANGE);
+    ck_assert_int_eq(ll_date_parse_ex(&a, "31/02/1850"), LL_DATE_BAD);
+    ck_assert_int_eq(ll_date_parse_ex(&a, "2019-04-01 09:30:00"), LL_DATE_BAD);
 }
 END_TEST
 
@@ -72,6 +103,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, round_trip_every_day);
     tcase_add_test(tc, parse_both_forms);
     tcase_add_test(tc, parse_rejects_bad);
+    tcase_add_test(tc, parse_spreadsheet_forms);
     tcase_add_test(tc, error_messages);
     suite_add_tcase(s, tc);
     return s;

@@ -4,6 +4,7 @@
  * against R, the triangular inverse CDF, switching values, the tornado and
  * secure/costs.csv. */
 #include "testutil.h"
+#include "analysis_csv.h"
 
 #include "lleval/costs.h"
 
@@ -47,7 +48,7 @@ static char *csv_text(const ll_costs_result *r, size_t *len)
 
 static ll_costs_effect eff(double estimate, double se)
 {
-    ll_costs_effect e = {estimate, se, NAN, NAN, NAN, 10, 10, 1};
+    ll_costs_effect e = {estimate, se, NAN, NAN, NAN, 10, 10, 1, 0};
     return e;
 }
 
@@ -83,6 +84,12 @@ static void hand_effects(ll_costs_effects *e)
     e->weeks[LL_PG_FOSTER] = eff(2, 1.5);
     e->weeks[LL_PG_RESIDENTIAL] = eff(1, 0.5);
     e->homeless = eff(0.25, 0.1);
+    /* independent components (the crude module's diagonal Sigma) */
+    e->placement_computable = 1;
+    for (int k = 0; k < LL_COSTS_NCOMP; k++) {
+        const ll_costs_effect *x = k == 0 ? &e->moves : &e->weeks[k - 1];
+        e->cov[k][k] = x->std_error * x->std_error;
+    }
 }
 
 /* ---- deflator and unit costs ----------------------------------------------- */
@@ -470,8 +477,9 @@ START_TEST(compute_rows_by_hand)
     ck_assert_rel(find_row(r, "switching_value", "programme_cost_per_child")->estimate,
                   5562, 1e-14);
     const ll_costs_row *m = find_row(r, "effect", "moves");
-    ck_assert_rel(m->low, 0.5 - 1.96 * 0.2, 1e-15);
-    ck_assert_rel(m->high, 0.5 + 1.96 * 0.2, 1e-15);
+    /* R: qnorm(0.975) = 1.959963984540054, not 1.96 */
+    ck_assert_rel(m->low, 0.5 - 1.959963984540054 * 0.2, 1e-15);
+    ck_assert_rel(m->high, 0.5 + 1.959963984540054 * 0.2, 1e-15);
     /* 5th <= median <= 95th */
     const ll_costs_row *s = find_row(r, "summary", "net_median");
     ck_assert(s->low <= s->estimate && s->estimate <= s->high);
@@ -555,6 +563,7 @@ START_TEST(monte_carlo_without_spread)
     for (int g = 0; g < LL_PG_N; g++)
         e.weeks[g].std_error = 0;
     e.homeless.std_error = 0;
+    memset(e.cov, 0, sizeof e.cov);
     p.mc_draws = 2000;
     ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
     ck_assert_rel(r->gross.median, 92700, 1e-14);
@@ -721,7 +730,7 @@ START_TEST(csv_format)
     ck_assert_ptr_nonnull(m);
     char *end;
     double lo = strtod(m + strlen("\neffect,moves,0.5,0.2,"), &end);
-    ck_assert(lo == 0.5 - 1.96 * 0.2 && *end == ',');
+    ck_assert(lo == 0.5 - gsl_cdf_ugaussian_Pinv(0.975) * 0.2 && *end == ',');
     /* one line per row plus the header */
     size_t lines = 0;
     for (size_t i = 0; i < len; i++)
@@ -756,22 +765,297 @@ START_TEST(degenerate_cohort)
     p.item[LL_COST_PROGRAMME].value = 1000;
     ck_assert_int_eq(ll_costs_effects_compute(&e, &none, &none, NULL), LL_OK);
     ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
-    ck_assert_double_eq(r->model.gross, 0);
-    ck_assert(isnan(r->model.benefit_per_pound)); /* programme cost 0 x 1000 */
+    /* SPEC 7: placement effects not computable -> A, gross, ... empty */
+    ck_assert(!r->placement_computable);
+    ck_assert(isnan(r->model.gross) && isnan(r->model.net));
+    ck_assert(isnan(r->model.benefit_per_pound));
     ck_assert(isnan(r->switch_programme_cost));
     ck_assert(strstr(find_row(r, "effect", "moves")->note, "not computable"));
+    ck_assert(strstr(find_row(r, "model", "gross")->note, "not computable"));
     ll_costs_result_free(r);
     ck_assert_int_eq(ll_costs_effects_compute(&e, &one, &one, NULL), LL_OK);
     ck_assert(!e.moves.computable);
     ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
-    /* one treated child, effects counted as 0: net = -programme cost */
-    ck_assert_double_eq(r->model.gross, 0);
-    ck_assert_rel(r->model.net, -1000, 1e-15);
-    ck_assert(r->share_net_positive == 0);
+    ck_assert(isnan(r->model.gross) && isnan(r->net.median));
+    ck_assert(isnan(r->share_net_positive));
+    /* the programme cost does not rest on the effects */
+    ck_assert_rel(r->model.programme_cost, 1000, 1e-15);
     ll_costs_result_free(r);
     ck_assert_int_eq(ll_costs_effects_compute(&e, &none, NULL, NULL), LL_OK);
     ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
     ck_assert(isnan(find_row(r, "observed", "cost_per_child")->estimate));
+    ll_costs_result_free(r);
+}
+END_TEST
+
+/* ---- placement effects on the worked examples (R literals) ------------------- */
+
+/* R: Rscript fixtures/costs/costs_reference.R (glm/lm/predict with SPEC 6/7's
+ * formulas on fixtures/examples/<design>/expected/analysis.csv). */
+typedef struct example_ref {
+    const char *name;
+    size_t n_fitted, n1, N, L;
+    double delta[LL_COSTS_NCOMP], se[LL_COSTS_NCOMP];
+    double sigma[LL_COSTS_NCOMP][LL_COSTS_NCOMP];
+    double A, seA, crude, homeless, se_homeless, gross, net;
+} example_ref;
+
+static const example_ref EXAMPLES[2] = {
+    {"explicit", 148, 72, 87, 10,
+     {0.12028516918644348, 4.7310350713581597, 0.082179778332937659, -3.6206039082788868, 0,
+      -0.5714285714285714, -0.06003883999922538, -1.5969086804449977},
+     {0.14952853630114948, 2.9452504611336603, 2.231918482759061, 1.6091709222810127, 0,
+      0.46274266570564149, 0.10831103691775835, 1.2168246344399478},
+     {{0.02235878316836418, -0.045815752653865206, -0.016615246465989237,
+       -0.0091523438063928139, 0, 0.014446511698231045, 0.0044148589936369147,
+       -0.0039649240578961643},
+      {-0.045815752653865206, 8.6745002788080399, -1.4877846088232172, -2.0940636358044484, 0,
+       -0.034109536334263134, -0.099880160928640757, -0.98070200141522135},
+      {-0.016615246465989237, -1.4877846088232172, 4.9814601136815098, -0.026476376681035037, 0,
+       0.07971668100970733, 0.016770305814772766, -0.31576790560682116},
+      {-0.0091523438063928139, -2.0940636358044484, -0.026476376681035037, 2.5894310571147252,
+       0, -0.05581438070565329, 0.020000930447907204, -0.17386041319124912},
+      {0, 0, 0, 0, 0, 0, 0, 0},
+      {0.014446511698231045, -0.034109536334263134, 0.07971668100970733, -0.05581438070565329,
+       0, 0.21413077466436306, -0.0032026576718116799, 0.0073531970739044994},
+      {0.0044148589936369147, -0.099880160928640757, 0.016770305814772766,
+       0.020000930447907204, 0, -0.0032026576718116799, 0.011731280718200012,
+       0.0095463540150653534},
+      {-0.0039649240578961643, -0.98070200141522135, -0.31576790560682116,
+       -0.17386041319124912, 0, 0.0073531970739044994, 0.0095463540150653534,
+       1.4806621909799127}},
+     -10114.436717637625, 5895.8001663377408, -8643.7969924812005, 0.40000000000000002,
+     0.16388149028228557, -2541599.3595297183, -2976599.3595297183},
+    {"matched", 156, 77, 96, 8,
+     {0.45326094362386271, -0.031408397921428022, -0.77411715563277539, 1.4668812441129664,
+      0.042324897388130354, 0, -0.44299172453800784, -0.69866752108031926},
+     {0.25024948882196024, 3.8205856234332698, 1.6986818176857075, 3.1581014478792055,
+      0.067420025284389201, 0, 0.64237231835399422, 0.82664787823969943},
+     {{0.062624806655652399, -0.64805309408010403, 0.086050314900173688, 0.63548805763211458,
+       0.0074515157670479197, 0, -0.0015963496943839836, -0.096561505450392118},
+      {-0.64805309408010403, 14.596874505984987, -1.7466081900411317, -9.1846870222545984,
+       -0.097320594795540338, 0, -0.023032157184987349, 0.97086019410565294},
+      {0.086050314900173688, -1.7466081900411317, 2.8855199177360191, 0.45611883909881451,
+       0.017324458322797765, 0, -0.24869083479450851, -0.04516859389903858},
+      {0.63548805763211458, -9.1846870222545984, 0.45611883909881451, 9.9736047550967335,
+       0.10630518995175926, 0, -0.054118445467704737, -1.316494536576247},
+      {0.0074515157670479197, -0.097320594795540338, 0.017324458322797765,
+       0.10630518995175926, 0.0045454598093476791, 0, 0.0016141599535263486,
+       -0.0084678850200667153},
+      {0, 0, 0, 0, 0, 0, 0, 0},
+      {-0.0015963496943839836, -0.023032157184987349, -0.24869083479450851,
+       -0.054118445467704737, 0.0016141599535263486, 0, 0.41264219538748526,
+       0.0054542771032925217},
+      {-0.096561505450392118, 0.97086019410565294, -0.04516859389903858, -1.316494536576247,
+       -0.0084678850200667153, 0, 0.0054542771032925217, 0.68334671459819696}},
+     5278.5302613402419, 10454.21185208777, 3241.1169300861866, 0.075000000000000011,
+     0.15600814615482958, 1470888.5021298355, 990888.50212983554}};
+
+/* The issue's unit costs at base-year prices: 300 a move, 900 a week in
+ * foster or kinship care, 4000 residential, 0 otherwise; homelessness 2501;
+ * programme 5000 per child; the default horizon, discount and persistence. */
+static void example_params(ll_costs_params *p)
+{
+    ll_costs_params_init(p);
+    p->base_year = "2023-24";
+    p->mc_draws = 200;
+    static const double v[LL_COST_N] = {300, 900, 900, 4000, 0, 0, 0, 0, 2501, 5000};
+    for (int i = 0; i < LL_COST_N; i++) {
+        p->item[i].value = v[i];
+        p->item[i].price_year = "2023-24";
+    }
+}
+
+static const ll_costs_effect *comp(const ll_costs_effects *e, int k)
+{
+    return k == 0 ? &e->moves : &e->weeks[k - 1];
+}
+
+START_TEST(placement_effects_match_r)
+{
+    const example_ref *x = &EXAMPLES[_i];
+    char path[512];
+    snprintf(path, sizeof path, "%s/fixtures/examples/%s/expected/analysis.csv",
+             LL_SOURCE_DIR, x->name);
+    ll_est_child *kids = calloc(400, sizeof *kids);
+    size_t n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    ll_costs_effects e;
+    ll_error err;
+    ck_assert_int_eq(ll_costs_effects_from_cohort(&e, kids, n, 1, &err), LL_OK);
+    ck_assert(e.adjusted && e.placement_computable);
+    ck_assert_uint_eq(e.n_fitted, x->n_fitted);
+    ck_assert_uint_eq(e.n_fitted_treated, x->n1);
+    ck_assert_uint_eq(e.n_treated, x->N);
+    ck_assert_uint_eq(e.n_leavers, x->L);
+    for (int k = 0; k < LL_COSTS_NCOMP; k++) {
+        const ll_costs_effect *c = comp(&e, k);
+        ck_assert(c->computable);
+        if (x->se[k] == 0) { /* 0 for every fitted row */
+            ck_assert(c->zero);
+            ck_assert_double_eq(c->estimate, 0);
+            ck_assert_double_eq(c->std_error, 0);
+        } else {
+            ck_assert_rel(c->estimate, x->delta[k], 1e-6);
+            ck_assert_rel(c->std_error, x->se[k], 1e-6);
+        }
+        for (int l = 0; l < LL_COSTS_NCOMP; l++)
+            ck_assert_abs(e.cov[k][l], x->sigma[k][l], 1e-6 * x->se[k] * x->se[l] + 1e-300);
+    }
+    ck_assert_rel(e.homeless.estimate, x->homeless, 1e-12);
+    ck_assert_rel(e.homeless.std_error, x->se_homeless, 1e-12);
+
+    ll_costs_params p;
+    ll_costs_result *r = NULL;
+    example_params(&p);
+    ck_assert_int_eq(ll_costs_compute(&r, &p, &e, &err), LL_OK);
+    ck_assert_rel(r->model.annual_saving, x->A, 1e-6);
+    ck_assert_rel(r->annual_saving_se, x->seA, 1e-6);
+    ck_assert_rel(r->annual_saving_crude, x->crude, 1e-12);
+    ck_assert_rel(r->model.gross, x->gross, 1e-6);
+    ck_assert_rel(r->model.net, x->net, 1e-6);
+    const ll_costs_row *w = find_row(r, "model", "annual_saving_per_child");
+    ck_assert_rel(w->estimate, x->A, 1e-6);
+    ck_assert_rel(w->std_error, x->seA, 1e-6);
+    /* R: qnorm(0.975) = 1.959963984540054 */
+    ck_assert_rel(w->high - w->estimate, 1.959963984540054 * x->seA, 1e-6);
+    ck_assert_rel(find_row(r, "effect", "weeks_residential")->estimate, x->delta[3], 1e-6);
+    ck_assert_rel(find_row(r, "effect", "weeks_residential")->std_error, x->se[3], 1e-6);
+    /* the tornado's placement-effects input: A -/+ z SE(A), net moving by
+     * N F z SE(A) each way (attribution 1, no optimism bias) */
+    double F = 1 + 1 / 1.035 + 1 / (1.035 * 1.035);
+    const ll_costs_row *t = find_row(r, "tornado", "placement_effects");
+    ck_assert_rel(t->estimate, 2 * (double)x->N * F * 1.959963984540054 * x->seA, 1e-6);
+    ck_assert_rel(t->high - x->net, (double)x->N * F * 1.959963984540054 * x->seA, 1e-6);
+    ll_costs_result_free(r);
+    free(kids);
+}
+END_TEST
+
+/* The same seed gives a byte-identical costs.csv from the adjusted effects. */
+START_TEST(example_csv_reproducible)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/fixtures/examples/explicit/expected/analysis.csv",
+             LL_SOURCE_DIR);
+    ll_est_child *kids = calloc(400, sizeof *kids);
+    size_t n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    ll_costs_effects e;
+    ll_costs_params p;
+    ll_costs_result *a = NULL, *b = NULL;
+    example_params(&p);
+    ck_assert_int_eq(ll_costs_effects_from_cohort(&e, kids, n, 1, NULL), LL_OK);
+    ck_assert_int_eq(ll_costs_compute(&a, &p, &e, NULL), LL_OK);
+    ck_assert_int_eq(ll_costs_effects_from_cohort(&e, kids, n, 1, NULL), LL_OK);
+    ck_assert_int_eq(ll_costs_compute(&b, &p, &e, NULL), LL_OK);
+    size_t la, lb;
+    char *ta = csv_text(a, &la), *tb = csv_text(b, &lb);
+    ck_assert_uint_eq(la, lb);
+    ck_assert(memcmp(ta, tb, la) == 0);
+    ck_assert_ptr_nonnull(strstr(ta, "\neffect,weeks_semi_independent,0,0,"));
+    free(ta);
+    free(tb);
+    ll_costs_result_free(a);
+    ll_costs_result_free(b);
+    free(kids);
+}
+END_TEST
+
+/* Without enough rows the placement effects are not computable: A and all
+ * built on it are empty with the reason, and nothing crashes. */
+START_TEST(placement_effects_not_computable)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/fixtures/examples/explicit/expected/analysis.csv",
+             LL_SOURCE_DIR);
+    ll_est_child *kids = calloc(400, sizeof *kids);
+    size_t n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    /* one comparison child: the first treated rows and one comparison row */
+    size_t m = 0, nc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (kids[i].treated || (nc++ == 0 && !isnan(kids[i].placements_after)))
+            kids[m++] = kids[i];
+    ll_costs_effects e;
+    ll_costs_params p;
+    ll_costs_result *r = NULL;
+    example_params(&p);
+    ck_assert_int_eq(ll_costs_effects_from_cohort(&e, kids, m, 1, NULL), LL_OK);
+    ck_assert(!e.placement_computable);
+    ck_assert_ptr_nonnull(strstr(e.placement_why, "fewer than 2"));
+    ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
+    const char *empty[][2] = {{"model", "annual_saving_per_child"}, {"model", "gross"},
+                              {"model", "adjusted"}, {"model", "net"},
+                              {"model", "benefit_per_pound"}, {"summary", "gross"},
+                              {"summary", "net_median"}, {"switching_value", "moves"},
+                              {"switching_value", "programme_cost_per_child"},
+                              {"effect", "moves"}, {"tornado", "placement_effects"}};
+    for (size_t k = 0; k < sizeof empty / sizeof empty[0]; k++) {
+        const ll_costs_row *w = find_row(r, empty[k][0], empty[k][1]);
+        ck_assert_msg(isnan(w->estimate), "%s/%s", empty[k][0], empty[k][1]);
+        ck_assert_msg(strstr(w->note, "fewer than 2") != NULL, "%s/%s: %s", empty[k][0],
+                      empty[k][1], w->note);
+    }
+    ck_assert(isnan(r->gross.median) && isnan(r->share_net_positive));
+    ll_costs_result_free(r);
+    /* no rows at all */
+    ck_assert_int_eq(ll_costs_effects_from_cohort(&e, kids, 0, 1, NULL), LL_OK);
+    ck_assert(!e.placement_computable);
+    /* single group: the treated means, no placement effects */
+    ck_assert_int_eq(ll_costs_effects_from_cohort(&e, kids, m, 0, NULL), LL_OK);
+    ck_assert(!e.has_comparison && !e.placement_computable);
+    ck_assert(isfinite(e.moves.mean_t));
+    free(kids);
+}
+END_TEST
+
+/* A joint draw: Delta + S z with S the symmetric square root of Sigma,
+ * here for a 2 x 2 block (moves, weeks_foster) by the closed form
+ * sqrt(M) = (M + sqrt(det M) I) / sqrt(tr M + 2 sqrt(det M)). */
+START_TEST(monte_carlo_joint_draw)
+{
+    ll_costs_params p;
+    ll_costs_effects e;
+    ll_costs_result *r = NULL;
+    hand_params(&p);
+    hand_effects(&e);
+    memset(e.cov, 0, sizeof e.cov);
+    e.weeks[LL_PG_RESIDENTIAL] = eff(1, 0);
+    double a = 0.04, b = 2.25, c = -0.27; /* correlation -0.9 */
+    e.cov[0][0] = a, e.cov[1][1] = b, e.cov[0][1] = e.cov[1][0] = c;
+    p.mc_draws = 1;
+    p.seed = 11;
+    ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 11);
+    double u[19];
+    for (int k = 0; k < 19; k++)
+        u[k] = gsl_rng_uniform_pos(g);
+    gsl_rng_free(g);
+    double s = sqrt(a * b - c * c), t = sqrt(a + b + 2 * s);
+    double z0 = gsl_cdf_ugaussian_Pinv(u[0]), z1 = gsl_cdf_ugaussian_Pinv(u[1]);
+    double dm = 0.5 + ((a + s) * z0 + c * z1) / t;
+    double wf = 2 + (c * z0 + (b + s) * z1) / t;
+    double dh = 0.25 + 0.1 * gsl_cdf_ugaussian_Pinv(u[8]);
+    double cm = ll_costs_triangular_inv(u[9], 225, 300, 375);
+    double cf = ll_costs_triangular_inv(u[10], 600, 800, 1000);
+    double cr = ll_costs_triangular_inv(u[12], 3000, 4000, 5000);
+    double ch = ll_costs_triangular_inv(u[17], 2250, 3000, 3750);
+    double gross = 10 * (dm * cm + wf * cf + 1 * cr) * 1.56 + 4 * dh * ch;
+    ck_assert_rel(r->gross.median, gross, 1e-12);
+    /* SE(A) = sqrt(c' Sigma c) = sqrt(300^2 a + 800^2 b + 2 300 800 c) */
+    ck_assert_rel(r->annual_saving_se, sqrt(90000 * a + 640000 * b + 480000 * c), 1e-14);
+    ll_costs_result_free(r);
+    /* a negative eigenvalue (not positive semi-definite) is clipped to 0:
+     * Sigma = [[1, 2], [2, 1]] has eigenvalues 3 and -1, S = 3^0.5 v v' with
+     * v = (1, 1)/sqrt(2): both components move by sqrt(3)/2 (z0 + z1) */
+    hand_effects(&e);
+    memset(e.cov, 0, sizeof e.cov);
+    e.weeks[LL_PG_RESIDENTIAL] = eff(1, 0);
+    e.cov[0][0] = e.cov[1][1] = 1, e.cov[0][1] = e.cov[1][0] = 2;
+    ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
+    dm = 0.5 + sqrt(3) / 2 * (z0 + z1);
+    wf = 2 + sqrt(3) / 2 * (z0 + z1);
+    gross = 10 * (dm * cm + wf * cf + 1 * cr) * 1.56 + 4 * dh * ch;
+    ck_assert_rel(r->gross.median, gross, 1e-12);
     ll_costs_result_free(r);
 }
 END_TEST
@@ -833,6 +1117,10 @@ Suite *make_suite(void)
     tcase_add_test(tc, csv_format);
     tcase_add_test(tc, degenerate_cohort);
     tcase_add_test(tc, bad_parameters);
+    tcase_add_test(tc, monte_carlo_joint_draw);
+    tcase_add_loop_test(tc, placement_effects_match_r, 0, 2);
+    tcase_add_test(tc, example_csv_reproducible);
+    tcase_add_test(tc, placement_effects_not_computable);
     suite_add_tcase(s, tc);
     return s;
 }

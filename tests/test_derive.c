@@ -216,6 +216,19 @@ START_TEST(t_and_u_are_moves)
     /* 2018-06-01 .. 2018-09-01 foster (92 days), then kinship (273 days) */
     ck_assert_rel(o.weeks_after[LL_PG_FOSTER], 92.0 / 7.0, 1e-15);
     ck_assert_rel(o.weeks_after[LL_PG_KINSHIP], 273.0 / 7.0, 1e-15);
+    /* weeks_<g>_before: in care since 2017-01-01, all foster in [i - 365, i) */
+    ck_assert_rel(o.weeks_before[LL_PG_FOSTER], 365.0 / 7.0, 1e-15);
+    ck_assert(o.weeks_before[LL_PG_KINSHIP] == 0.0);
+    /* a year later the window [2018-06-01, 2019-06-01) splits 92 / 273 */
+    o = outcomes(d, "MOVEU", "2019-06-01");
+    ck_assert_rel(o.weeks_before[LL_PG_FOSTER], 92.0 / 7.0, 1e-15);
+    ck_assert_rel(o.weeks_before[LL_PG_KINSHIP], 273.0 / 7.0, 1e-15);
+    /* first entered care 2017-03-01: [2016-06-01, 2017-03-01) is not looked
+     * after (REENT's first period ended 2016-01-01), 92 days of foster care */
+    o = outcomes(d, "REENT", "2017-06-01");
+    ck_assert_rel(o.weeks_before[LL_PG_FOSTER], 92.0 / 7.0, 1e-15);
+    for (int g = LL_PG_KINSHIP; g < LL_PG_N; g++)
+        ck_assert(o.weeks_before[g] == 0.0);
     ll_spell_view s;
     ll_derive_spell(&s, d, child(d, "MOVEU"), 1);
     ck_assert_int_eq(s.starts_with_move, 1);
@@ -833,7 +846,7 @@ START_TEST(store_and_write)
     ck_assert_int_eq(query_int(db, "SELECT stable_12m IS NULL FROM analysis WHERE child = 'STALE'"), 1);
     ll_db_close(db);
 
-    char path[160], line[512];
+    char path[160], line[1024];
     snprintf(path, sizeof path, "%s/analysis.csv", g_dir);
     ck_assert_int_eq(ll_derive_write_analysis(path, d, a, &err), LL_OK);
     FILE *f = fopen(path, "r");

@@ -634,8 +634,8 @@ START_TEST(months_use_a_child_once)
 END_TEST
 
 /* No candidate at all, and no eligible treated child: matching says why
- * (LL_EDOM) and leaves the cohort alone; evaluate still succeeds and
- * writes the sample sizes. */
+ * (LL_EDOM) and leaves the cohort alone; evaluate then has no child in the
+ * section 6 cohort and stops with exit 1 and flow.csv only. */
 START_TEST(nothing_to_match)
 {
     struct fix fx;
@@ -662,18 +662,25 @@ START_TEST(nothing_to_match)
         ck_assert_int_eq(co->entries[e].match_id, 0);
     ll_cohort_free(co);
     ll_derive_free(d);
-    evaluate(&fx, NULL, "out");
+    /* SPEC 3 (issue 22): no treated child with a match_id means no child in
+     * the section 6 cohort, so evaluate writes flow.csv, no report, and
+     * exits 1 (it used to publish a report on 0 children). */
+    ck_assert_int_eq(evaluate_status(&fx, fx.db, NULL, "out"), 1);
     char path[256];
     struct csv t;
-    out_path(path, sizeof path, &fx, "out", "sample_sizes.csv");
+    out_path(path, sizeof path, &fx, "out", "flow.csv");
     csv_read(&t, path);
-    ck_assert_str_eq(t.row[0][1], "3");
-    ck_assert_str_eq(t.row[0][2], "0");
-    ck_assert_str_eq(t.row[0][3], "3");
-    ck_assert_str_eq(t.row[1][1], "0");
+    ck_assert_int_gt(t.nrow, 0);
     csv_free(&t);
+    out_path(path, sizeof path, &fx, "out", "sample_sizes.csv");
+    ck_assert_int_ne(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/out/report.html", fx.dir);
+    ck_assert_int_ne(access(path, F_OK), 0);
     char *log = slurp(fx.log);
     ck_assert_msg(strstr(log, "no comparison group") != NULL, "%s", log);
+    ck_assert_msg(strstr(log, "no eligible treated child reaches the analysis, so no report was "
+                              "written") != NULL, "%s", log);
+    ck_assert_msg(strstr(log, "flow of the treated children: referred ") != NULL, "%s", log);
     free(log);
 
     /* no eligible treated child: every treated child 16 or over */

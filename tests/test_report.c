@@ -581,7 +581,7 @@ static void charts_inline(const char *html, const char *const *names)
 
 static const char *const HAND_CHARTS[] = {"flow", "balance", "stability", "placements",
                                           "sdq_trajectory", "sdq_bands", "connections",
-                                          "identity", "homelessness", NULL};
+                                          "identity", "homelessness", "subgroups", NULL};
 
 START_TEST(hand_report)
 {
@@ -809,8 +809,8 @@ static void run_example(const char *dir, const char *config)
 
 static const char *const EXAMPLE_CHARTS[] = {"flow", "balance", "stability", "placements",
                                              "sdq_trajectory", "sdq_bands", "connections",
-                                             "identity", "homelessness", "cost_waterfall",
-                                             "cost_tornado", NULL};
+                                             "identity", "homelessness", "subgroups",
+                                             "cost_waterfall", "cost_tornado", NULL};
 
 START_TEST(example_strict_min_cell)
 {
@@ -837,6 +837,12 @@ START_TEST(example_strict_min_cell)
     snprintf(path, sizeof path, "%s/out/report.md", dir);
     char *md = slurp(path);
     md_no_small(md, mc);
+    /* the headline stability figure is the adjusted one, the crude beside it;
+     * the subgroups are labelled exploratory */
+    ck_assert_ptr_nonnull(strstr(md, "Taking account of the measured differences between the "
+                                     "groups, the difference is"));
+    ck_assert_ptr_nonnull(strstr(md, "the crude difference is"));
+    ck_assert_ptr_nonnull(strstr(md, "Table 4.1b. Placement stability by subgroup (exploratory"));
     free(md);
     snprintf(path, sizeof path, "%s/out/report.html", dir);
     char *html = slurp(path);

@@ -100,7 +100,7 @@ typedef struct ll_config {
         ll_exact exact;
     } analysis;
     struct {
-        int min_cell;
+        int min_cell;   /* at least LL_CONFIG_MIN_CELL_LEAST */
     } report;
     struct {
         ll_cost_item item[LL_COST_N];
@@ -115,11 +115,28 @@ typedef struct ll_config {
         unsigned long seed;
         double cost_range;
     } costs;
+    /* [area]: the area-level design of SPEC 11 (lleval area). */
+    struct {
+        char data[LL_CONFIG_PATH_MAX];     /* ';'-separated files; "" = not set */
+        char filter[LL_CONFIG_TEXT_MAX];   /* "column = value; ..." */
+        char value[LL_CONFIG_TEXT_MAX];    /* the value column */
+        char outcome[LL_CONFIG_TEXT_MAX];  /* its name in the outputs */
+        int lower_is_better;
+        char programme[LL_CONFIG_PATH_MAX];
+        long ri_draws;
+        unsigned long seed;
+    } area;
     /* Provenance: the file read ("" when none) and, per key (in the order of
-     * ll_config_entry_get), the line that set it (0: the built-in default). */
+     * ll_config_entry_get), the line that set it (0: the built-in default;
+     * -L: a cost's price year or source not given with its value, which the
+     * file sets on line L, and so cleared, not the built-in default's). */
     char file[LL_CONFIG_PATH_MAX];
-    int line[64];
+    int line[96];
 } ll_config;
+
+/* The least min_cell accepted (SPEC 2.5): disclosure control cannot be
+ * switched off. */
+#define LL_CONFIG_MIN_CELL_LEAST 5
 
 /* Sets every key to its built-in default. */
 void ll_config_init(ll_config *cfg);
@@ -127,8 +144,9 @@ void ll_config_init(ll_config *cfg);
 /* Reads the INI file at path over cfg (which ll_config_init has set up).
  * Errors: LL_EIO when the file cannot be read; LL_EINPUT for a syntax error,
  * an unknown section or key, a key outside any section, a key given twice,
- * a line longer than 196 characters, or a value of the wrong type or out of
- * range -- the message says "FILE:LINE: ..." and names the section and key.
+ * a line longer than 196 characters, a value of the wrong type or out of
+ * range, or an [area] filter or data list that a " ;" (an inline comment
+ * to inih) would cut short -- the message says "FILE:LINE: ..." and names the section and key.
  * On error cfg may be partly updated: discard it. */
 int ll_config_load(ll_config *cfg, const char *path, ll_error *err);
 
@@ -150,11 +168,12 @@ typedef struct ll_config_entry {
     const char *section;               /* static strings */
     const char *key;
     char value[LL_CONFIG_PATH_MAX];    /* canonical text; reads back the same */
-    char source[LL_CONFIG_PATH_MAX + 32]; /* "default" or "FILE:LINE" */
+    char source[LL_CONFIG_PATH_MAX + 64]; /* "default", "FILE:LINE" or "not given with
+                                             the value on FILE:LINE" */
 } ll_config_entry;
 
 /* Fills *out with key i (0 <= i < ll_config_n_keys()), in the order of the
- * SPEC's tables: cohort, analysis, report, costs. */
+ * SPEC's tables: cohort, analysis, report, costs, area. */
 void ll_config_entry_get(ll_config_entry *out, const ll_config *cfg, size_t i);
 
 /* Writes every key as an INI file (which ll_config_load reads back to the

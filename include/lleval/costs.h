@@ -15,6 +15,7 @@
 
 #include "lleval/config.h"
 #include "lleval/error.h"
+#include "lleval/estimate.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -76,19 +77,28 @@ int ll_costs_params_check(const ll_costs_params *p, ll_error *err);
 
 /* ---- Effects ----------------------------------------------------------- */
 
-/* One effect.  With a comparison group, estimate = mean_c - mean_t and
- * std_error the Welch one (sample variances, n - 1), or for homelessness
+/* One effect.  Placement components (moves, weeks by group) from
+ * ll_costs_effects_from_cohort: estimate = -tau, the AIPW ATT of SPEC 6/7
+ * (comparison minus treated), std_error its influence-function SE; from
+ * ll_costs_effects_compute (plain arrays): the crude mean_c - mean_t with a
+ * Welch SE.  Homelessness (both): p_c - p_t with
  * sqrt(p_t(1-p_t)/n_t + p_c(1-p_c)/n_c).  Means over the non-NA values.
  * computable is 0 (estimate and std_error NAN) when either group has fewer
- * than 2 non-NA values, or without a comparison group; the model then
- * counts the effect as 0 and the rows say why. */
+ * than 2 non-NA values, without a comparison group, or (placement
+ * components) when the placement effects are not computable. */
 typedef struct ll_costs_effect {
     double estimate, std_error;
     double mean_t, se_t; /* treated mean and its standard error s/sqrt(n) */
     double mean_c;       /* NAN without a comparison group */
     size_t n_t, n_c;     /* non-NA values */
     int computable;
+    int zero;            /* 1: 0 for every fitted row: estimate 0, no variance (SPEC 7) */
 } ll_costs_effect;
+
+/* The placement components, in SPEC 7's order: moves, then weeks_<g> in
+ * section 3's group order.  Component 0 is moves, 1 + g is weeks of g. */
+#define LL_COSTS_NCOMP (1 + LL_PG_N)
+#define LL_COSTS_WHY 256
 
 typedef struct ll_costs_effects {
     int has_comparison;
@@ -98,6 +108,16 @@ typedef struct ll_costs_effects {
     ll_costs_effect moves; /* from placements_after */
     ll_costs_effect weeks[LL_PG_N];
     ll_costs_effect homeless; /* from homeless_ever (0/1) */
+    /* The placement components jointly (with a comparison group). */
+    int adjusted;              /* 1: AIPW (SPEC 7); 0: crude differences */
+    int placement_computable;  /* 0: A and all built on it are empty; why says why */
+    char placement_why[LL_COSTS_WHY];
+    /* Sigma, in component order: sum phi_k phi_l / (n (n - p - q)) (crude:
+     * the diagonal of the squared SEs).  Rows and columns of a zero
+     * component are 0. */
+    double cov[LL_COSTS_NCOMP][LL_COSTS_NCOMP];
+    size_t n_fitted, n_fitted_treated; /* AIPW fitted rows; 0 when crude */
+    double ess;                /* comparison weights' effective sample size; NAN when crude */
 } ll_costs_effects;
 
 /* One group's outcome columns of the analysis dataset (SPEC 3/4), NA as
@@ -109,12 +129,29 @@ typedef struct ll_costs_arm {
     const double *homeless_ever;        /* 0, 1 or NAN */
 } ll_costs_arm;
 
-/* Computes the effects of SPEC 7 from the treated and comparison rows of
- * the section 6 cohort.  comparison NULL: single group (comparison = none),
- * only the treated means are filled.  Errors: LL_EINPUT for a NULL array
- * with n > 0 or a homeless_ever value other than 0, 1 or NAN. */
+/* Crude effects from plain arrays: each placement component mean_c - mean_t
+ * with a Welch SE, Sigma their diagonal (no joint information), homeless as
+ * SPEC 7.  The placement effects are computable when every component is.
+ * comparison NULL: single group (comparison = none), only the treated means
+ * are filled.  Errors: LL_EINPUT for a NULL array with n > 0 or a
+ * homeless_ever value other than 0, 1 or NAN. */
 int ll_costs_effects_compute(ll_costs_effects *out, const ll_costs_arm *treated,
                              const ll_costs_arm *comparison, ll_error *err);
+
+/* The effects of SPEC 7 from the section 6 cohort c[0..n-1] (in analysis
+ * order: la, then child).  With has_comparison: one AIPW ATT per placement
+ * component (lleval/aipw.h) on the rows with placements_after (and every
+ * weeks_<g>_after) known, treated first, then comparison; the propensity
+ * model glm(T ~ section 5 covariates, binomial) fitted once and shared;
+ * each outcome model lm(y ~ section 5 covariates + weeks_<g>_before for
+ * every g) on the comparison rows; estimate = -tau; Sigma from the
+ * influence values (ll_aipw_cov); a component 0 on every fitted row has
+ * estimate 0, SE 0 and no covariance.  Not computable (SPEC 6's list: the
+ * reason in placement_why) is not an error.  Homelessness crude over every
+ * cohort row.  Without a comparison group, the treated means only.
+ * Errors: LL_EINPUT (a homeless_ever value not 0, 1 or NA), LL_ENOMEM. */
+int ll_costs_effects_from_cohort(ll_costs_effects *out, const ll_est_child *c, size_t n,
+                                 int has_comparison, ll_error *err);
 
 /* ---- GDP deflator and unit costs --------------------------------------- */
 
@@ -197,6 +234,7 @@ typedef struct ll_costs_inputs {
     double d_moves, d_weeks[LL_PG_N], d_homeless;
     double unit[LL_COSTS_NUNIT];
     double programme_cost_per_child; /* NAN: not given */
+    double annual_shift; /* added to A: the tornado's placement-effects input; 0 otherwise */
     int horizon_years;
     double discount_rate, persistence, attribution, optimism_bias;
 } ll_costs_inputs;
@@ -254,9 +292,12 @@ typedef struct ll_costs_figure {
     double deterministic, median, p05, p95;
 } ll_costs_figure;
 
-#define LL_COSTS_NTORNADO 21
+/* The tornado's inputs: the placement effects as one ("placement_effects",
+ * A -/+ z SE(A)), homeless, the nine unit costs, programme_cost_per_child,
+ * persistence, discount_rate. */
+#define LL_COSTS_NTORNADO 14
 typedef struct ll_costs_tornado {
-    const char *input;  /* static name: "moves", "weeks_foster", ..., "discount_rate" */
+    const char *input;  /* static name: "placement_effects", "homeless", ..., "discount_rate" */
     double input_low, input_high;
     double net_low, net_high, swing;
 } ll_costs_tornado;
@@ -267,7 +308,13 @@ typedef struct ll_costs_result {
     char base_year[8];
     ll_costs_unit_cost items[LL_COST_N];
     ll_costs_inputs inputs;  /* the deterministic inputs */
-    ll_costs_model model;    /* the deterministic model (comparison only) */
+    ll_costs_model model;    /* the deterministic model (comparison only; the figures
+                              * built on A are NAN when the placement effects are
+                              * not computable) */
+    int placement_computable; /* 0: A, gross, ... and the Monte Carlo are empty */
+    char placement_why[LL_COSTS_WHY];
+    double annual_saving_se;  /* SE(A) = sqrt(c' Sigma c) */
+    double annual_saving_crude; /* c' (mean_c - mean_t): A before adjustment, NAN unless known */
     ll_costs_figure gross, net, benefit_per_pound;
     double share_net_positive;
     double switch_moves, switch_programme_cost;

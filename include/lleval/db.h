@@ -22,6 +22,8 @@
  *   sdq_items(la, child, date, informant, q1..q25, ebddiff, distres,
  *             imphome, impfrie, impclas, impleis, file_id)
  *   quarantine(file_id, line, rule, col, reason, raw)
+ *   rec_set_aside(la, year, child, decom, rec, file_id): the REC of an
+ *         episode stored open because it had no DEC (SPEC 2.6)
  */
 #ifndef LLEVAL_DB_H
 #define LLEVAL_DB_H
@@ -35,8 +37,10 @@
 /* Opens (creating if needed, with mode 0600) the database at path and makes
  * sure the schema exists.  With readonly set the file must exist and is
  * opened read-only.  On success *out is a connection the caller closes with
- * ll_db_close.  Errors: LL_EIO (cannot create or open the file), LL_EDB
- * (not an lleval database, or a newer schema). */
+ * ll_db_close.  Errors: LL_EINPUT (a file that is not an SQLite database,
+ * or another application's database: found before anything is written),
+ * LL_EIO (cannot create or open the file), LL_EDB (the schema cannot be
+ * made). */
 int ll_db_open(sqlite3 **out, const char *path, int readonly, ll_error *err);
 
 /* Closes db; NULL is a no-op. */

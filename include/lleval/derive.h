@@ -200,6 +200,7 @@ typedef struct ll_outcomes {
     int placements_before;
     int placements_after;             /* LL_NA when f > E */
     double weeks_after[LL_PG_N];      /* NAN when f > E */
+    double weeks_before[LL_PG_N];     /* days in [i - 365, i) per group / 7; never NA */
     ll_na_reason after_na;            /* of placements_after and weeks */
     int sdq[4];                       /* sdq_0 .. sdq_3, LL_NA */
     int homeless_ever, homeless_time, homeless_event; /* LL_NA together */
@@ -352,7 +353,9 @@ int ll_derive_flow_finish(ll_flow *f, const ll_derive_data *d, const ll_analysis
 
 /* ---- data quality ------------------------------------------------------- */
 
-typedef enum { LL_DQ_STALE_OPEN, LL_DQ_OVERLAP } ll_dq_rule;
+/* stale_open and overlap from SPEC 3's rules; rec_without_dec from ingest
+ * (an open episode stored with its REC set aside, SPEC 2.6). */
+typedef enum { LL_DQ_STALE_OPEN, LL_DQ_OVERLAP, LL_DQ_REC_WITHOUT_DEC } ll_dq_rule;
 typedef struct ll_dq_view {
     size_t child;
     long decom;
@@ -360,9 +363,10 @@ typedef struct ll_dq_view {
     ll_dq_rule rule;
 } ll_dq_view;
 size_t ll_derive_n_dq(const ll_derive_data *d);
-/* k-th record, by la, child, decom, then stale_open before overlap. */
+/* k-th record, by la, child, decom, then stale_open, overlap,
+ * rec_without_dec. */
 void ll_derive_dq(ll_dq_view *out, const ll_derive_data *d, size_t k);
-/* "stale_open" or "overlap". */
+/* "stale_open", "overlap" or "rec_without_dec". */
 const char *ll_dq_rule_name(ll_dq_rule r);
 
 /* ---- output ------------------------------------------------------------- */

@@ -24,8 +24,11 @@ typedef struct ll_est_child {
     double placements_before;
     ll_placement_group placement_group;
     ll_legal_group legal_group;
+    ll_ethnic_group ethnic_group;
+    double uasc, cin_n1;
     double stable_12m, placements_after;
     double weeks_after[LL_PG_N];
+    double weeks_before[LL_PG_N]; /* weeks_<g>_before (section 7's outcome models) */
     double sdq[4]; /* sdq_0 .. sdq_3 */
     double identity_improved, connections_before, connections_after;
     double homeless_ever, homeless_time, homeless_event;
@@ -51,7 +54,7 @@ typedef struct ll_est_options {
 } ll_est_options;
 
 #define LL_EST_TEXT 48
-#define LL_EST_METHOD 320
+#define LL_EST_METHOD 640
 
 /* Typed keys of a row: its outcome, estimand and group as enums, so that
  * a reader finds rows without comparing strings.  Names SPEC 6 does not
@@ -69,6 +72,9 @@ typedef enum {
     LL_ESTIMAND_DIFFERENCE_IN_DIFFERENCES, LL_ESTIMAND_MIXED_MODEL,
     LL_ESTIMAND_BAND_PROPORTION, LL_ESTIMAND_MEDIAN, LL_ESTIMAND_WILCOXON_SIGNED_RANK,
     LL_ESTIMAND_KM_SURVIVAL, LL_ESTIMAND_LOG_RANK, LL_ESTIMAND_HAZARD_RATIO,
+    LL_ESTIMAND_ADJUSTED_RISK_DIFFERENCE, LL_ESTIMAND_ADJUSTED_DIFFERENCE,
+    LL_ESTIMAND_ADJUSTED_E_VALUE, LL_ESTIMAND_SUBGROUP_RISK_DIFFERENCE,
+    LL_ESTIMAND_INTERACTION,
     LL_ESTIMAND_OTHER
 } ll_estimand_id;
 
@@ -123,6 +129,10 @@ typedef struct ll_est_summary {
     size_t sdq_children[2]; /* with any SDQ score (baseline or years 1-3) */
     size_t leavers[2];      /* care leavers (homeless_time not NA) */
     size_t leaver_events[2]; /* of them homeless (homeless_event = 1) */
+    /* The subgroup rows' counts (SPEC 6 "Subgroups"), for disclosure
+     * control: children with stable_12m known and of them stable, by
+     * variable (age, sex, placement, legal), level (SPEC order) and group. */
+    long sub_n[4][4][2], sub_x[4][4][2];
     ll_est_curve km[2];
 } ll_est_summary;
 

@@ -9,7 +9,10 @@
  * a file refused whole (not UTF-8, not CSV, unknown kind, missing column,
  * no collection year, too many columns, a field too long) stores nothing.
  * UPN, HOME_POST, PL_POST, URN and MC_DOB are never written to the
- * database, not even in the raw lines kept in the quarantine table.
+ * database; in the raw line of a quarantined row every column that is not
+ * stored is blanked (a field_count row keeps no field).  A DfE table with
+ * LA and YEAR columns is a stacked extract: each row takes its la and year
+ * from them, and each (la, year) is one return with its own files row.
  *
  * Stored values: dates as day numbers (lleval/date.h); SEX, Q1..Q25 and
  * the integer columns as integers; CONSENT as the text 'Y' or 'N';
@@ -43,6 +46,7 @@ typedef enum ll_ingest_kind {
 typedef enum ll_ingest_rule {
     LL_RULE_FIELD_COUNT = 0,
     LL_RULE_EMPTY_CHILD,
+    LL_RULE_BAD_CHILD,  /* a CHILD in spreadsheet scientific notation, 1.66E+04 */
     LL_RULE_BAD_DATE,
     LL_RULE_BAD_CODE,
     LL_RULE_BAD_INTEGER,
@@ -50,7 +54,6 @@ typedef enum ll_ingest_rule {
     LL_RULE_BAD_YN,
     LL_RULE_DEC_BEFORE_DECOM,
     LL_RULE_DEC_WITHOUT_REC,
-    LL_RULE_REC_WITHOUT_DEC,
     LL_RULE_SDQ_SCORE_AND_REASON,
     LL_RULE_DUPLICATE_KEY,
     LL_RULE_COUNT
@@ -89,6 +92,11 @@ typedef struct ll_ingest_options {
     void *progress_ctx;
     int threads;         /* most threads checking rows: 0 one per CPU (at most 8),
                             1 none; the outcome never depends on it */
+    int allow_empty;     /* 1: a resubmission that stores no row replaces the
+                            stored return anyway (--allow-empty) */
+    long long batch;     /* 0, or ll_ingest_batch_start's mark: a different file of
+                            a DfE table, la and year stored since the mark (in the
+                            same command) is not replaced: the new one is refused */
 } ll_ingest_options;
 
 /* The outcome for one file. */
@@ -97,9 +105,15 @@ typedef struct ll_ingest_result {
     int year;             /* collection year of a DfE table, else 0 */
     int refused;          /* 1: refused whole, nothing stored, counts 0 */
     int replaced;         /* 1: replaced the earlier file of this table, la and year */
-    long long file_id;    /* files.file_id of the stored file, else 0 */
+    int stacked;          /* 1: a stacked extract (LA and YEAR columns) */
+    long long file_id;    /* files.file_id of the stored file (of its first return
+                             for a stacked extract), else 0 */
+    long long file_id_last; /* of its last return (file_id for a plain file) */
+    size_t n_returns;     /* (la, year) returns stored from the file */
     size_t n_read, n_stored, n_duplicates, n_quarantined;
     size_t n_rule[LL_RULE_COUNT]; /* quarantined rows by rule */
+    size_t n_rec_set_aside; /* episodes with REC and no DEC, stored open */
+    size_t n_blank;       /* rows of only commas, skipped as blank lines (not read) */
 } ll_ingest_result;
 
 /* Ingests the file at path into db (opened with ll_db_open) in one
@@ -107,9 +121,12 @@ typedef struct ll_ingest_result {
  *
  * Returns LL_OK when the file was stored (with or without quarantined
  * rows) or skipped; LL_EINPUT when it was refused whole (out->refused is 1
- * and err says why: no such file, not UTF-8, not CSV, unknown kind, missing
- * or repeated column, no collection year, more than 1,000 columns, a field
- * longer than 65,536 bytes) or opt is invalid; LL_EIO when the file cannot
+ * and err says why: no such file, not UTF-8, not CSV, semicolon- or
+ * tab-separated, unknown kind, missing or repeated column, no collection
+ * year, more than 1,000 columns, a field longer than 65,536 bytes, no row
+ * with a date in an accepted form, a resubmission that would store no row
+ * without opt->allow_empty, a second different file of one return in a
+ * batch) or opt is invalid; LL_EIO when the file cannot
  * be read; LL_EDB or LL_ENOMEM on an internal failure.  On any error the
  * database is as it was before the call.  The caller must not be inside a
  * transaction on db.
@@ -121,11 +138,23 @@ typedef struct ll_ingest_result {
 int ll_ingest_file(ll_ingest_result *out, sqlite3 *db, const char *path,
                    const ll_ingest_options *opt, ll_error *err);
 
-/* Collection year named by a path (SPEC 2): a pair of consecutive years
- * such as 2022-23, 2022_23 or 2022-2023 gives the later year; otherwise the
- * first run of exactly four digits 2000-2099 with no digit on either side.
- * Returns LL_OK with *out set, or LL_EINPUT when the path names no year. */
+/* The mark that opens a batch (one command's files) for opt->batch: every
+ * file stored after it is in the batch.  Errors: LL_EDB. */
+int ll_ingest_batch_start(long long *out, sqlite3 *db, ll_error *err);
+
+/* Collection year named by a path (SPEC 2): the year nearest the file
+ * wins, its own name first, then its folders from the innermost outwards
+ * (extract_2024/903/2019/header.csv is 2019); within one name the first.
+ * A year is a run of exactly four digits 2000-2099 with no digit on either
+ * side; a pair of consecutive years such as 2022-23, 2022_23 or 2022-2023
+ * names the later one.  Returns LL_OK with *out set, or LL_EINPUT when the
+ * path names no year. */
 int ll_ingest_year_from_path(int *out, const char *path);
+
+/* A YEAR value of a stacked extract (SPEC 2): the n bytes at s are four
+ * digits 2000-2099 or a pair as above (2022-23, 2022_23, 2022-2023), with
+ * nothing else.  Returns LL_OK with *out set, else LL_EINPUT. */
+int ll_ingest_year_value(int *out, const char *s, size_t n);
 
 /* Lower-case kind name: "header", "episodes", ..., "skipped", "unknown". */
 const char *ll_ingest_kind_name(ll_ingest_kind kind);
@@ -140,5 +169,11 @@ int ll_ingest_summary_header(FILE *f, ll_error *err);
 /* Writes one summary CSV row for path and r (kind "unknown" and counts 0
  * when r is NULL).  Errors: LL_EIO. */
 int ll_ingest_summary_row(FILE *f, const char *path, const ll_ingest_result *r, ll_error *err);
+
+/* As ll_ingest_summary_row, but for a stacked extract (r->n_returns > 1)
+ * one row per (la, year) return, read from db's files table.  Errors:
+ * LL_EIO, LL_EDB. */
+int ll_ingest_summary_rows(FILE *f, sqlite3 *db, const char *path, const ll_ingest_result *r,
+                           ll_error *err);
 
 #endif

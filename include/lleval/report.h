@@ -37,10 +37,11 @@ typedef struct ll_run_info {
     size_t n_inputs;
     ll_la_end *ends;       /* owned; every la of the data in order */
     size_t n_ends;
+    long long n_rec_set_aside; /* episodes stored open with their REC set aside (SPEC 2.6) */
 } ll_run_info;
 
 /* Reads the input files from db's files table into info->inputs (in
- * file_id order).  Errors: LL_EDB, LL_ENOMEM. */
+ * file_id order) and the count of RECs set aside (rec_set_aside table).  Errors: LL_EDB, LL_ENOMEM. */
 int ll_run_info_read_inputs(ll_run_info *info, sqlite3 *db, ll_error *err);
 
 /* Frees what info owns (inputs, ends) and sets them to NULL. */

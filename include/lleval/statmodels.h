@@ -112,7 +112,7 @@ void ll_glm_control_init(ll_glm_control *ctl);
  *
  * Cost: one pass over X per iteration accumulating X'WX (O(n p^2), no
  * n x n object; 2e6 x 16 fits in about 0.8 s).  When a column comes within
- * a relative 1e-6 of the span of the earlier ones, where X'WX cannot tell
+ * a relative 1e-3 of the span of the earlier ones, where X'WX cannot tell
  * what R would decide, that iteration takes an extra, backward-stable QR
  * pass (Givens rotations, about 0.5 s for 2e6 x 16); an exact dependence
  * found once is then reused.  X and y are only read, never kept. */

@@ -34,6 +34,11 @@ typedef struct ll_synth_params {
     double referral_rate;   /* multiplier of the referral hazard (1 gives ~6% of children treated) */
     double consent_rate;    /* probability that a referred child consents (0.88) */
     double comparison_rate; /* multiplier of the comparison-selection hazard (1) */
+    /* 1: the comparison list differs at baseline from the treated children
+     * (younger, newer to care, fewer in residential care), as an
+     * authority's own list often does; the cost model's adjustment is
+     * tested on it (0: chosen like the treated children, more loosely). */
+    int comparison_differs;
     /* Output. */
     int comparison;         /* 1: write comparison.csv (the simulation is the same either way) */
     int sdq_items;          /* 1: write item-level sdq.csv (the 903 files are the same either way) */
