@@ -29,13 +29,13 @@ void rp_costview_register(rp_costview *out, const rp_view *v, const rp_flow *flo
 
 void rp_costview_build(rp_costview *out, const rp_view *v)
 {
-    const rp_est *t = rp_find(v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "after");
-    const rp_est *c = rp_find(v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_COMPARISON, "after");
+    const rp_est *t = RP_FIND(v, PLACEMENTS, MEAN, TREATED, "after");
+    const rp_est *c = RP_FIND(v, PLACEMENTS, MEAN, COMPARISON, "after");
     out->moves_hidden = (t && (t->hidden || t->n_hidden)) ||
                         (v->two && c && (c->hidden || c->n_hidden));
     out->weeks_hidden = out->moves_hidden;
-    const rp_est *rd = rp_find(v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_RISK_DIFFERENCE, LL_EGROUP_CONTRAST, NULL);
-    const rp_est *pt = rp_find(v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
+    const rp_est *rd = RP_FIND(v, HOMELESS_EVER, RISK_DIFFERENCE, CONTRAST, NULL);
+    const rp_est *pt = RP_FIND(v, HOMELESS_EVER, PROPORTION, TREATED, NULL);
     out->homeless_hidden = v->two ? (rd && rd->hidden) : (pt && pt->hidden);
     out->n_hidden = rp_cell_hidden(v->cells, out->n_cell);
     out->l_hidden = rp_cell_hidden(v->cells, out->l_cell);
@@ -164,12 +164,8 @@ int rp_chart_waterfall(rp_ctx *c, ll_error *err)
     size_t n = waterfall_bars(w, c);
     int floating = !c->cv->totals_hidden;
     rp_sb d, s;
-    if (!rp_sb_open(&d))
+    if (!rp_sb_open2(&d, &s, c->a))
         return ll_error_set(err, LL_ENOMEM, "out of memory");
-    if (!rp_sb_open(&s)) {
-        rp_sb_close(&d, c->a);
-        return ll_error_set(err, LL_ENOMEM, "out of memory");
-    }
     double lo, hi;
     waterfall_data(d.f, w, n, floating, &lo, &hi);
     double pad = (hi - lo) / 1000 * 0.12 + 1;
@@ -220,12 +216,8 @@ int rp_chart_tornado(rp_ctx *c, ll_error *err)
         lab[n++] = rp_cost_input_label(c->a, t->input);
     }
     rp_sb d, s;
-    if (!rp_sb_open(&d))
+    if (!rp_sb_open2(&d, &s, c->a))
         return ll_error_set(err, LL_ENOMEM, "out of memory");
-    if (!rp_sb_open(&s)) {
-        rp_sb_close(&d, c->a);
-        return ll_error_set(err, LL_ENOMEM, "out of memory");
-    }
     double lim = 1;
     for (int side = 0; side < 2; side++) {
         fprintf(d.f, "# input at its %s value\n# y\tinput\tchange_in_net_thousand\n",

@@ -79,10 +79,21 @@ int rp_view_build(rp_view *v, const ll_report_input *in, rp_cells *cells,
                   const rp_flow *flow, rp_arena *a);
 void rp_view_finish(rp_view *v);
 
+/* The estimates group of group index g (0 treated, 1 comparison). */
+static inline ll_egroup_id rp_egroup(int g)
+{
+    return g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED;
+}
+
 /* The row of outcome/estimand/group (LL_EGROUP_ANY: any) and term (NULL:
  * empty), or NULL. */
 const rp_est *rp_find(const rp_view *v, ll_outcome_id outcome, ll_estimand_id estimand,
                       ll_egroup_id group, const char *term);
+/* rp_find with the enum names' prefixes left off:
+ * RP_FIND(v, STABLE_12M, PROPORTION, TREATED, NULL). */
+#define RP_FIND(v, outcome, estimand, group, term)                                         \
+    rp_find((v), LL_OUTCOME_##outcome, LL_ESTIMAND_##estimand, LL_EGROUP_##group, (term))
+
 /* 1 when the row is present, computable (estimate not NAN) and not hidden. */
 int rp_shown(const rp_est *r);
 

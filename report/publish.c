@@ -4,24 +4,11 @@
  * counts away) and the cost summary.  c marks a withheld value. */
 #include "sections.h"
 
+#include "lleval/format.h"
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
-
-static void csv_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 static void csv_num(FILE *f, double x, int hidden)
 {
@@ -72,20 +59,20 @@ static void estimates(FILE *f, const rp_view *v)
     for (size_t i = 0; i < v->n_est; i++) {
         const rp_est *r = &v->est[i];
         const ll_estimate *e = r->e;
-        csv_field(f, e->outcome);
+        ll_csv_put_field(f, e->outcome);
         fputc(',', f);
-        csv_field(f, e->estimand);
+        ll_csv_put_field(f, e->estimand);
         fputc(',', f);
-        csv_field(f, e->group);
+        ll_csv_put_field(f, e->group);
         fputc(',', f);
-        csv_field(f, e->term);
+        ll_csv_put_field(f, e->term);
         csv_count(f, e->n, r->n_hidden);
         csv_count(f, e->events, r->events_hidden);
         double x[6] = {e->estimate, e->std_error, e->statistic, e->p_value, e->conf_low, e->conf_high};
         for (int k = 0; k < 6; k++)
             csv_num(f, x[k], r->hidden);
         fputc(',', f);
-        csv_field(f, e->method);
+        ll_csv_put_field(f, e->method);
         fputc('\n', f);
     }
 }
@@ -122,19 +109,19 @@ static void table1(FILE *f, const rp_table1 *t)
         else
             snprintf(buf, sizeof buf, "%s (N = %ld)", t->set_name[k], t->set_n[k]);
         fputc(',', f);
-        csv_field(f, buf);
+        ll_csv_put_field(f, buf);
     }
     fputs(",smd\n", f);
     for (size_t i = 0; i < t->nrow; i++) {
-        csv_field(f, t->characteristic[i]);
+        ll_csv_put_field(f, t->characteristic[i]);
         fputc(',', f);
-        csv_field(f, t->statistic[i]);
+        ll_csv_put_field(f, t->statistic[i]);
         for (size_t k = 0; k < t->ncol; k++) {
             fputc(',', f);
-            csv_field(f, t->cell[i * t->ncol + k]);
+            ll_csv_put_field(f, t->cell[i * t->ncol + k]);
         }
         fputc(',', f);
-        csv_field(f, t->smd[i]);
+        ll_csv_put_field(f, t->smd[i]);
         fputc('\n', f);
     }
 }

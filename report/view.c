@@ -181,7 +181,7 @@ static void km_rows(rp_view *v, int g, rp_est *row[LL_KM_N_AGES])
     for (int k = 0; k < LL_KM_N_AGES; k++) {
         char term[16];
         snprintf(term, sizeof term, "age%d", LL_KM_AGE_FIRST + k);
-        row[k] = find_mut(v, LL_OUTCOME_HOMELESSNESS, LL_ESTIMAND_KM_SURVIVAL, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, term);
+        row[k] = find_mut(v, LL_OUTCOME_HOMELESSNESS, LL_ESTIMAND_KM_SURVIVAL, rp_egroup(g), term);
     }
 }
 
@@ -229,7 +229,7 @@ static void survival(rp_view *v)
         contrast_rows(v, LL_OUTCOME_HOMELESSNESS, v->surv);
     /* the same care leavers and events as homeless_ever's proportions */
     for (int g = 0; g < 2; g++) {
-        const rp_est *p = find_mut(v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, "");
+        const rp_est *p = find_mut(v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, rp_egroup(g), "");
         if (p != NULL && p->e->events == x[g])
             rp_cell_link(v->cells, p->ev_cell, v->surv[3 * g]);
     }
@@ -254,7 +254,7 @@ static void link_flow(rp_view *v, const rp_flow *fl, ll_outcome_id outcome, ll_e
                       const char *term, const char *stage)
 {
     for (int g = 0; g < 2; g++) {
-        rp_est *r = find_mut(v, outcome, estimand, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, term);
+        rp_est *r = find_mut(v, outcome, estimand, rp_egroup(g), term);
         size_t c = rp_flow_cell(fl, stage, "", g ? LL_GROUP_COMPARISON : LL_GROUP_TREATED);
         if (r != NULL && c != RP_NOCELL && r->e->n == rp_cell_value(v->cells, c))
             rp_cell_link(v->cells, r->n_cell, c);
