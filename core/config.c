@@ -109,7 +109,9 @@ static const struct key_desc KEYS[] = {
     {"analysis", "caliper", T_REAL, OFF(analysis.caliper), "0.2", NULL, 1e-300, HUGE_VAL, 0},
     {"analysis", "ratio", T_INT, OFF(analysis.ratio), "1", NULL, 1, 100, 0},
     {"analysis", "exact", T_CHOICE, OFF(analysis.exact), "la", EXACT_CHOICES, 0, 0, 0},
-    {"report", "min_cell", T_INT, OFF(report.min_cell), "5", NULL, 0, 1000000, 0},
+    {"report", "min_cell", T_INT, OFF(report.min_cell), "5", NULL, 5, 1000000, 0},
+    {"report", "rounding", T_INT, OFF(report.rounding), "5", NULL, 1, 1000000, 0},
+    {"report", "min_n", T_INT, OFF(report.min_n), "10", NULL, 1, 1000000, 0},
     COST_KEYS3(LL_COST_MOVE, "cost_per_move", "224", "2009-10",
                "GMCA Unit Cost Database SS2.5, finding a subsequent placement"),
     COST_KEYS3(LL_COST_WEEKLY_FOSTER, "weekly_foster", "700", "2013-14",
@@ -375,8 +377,11 @@ bad_number:
     if (k->hi == HUGE_VAL)
         snprintf(why, whysize, "must be %s greater than %g", type_words(k), k->lo > 0 ? 0 : k->lo);
     else
-        snprintf(why, whysize, "must be %s from %.10g to %.10g%s", type_words(k), k->lo, k->hi,
-                 k->open_hi ? " (exclusive)" : "");
+        snprintf(why, whysize, "must be %s from %.10g to %.10g%s%s", type_words(k), k->lo, k->hi,
+                 k->open_hi ? " (exclusive)" : "",
+                 k->offset == OFF(report.min_cell)
+                     ? ": counts of 1 to 5 are always withheld (SPEC 8, DfE practice)"
+                     : "");
     return -1;
 too_long:
     snprintf(why, whysize, "is too long");
@@ -507,6 +512,22 @@ static int handler(void *user, const char *section, const char *name, const char
     return fail(p, p->line, "unknown key '%s' in section [%s]%s", name, section, "");
 }
 
+/* [report] rounding must not exceed min_cell (SPEC 2.5, 8): a rounding base
+ * above it would round shown counts to multiples that no longer protect. */
+static int check_report(struct parse *p)
+{
+    const ll_config *c = p->cfg;
+    if (c->report.rounding <= c->report.min_cell)
+        return LL_OK;
+    int line = 0;
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (p->seen[i] && !strcmp(KEYS[i].section, "report") && c->line[i] > line)
+            line = c->line[i];
+    return ll_error_set(p->err, LL_EINPUT, "%s:%d: [report] rounding = %d is above min_cell = %d "
+                        "(it must be from 1 to min_cell)", p->name, line, c->report.rounding,
+                        c->report.min_cell);
+}
+
 static int run_parse(struct parse *p)
 {
     if (copy_text(p->cfg->file, sizeof p->cfg->file, p->name))
@@ -519,7 +540,7 @@ static int run_parse(struct parse *p)
                             "key = value)", p->name, rc);
     if (rc < 0)
         return ll_error_set(p->err, LL_ENOMEM, "%s: out of memory", p->name);
-    return LL_OK;
+    return check_report(p);
 }
 
 int ll_config_load(ll_config *cfg, const char *path, ll_error *err)

@@ -62,8 +62,9 @@ int rp_chart_flow(rp_ctx *c, ll_error *err)
             if (r->reason[0] || strcmp(r->stage, FLOW_STAGES[s]) != 0)
                 continue;
             int g = r->group == LL_GROUP_TREATED ? 0 : 1;
-            val[ns][g] = (long)r->n;
-            hid[ns][g] = fl->flag[i] != 0;
+            /* what the table shows: c, or the rounded count */
+            val[ns][g] = ll_sdc_round_count((long)r->n, c->v->sdc.rounding);
+            hid[ns][g] = ll_sdc_small(&c->v->sdc, (long)r->n);
             any = 1;
             if (!hid[ns][g] && (double)r->n > top)
                 top = (double)r->n;
@@ -128,10 +129,13 @@ int rp_chart_love(rp_ctx *c, ll_error *err)
         lab[j] = rp_cov_label(j);
         fprintf(d.f, "%zu", j);
         rp_dat_text(d.f, lab[j]);
-        rp_dat_num(d.f, r->smd_before, 0, 1);
-        rp_dat_num(d.f, b->has_after ? r->smd_after : NAN, 0, 1);
+        int sb = rp_balance_shown(c, j, 0), sa = b->has_after && rp_balance_shown(c, j, 1);
+        rp_dat_num(d.f, r->smd_before, !sb && !isnan(r->smd_before), 1);
+        rp_dat_num(d.f, b->has_after ? r->smd_after : NAN, b->has_after && !sa, 1);
         fputc('\n', d.f);
-        double m = fmax(fabs(r->smd_before), b->has_after ? fabs(r->smd_after) : 0);
+        if ((!sb && !isnan(r->smd_before)) || (b->has_after && !sa))
+            fprintf(s.f, "set label 'c' at 0,%zu center font ',9' front\n", j);
+        double m = fmax(sb ? fabs(r->smd_before) : 0, sa ? fabs(r->smd_after) : 0);
         if (isfinite(m) && m * 1.1 > lim)
             lim = m * 1.1;
     }
@@ -160,7 +164,8 @@ int rp_chart_love(rp_ctx *c, ll_error *err)
                           b->has_after ? "Covariate balance before and after matching (Love plot)"
                                        : "Covariate balance (Love plot)",
                           "Each point is a standardised mean difference; points inside the "
-                          "dashed lines (|SMD| < 0.1) are well balanced.",
+                          "dashed lines (|SMD| < 0.1) are well balanced; c marks a withheld "
+                          "one (a small count).",
                           data, script, err);
 }
 

@@ -11,6 +11,7 @@
 #include "lleval/estimate.h"
 #include "lleval/match.h"
 #include "lleval/report.h"
+#include "lleval/sdc.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -115,36 +116,12 @@ typedef struct rp_flow rp_flow;
 /* 1 when 1 <= n <= min_cell. */
 int rp_small(long n, int min_cell);
 
-/* The register of published counts (report/cells.c). */
-#define RP_NOCELL ((size_t)-1)
-typedef struct rp_cells {
-    long *val;
-    unsigned char *flag; /* after rp_cells_run */
-    size_t n, cap_val;
-    size_t *mem;
-    size_t nmem, cap_mem;
-    ll_sdc_line *line;
-    size_t nl, cap_line;
-    int nomem;
-} rp_cells;
-size_t rp_cell_add(rp_cells *c, long v); /* RP_NOCELL when out of memory */
-void rp_cell_line(rp_cells *c, const size_t *members, size_t n, size_t total);
-void rp_cell_link(rp_cells *c, size_t a, size_t b); /* the same number in two places */
-int rp_cells_run(rp_cells *c, int min_cell);
-int rp_cell_hidden(const rp_cells *c, size_t i);  /* 0 for RP_NOCELL */
-int rp_cell_primary(const rp_cells *c, size_t i);
-long rp_cell_value(const rp_cells *c, size_t i);
-void rp_cells_free(rp_cells *c);
-
-/* The report's view of one estimates row after disclosure control. */
-#define RP_MAXDEP 9
+/* The report's view of one estimates row after disclosure control (SPEC 8
+ * rules 1-4: each figure decided from the counts it rests on, on its own;
+ * no secondary suppression). */
 typedef struct rp_est {
     const ll_estimate *e;
-    size_t n_cell, ev_cell;      /* its n and events in the register */
-    size_t dep[RP_MAXDEP];       /* the counts its figures rest on */
-    int ndep;
-    int extra;                   /* withheld for a count not in the register */
-    int n_hidden, events_hidden; /* the counts are shown as c */
+    int n_hidden, events_hidden; /* the counts are from 1 to min_cell: c */
     int hidden;                  /* the figures are shown as c */
 } rp_est;
 
@@ -157,25 +134,19 @@ typedef struct rp_cohort {
 
 typedef struct rp_view {
     const ll_report_input *in;
-    rp_cells *cells;
-    int min_cell;
+    ll_sdc sdc;
+    int min_cell; /* sdc.min_cell */
     int two;   /* a comparison group */
     rp_cohort co;
     rp_est *est; /* parallel to in->est->rows */
     size_t n_est;
-    size_t surv[9]; /* survival grid cells: (treated, comparison, total) x (events, non-events, n) */
-    /* Care leavers at risk at the reported ages by group (-1: none) and their
-     * cells: a chain from the group's care leavers, so that the children
-     * leaving the risk set between two ages cannot be worked out. */
+    /* Care leavers at risk at the reported ages by group (-1: none). */
     long risk[2][LL_KM_N_AGES];
-    size_t risk_cell[2][LL_KM_N_AGES];
 } rp_view;
 
-/* Registers the estimates' counts (linking them to the flow's), before the
- * run; rp_view_finish reads the flags after it. */
-int rp_view_build(rp_view *v, const ll_report_input *in, rp_cells *cells,
-                  const rp_flow *flow, rp_arena *a);
-void rp_view_finish(rp_view *v);
+/* Decides, row by row, which counts and figures of the estimates may be
+ * shown.  Returns LL_OK or LL_ENOMEM. */
+int rp_view_build(rp_view *v, const ll_report_input *in, rp_arena *a);
 
 /* The row of outcome/estimand/group/term ("" for empty; group NULL
  * matches any), or NULL. */
@@ -183,20 +154,35 @@ const rp_est *rp_find(const rp_view *v, const char *outcome, const char *estiman
                       const char *group, const char *term);
 /* 1 when the row is present, computable (estimate not NAN) and not hidden. */
 int rp_shown(const rp_est *r);
+/* 1 when the outcome's groups each have at least min_n children with the
+ * outcome known (rule 8); 0 also when the outcome has no rows. */
+int rp_outcome_reportable(const rp_view *v, const char *outcome);
 
-/* Count text: "c" when hidden, else the number, wrapped in number markers. */
-char *rp_count(rp_arena *a, long n, int hidden);
-char *rp_count_plain(rp_arena *a, long n, int hidden);
+/* Rule 8's sentence for an outcome with fewer than min_n children in a
+ * group, and the words that explain the rules (min_cell, rounding, min_n). */
+#define RP_TOO_FEW                                                                  \
+    "Too few care leavers to report this outcome for one authority; see section 10 of " \
+    "the specification for pooling (lleval pool)."
+#define RP_SDC_WORDS                                                                 \
+    "A number marked c is from 1 to %d and withheld; other numbers are rounded to "   \
+    "the nearest %d; a mean or model estimate is shown when each group has at least " \
+    "%d children."
+
+/* Count text under rule 1: "c" for 1..min_cell, else the count rounded to
+ * the rounding base, wrapped in number markers; "" for n < 0. */
+char *rp_count(rp_arena *a, const ll_sdc *s, long n);
+char *rp_count_plain(rp_arena *a, const ll_sdc *s, long n);
 
 /* ---- formatting --------------------------------------------------------- */
 
-char *rp_pct(rp_arena *a, double p);                 /* "74%" */
+/* Every displayed figure rounds half away from zero (SPEC 8). */
+char *rp_pct(rp_arena *a, double p);                 /* whole percentage: "74%" */
 char *rp_pct_ci(rp_arena *a, double lo, double hi);  /* "66% to 81%" */
-char *rp_num(rp_arena *a, double x, int digits);     /* "1.34"; "" for NAN */
-char *rp_money(rp_arena *a, double x);               /* "£1,234,567", "-£800" */
+char *rp_num(rp_arena *a, double x);                 /* rule 4: "1.34", "123"; "" for NAN */
+char *rp_money(rp_arena *a, double x);               /* rule 6: "£2.2m", "-£800" */
 char *rp_pvalue(rp_arena *a, double p);              /* "0.002", "< 0.001" */
 /* "est (lo to hi)" for a row, as percentages (pct = 1) or numbers. */
-char *rp_est_ci(rp_arena *a, const rp_est *r, int pct, int digits);
+char *rp_est_ci(rp_arena *a, const rp_est *r, int pct);
 
 /* Human names. */
 const char *rp_stage_label(const char *stage);
@@ -239,12 +225,9 @@ typedef struct rp_ctx {
     struct rp_table1 *t1;  /* Table 1 after disclosure control, or NULL */
     rp_flow *flow;         /* flow after disclosure control */
     struct rp_costview *cv;
-    rp_cells cells;
     /* Sample sizes (rows treated, comparison; columns all, matched,
-     * unmatched) and their register cells; ss_cols 0 when not built. */
+     * unmatched); ss_cols 0 when not built. */
     long ss[6];
-    size_t ss_cell[6];
-    unsigned char ss_flag[6];
     int ss_cols;
 } rp_ctx;
 
@@ -254,49 +237,34 @@ typedef struct rp_table1 {
     size_t nrow;
     char **set_name;      /* without " (N = n)" */
     long *set_n;
-    unsigned char *set_n_flag;
-    size_t *set_cell;     /* N's cell in the register */
     long *count;          /* nrow x ncol: the count of a cell, -1 if none */
-    size_t *cnt_cell;     /* nrow x ncol: its register cell */
-    size_t *cmp_cell;     /* nrow x ncol: the cell of its complement N - count */
     char **characteristic, **statistic;
-    char **cell;          /* nrow x ncol display text (suppressed) */
-    char **smd;           /* nrow */
+    char **cell;          /* nrow x ncol display text (controlled) */
+    char **smd;           /* nrow: display text (controlled) */
 } rp_table1;
-/* Copies compare's table and registers its counts (and links each set's N
- * to the flow count it equals); rp_table1_finish applies the flags. */
-int rp_table1_build(rp_table1 **out, rp_arena *a, const struct ll_table1 *src, rp_cells *cells,
-                    const rp_flow *flow, ll_error *err);
-void rp_table1_finish(rp_table1 *t, rp_arena *a, const rp_cells *cells);
+/* Table 1 under rules 1, 2, 4 and 5: counts rounded or c, percentages from
+ * the unrounded counts (c when a count or its complement is small), means
+ * and medians when the set has min_n children, a binary row's SMD c when
+ * any count or complement in any set is small. */
+int rp_table1_build(rp_table1 **out, rp_arena *a, const struct ll_table1 *src, const ll_sdc *s,
+                    ll_error *err);
 
-/* Participant flow, suppressed. */
+/* Participant flow. */
 struct rp_flow {
     size_t n;
     const ll_flow_row *row;   /* borrowed */
-    size_t *cell;             /* per row: its cell in the register */
-    unsigned char *flag;      /* per row: hidden (after rp_flow_finish) */
 };
-/* Registers the flow's counts and lines (and, in a matched design, ties the
- * matched treated to the matched comparison children). */
-int rp_flow_build(rp_flow **out, rp_arena *a, const ll_flow *f, rp_cells *cells, int matched,
-                  ll_error *err);
-void rp_flow_finish(rp_flow *fl, const rp_cells *cells);
-/* The register cell of (stage, reason, group), or RP_NOCELL. */
-size_t rp_flow_cell(const rp_flow *fl, const char *stage, const char *reason, ll_group g);
-/* The count of (stage, reason, group), or -1; *hidden (may be NULL) its flag. */
-long rp_flow_count(const rp_flow *fl, const char *stage, const char *reason, ll_group g,
-                   int *hidden);
+int rp_flow_build(rp_flow **out, rp_arena *a, const ll_flow *f, ll_error *err);
+/* The count of (stage, reason, group), or -1. */
+long rp_flow_count(const rp_flow *fl, const char *stage, const char *reason, ll_group g);
 
-/* Cost figures that may be shown. */
+/* Cost figures that may be shown (rule 6: money is never withheld for a
+ * small component; the homelessness term only where rule 3 shows the
+ * difference in homelessness; the effects as their estimates are). */
 typedef struct rp_costview {
-    int effect_hidden[LL_COSTS_NTORNADO]; /* by tornado input index of costs.c's order */
-    int moves_hidden, weeks_hidden, homeless_hidden;
-    int totals_hidden;   /* gross, adjusted, net, MC, switching values */
-    int n_hidden, l_hidden;
-    size_t n_cell, l_cell;
+    int moves_hidden;    /* the placement effects (rule 4) */
+    int homeless_hidden; /* the homelessness difference (rule 3) */
 } rp_costview;
-/* Registers N and L (linked to the flow), then, after the run, decides. */
-void rp_costview_register(rp_costview *out, const rp_view *v, const rp_flow *flow);
 void rp_costview_build(rp_costview *out, const rp_view *v);
 /* 1 when the tornado input (its static name) can be shown. */
 int rp_tornado_shown(const rp_costview *cv, const char *input);
@@ -304,6 +272,9 @@ const char *rp_cost_input_label(rp_arena *a, const char *input);
 
 void rp_section_headline(rp_ctx *c);
 void rp_balance_warning(rp_ctx *c);
+/* Rule 5: 1 when covariate j's SMD and variance ratio before (after = 0)
+ * or after matching may be shown. */
+int rp_balance_shown(const rp_ctx *c, size_t j, int after);
 void rp_sample_sizes_register(rp_ctx *c);
 void rp_section_trust(rp_ctx *c);
 int rp_section_flow(rp_ctx *c, ll_error *err);

@@ -100,7 +100,9 @@ typedef struct ll_config {
         ll_exact exact;
     } analysis;
     struct {
-        int min_cell;
+        int min_cell; /* at least 5 (SPEC 8) */
+        int rounding; /* 1 to min_cell */
+        int min_n;
     } report;
     struct {
         ll_cost_item item[LL_COST_N];
