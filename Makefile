@@ -39,6 +39,7 @@ TEST_LIBS_e2e := core
 TEST_LIBS_ingest := ingest core
 TEST_LIBS_reliability := ingest core
 TEST_LIBS_sdc := report core
+TEST_LIBS_attack := core
 TEST_LIBS_report := report estimate compare derive ingest stats core
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/%,$(TEST_SRC))

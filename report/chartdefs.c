@@ -63,11 +63,11 @@ int rp_chart_flow(rp_ctx *c, ll_error *err)
                 continue;
             int g = r->group == LL_GROUP_TREATED ? 0 : 1;
             /* what the table shows: c, or the rounded count */
-            val[ns][g] = ll_sdc_round_count((long)r->n, c->v->sdc.rounding);
-            hid[ns][g] = ll_sdc_small(&c->v->sdc, (long)r->n);
+            val[ns][g] = fl->pub[i];
+            hid[ns][g] = fl->pub[i] < 0;
             any = 1;
-            if (!hid[ns][g] && (double)r->n > top)
-                top = (double)r->n;
+            if (!hid[ns][g] && (double)val[ns][g] > top)
+                top = (double)val[ns][g];
         }
         if (any)
             lab[ns++] = rp_stage_label(FLOW_STAGES[s]);
@@ -130,12 +130,12 @@ int rp_chart_love(rp_ctx *c, ll_error *err)
         fprintf(d.f, "%zu", j);
         rp_dat_text(d.f, lab[j]);
         int sb = rp_balance_shown(c, j, 0), sa = b->has_after && rp_balance_shown(c, j, 1);
-        rp_dat_num(d.f, r->smd_before, !sb && !isnan(r->smd_before), 1);
-        rp_dat_num(d.f, b->has_after ? r->smd_after : NAN, b->has_after && !sa, 1);
+        rp_dat_num(d.f, rp_balance_smd(c, j, 0), !sb && !isnan(r->smd_before), 1);
+        rp_dat_num(d.f, b->has_after ? rp_balance_smd(c, j, 1) : NAN, b->has_after && !sa, 1);
         fputc('\n', d.f);
         if ((!sb && !isnan(r->smd_before)) || (b->has_after && !sa))
             fprintf(s.f, "set label 'c' at 0,%zu center font ',9' front\n", j);
-        double m = fmax(sb ? fabs(r->smd_before) : 0, sa ? fabs(r->smd_after) : 0);
+        double m = fmax(sb ? fabs(rp_balance_smd(c, j, 0)) : 0, sa ? fabs(rp_balance_smd(c, j, 1)) : 0);
         if (isfinite(m) && m * 1.1 > lim)
             lim = m * 1.1;
     }

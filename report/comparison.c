@@ -71,17 +71,35 @@ void rp_sample_sizes_register(rp_ctx *c)
                      (long)m->n_candidate_children - (long)c->v->co.n[1]};
         memcpy(c->ss, v, sizeof v);
         c->ss_cols = 3;
-        return;
+    } else {
+        c->ss[0] = (long)c->v->co.n[0];
+        c->ss[3] = (long)c->v->co.n[1];
+        c->ss_cols = 1;
     }
-    c->ss[0] = (long)c->v->co.n[0];
-    c->ss[3] = (long)c->v->co.n[1];
-    c->ss_cols = 1;
+    const ll_sdc *s = &c->v->sdc;
+    for (int k = 0; k < 6; k++)
+        c->ss_pub[k] = ll_sdc_small(s, c->ss[k]) ? -1 : ll_sdc_round_count(c->ss[k], s->rounding);
+    /* all = matched + unmatched: the unmatched published as the difference
+     * of the published others (as a flow line, report/flow.c), so that the
+     * row adds up and three independently rounded counts do not pin one */
+    for (int g = 0; g < 2 && c->ss_cols == 3; g++) {
+        long *p = c->ss_pub + 3 * g, d = p[0] - p[1];
+        if (p[0] >= 0 && p[1] >= 0 && p[2] > 0 && d > s->min_cell &&
+            d % (s->rounding > 1 ? s->rounding : 1) == 0)
+            p[2] = d;
+    }
+}
+
+/* A published sample size: its rounded count, or c. */
+static const char *ss_text(rp_ctx *c, int k)
+{
+    return c->ss_pub[k] < 0 ? RP_NUM_ON "c" RP_NUM_OFF
+                            : rp_printf(c->a, RP_NUM_ON "%ld" RP_NUM_OFF, c->ss_pub[k]);
 }
 
 static void sample_sizes(rp_ctx *c)
 {
     const ll_match *m = c->in->match;
-    const ll_sdc *s = &c->v->sdc;
     int two = c->v->two;
     rp_table *t = c->ss_cols == 3
                       ? rp_table_new(c->doc, "Table 3.1. Sample sizes (children)", 4, "Group",
@@ -93,12 +111,10 @@ static void sample_sizes(rp_ctx *c)
     t->numeric = 0xE;
     for (int g = 0; g < (two ? 2 : 1); g++) {
         const char *name = g ? (m ? "Comparison (candidate children)" : "Comparison") : "Treated";
-        const long *v = c->ss + 3 * g;
         if (c->ss_cols == 3)
-            rp_table_row(t, name, rp_count(c->a, s, v[0]), rp_count(c->a, s, v[1]),
-                         rp_count(c->a, s, v[2]));
+            rp_table_row(t, name, ss_text(c, 3 * g), ss_text(c, 3 * g + 1), ss_text(c, 3 * g + 2));
         else
-            rp_table_row(t, name, rp_count(c->a, s, v[0]));
+            rp_table_row(t, name, ss_text(c, 3 * g));
     }
 }
 
@@ -117,6 +133,39 @@ static void balance_sizes(const rp_ctx *c, int after, long n[2])
         n[0] = (long)c->v->co.n[0];
         n[1] = (long)c->v->co.n[1];
     }
+}
+
+/* The published counts (rounded) of covariate j in the treated (g = 0) or
+ * comparison group before or after matching, as proportions. */
+static double published_share(const rp_ctx *c, size_t j, int after, int g)
+{
+    const ll_balance_row *r = &c->balance.row[j];
+    long n[2];
+    balance_sizes(c, after, n);
+    double mean = after ? (g ? r->mean_c_after : r->mean_t_after)
+                        : (g ? r->mean_c_before : r->mean_t_before);
+    long base = ll_sdc_round_count(n[g], c->v->sdc.rounding);
+    if (isnan(mean) || base <= 0)
+        return NAN;
+    long x = ll_sdc_round_count(lround(mean * (double)n[g]), c->v->sdc.rounding);
+    return (double)(x > base ? base : x) / (double)base;
+}
+
+double rp_balance_smd(const rp_ctx *c, size_t j, int after)
+{
+    const ll_balance_row *r = &c->balance.row[j];
+    double exact = after ? r->smd_after : r->smd_before;
+    if (ll_match_cov_continuous(j) || isnan(exact))
+        return exact;
+    /* SPEC 5's SMD, with the before groups' variances, of the published counts */
+    double bt = published_share(c, j, 0, 0), bc = published_share(c, j, 0, 1);
+    double pt = after ? published_share(c, j, 1, 0) : bt, pc = after ? published_share(c, j, 1, 1) : bc;
+    if (isnan(bt) || isnan(bc) || isnan(pt) || isnan(pc))
+        return NAN; /* no counts to publish it from */
+    double den = sqrt((bt * (1 - bt) + bc * (1 - bc)) / 2);
+    if (den > 0)
+        return (pt - pc) / den;
+    return pt == pc ? NAN : (pt > pc ? INFINITY : -INFINITY);
 }
 
 int rp_balance_shown(const rp_ctx *c, size_t j, int after)
@@ -201,11 +250,11 @@ static void balance_table(rp_ctx *c)
         const char *name = rp_printf(c->a, "%s%s", rp_cov_label(j), flag);
         int sb = rp_balance_shown(c, j, 0), sa = b->has_after && rp_balance_shown(c, j, 1);
         if (b->has_after)
-            rp_table_row(t, name, shown_num(c->a, r->smd_before, sb),
-                         shown_num(c->a, r->smd_after, sa), shown_num(c->a, r->vr_before, sb),
-                         shown_num(c->a, r->vr_after, sa));
+            rp_table_row(t, name, shown_num(c->a, rp_balance_smd(c, j, 0), sb),
+                         shown_num(c->a, rp_balance_smd(c, j, 1), sa),
+                         shown_num(c->a, r->vr_before, sb), shown_num(c->a, r->vr_after, sa));
         else
-            rp_table_row(t, name, shown_num(c->a, r->smd_before, sb),
+            rp_table_row(t, name, shown_num(c->a, rp_balance_smd(c, j, 0), sb),
                          shown_num(c->a, r->vr_before, sb));
     }
 }
@@ -234,7 +283,7 @@ void rp_balance_warning(rp_ctx *c)
     double w = -1;
     int withheld = 0;
     for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
-        double s = fabs(b->has_after ? b->row[j].smd_after : b->row[j].smd_before);
+        double s = fabs(rp_balance_smd(c, j, b->has_after));
         if (isnan(s))
             continue;
         if (!rp_balance_shown(c, j, b->has_after)) {

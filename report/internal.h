@@ -228,6 +228,7 @@ typedef struct rp_ctx {
     /* Sample sizes (rows treated, comparison; columns all, matched,
      * unmatched); ss_cols 0 when not built. */
     long ss[6];
+    long ss_pub[6]; /* as published: -1 for c (comparison.c) */
     int ss_cols;
 } rp_ctx;
 
@@ -253,8 +254,14 @@ int rp_table1_build(rp_table1 **out, rp_arena *a, const struct ll_table1 *src, c
 struct rp_flow {
     size_t n;
     const ll_flow_row *row;   /* borrowed */
+    long *pub;                /* per row: the published count, -1 for c */
 };
-int rp_flow_build(rp_flow **out, rp_arena *a, const ll_flow *f, ll_error *err);
+/* Rounds the flow (rule 1) so that a stage's line adds up where it holds
+ * no c (flow.c says why). */
+int rp_flow_build(rp_flow **out, rp_arena *a, const ll_flow *f, const ll_sdc *s, ll_error *err);
+/* The published text of (stage, reason, group): "c", the count, or "". */
+const char *rp_flow_text(rp_arena *a, const rp_flow *fl, const char *stage, const char *reason,
+                         ll_group g);
 /* The count of (stage, reason, group), or -1. */
 long rp_flow_count(const rp_flow *fl, const char *stage, const char *reason, ll_group g);
 
@@ -275,6 +282,13 @@ void rp_balance_warning(rp_ctx *c);
 /* Rule 5: 1 when covariate j's SMD and variance ratio before (after = 0)
  * or after matching may be shown. */
 int rp_balance_shown(const rp_ctx *c, size_t j, int after);
+/* Covariate j's SMD as published: a continuous covariate's as computed; a
+ * binary one's computed the same way (SPEC 5) from the published, rounded
+ * counts, since an SMD of the exact counts, even to 2 decimals, gives them
+ * back beside a large comparison pool. */
+double rp_balance_smd(const rp_ctx *c, size_t j, int after);
+/* Table 1's SMD column for binary characteristics as rp_balance_smd. */
+void rp_table1_smds(rp_ctx *c);
 void rp_sample_sizes_register(rp_ctx *c);
 void rp_section_trust(rp_ctx *c);
 int rp_section_flow(rp_ctx *c, ll_error *err);

@@ -107,13 +107,16 @@ static void estimates(FILE *f, const rp_view *v)
     }
 }
 
-static void flow(FILE *f, const rp_flow *fl, const ll_sdc *s)
+static void flow(FILE *f, const rp_flow *fl)
 {
     fputs("stage,group,reason,n\n", f);
     for (size_t i = 0; fl && i < fl->n; i++) {
         const ll_flow_row *r = &fl->row[i];
-        fprintf(f, "%s,%s,%s", r->stage, ll_group_name(r->group), r->reason);
-        csv_count(f, s, (long)r->n);
+        fprintf(f, "%s,%s,%s,", r->stage, ll_group_name(r->group), r->reason);
+        if (fl->pub[i] < 0)
+            fputc('c', f);
+        else
+            fprintf(f, "%ld", fl->pub[i]);
         fputc('\n', f);
     }
 }
@@ -124,7 +127,10 @@ static void sample_sizes(FILE *f, const rp_ctx *c)
     for (int g = 0; g < (c->v->two ? 2 : 1); g++) {
         fputs(g ? "comparison" : "treated", f);
         for (int k = 0; k < c->ss_cols; k++)
-            csv_count(f, &c->v->sdc, c->ss[3 * g + k]);
+            if (c->ss_pub[3 * g + k] < 0)
+                fputs(",c", f);
+            else
+                fprintf(f, ",%ld", c->ss_pub[3 * g + k]);
         fputc('\n', f);
     }
 }
@@ -162,8 +168,8 @@ static void balance(FILE *f, const rp_ctx *c)
         int sb = rp_balance_shown(c, j, 0), sa = b->has_after && rp_balance_shown(c, j, 1);
         fprintf(f, "%s,%s", ll_match_cov_name(j),
                 ll_match_cov_continuous(j) ? "continuous" : "binary");
-        csv_num(f, r->smd_before, !sb, 'd');
-        csv_num(f, b->has_after ? r->smd_after : NAN, !sa, 'd');
+        csv_num(f, rp_balance_smd(c, j, 0), !sb, 'd');
+        csv_num(f, b->has_after ? rp_balance_smd(c, j, 1) : NAN, !sa, 'd');
         csv_num(f, r->vr_before, !sb, 'd');
         csv_num(f, b->has_after ? r->vr_after : NAN, !sa, 'd');
         fputc('\n', f);
@@ -237,7 +243,7 @@ int rp_publish(const rp_ctx *c, const char *dir, ll_error *err)
             return rc;                                                                \
     } while (0)
     WRITE("estimates.csv", estimates(f, c->v));
-    WRITE("flow.csv", flow(f, c->flow, &c->v->sdc));
+    WRITE("flow.csv", flow(f, c->flow));
     WRITE("sample_sizes.csv", sample_sizes(f, c));
     if (c->t1 != NULL)
         WRITE("table1.csv", table1(f, c->t1, &c->v->sdc));

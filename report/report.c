@@ -50,10 +50,10 @@ static int prepare(rp_ctx *c, ll_error *err)
 {
     const ll_report_input *in = c->in;
     int rc;
-    if ((rc = rp_flow_build(&c->flow, c->a, in->flow, err)) != LL_OK)
-        return rc;
     if ((rc = rp_view_build(c->v, in, c->a)) != LL_OK)
         return ll_error_set(err, rc, "out of memory");
+    if ((rc = rp_flow_build(&c->flow, c->a, in->flow, &c->v->sdc, err)) != LL_OK)
+        return rc;
     if (c->v->two && in->table1 != NULL &&
         (rc = rp_table1_build(&c->t1, c->a, in->table1, &c->v->sdc, err)))
         return rc;
@@ -63,6 +63,7 @@ static int prepare(rp_ctx *c, ll_error *err)
         c->balance = *in->balance;
         c->has_balance = 1;
     }
+    rp_table1_smds(c);
     return LL_OK;
 }
 

@@ -51,6 +51,24 @@ int ll_sdc_proportion_ok(const ll_sdc *s, long x, long n)
     return n > 0 && x >= 0 && x <= n && !ll_sdc_small(s, x) && !ll_sdc_small(s, n - x);
 }
 
+int ll_sdc_published_proportion(double out[3], const ll_sdc *s, long x, long n)
+{
+    const double z = 1.959963984540054; /* qnorm(0.975) */
+    long nr = ll_sdc_round_count(n, s->rounding), xr = ll_sdc_round_count(x, s->rounding);
+    out[0] = out[1] = out[2] = NAN;
+    if (nr <= 0 || x < 0)
+        return -1;
+    if (xr > nr)
+        xr = nr;
+    double xd = (double)xr, nd = (double)nr, z2 = z * z;
+    double centre = (xd + z2 / 2) / (nd + z2);
+    double half = z / (nd + z2) * sqrt(xd * (nd - xd) / nd + z2 / 4);
+    out[0] = xd / nd;
+    out[1] = xr == 0 ? 0 : centre - half;
+    out[2] = xr == nr ? 1 : centre + half;
+    return 0;
+}
+
 int ll_sdc_two_by_two_ok(const ll_sdc *s, long x_t, long n_t, long x_c, long n_c)
 {
     long cell[4] = {x_t, n_t - x_t, x_c, n_c - x_c};

@@ -14,14 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A count cell "k (p%)": k under rule 1, p under rule 2. */
+/* A count cell "k (p%)": k under rule 1, p under rule 2 from the published
+ * counts (ll_sdc_published_proportion says why). */
 static char *count_cell(rp_arena *a, const ll_sdc *s, long x, long n)
 {
     char k[32];
     ll_sdc_count(k, sizeof k, s, x);
-    if (!ll_sdc_proportion_ok(s, x, n))
+    double o[3];
+    if (!ll_sdc_proportion_ok(s, x, n) || ll_sdc_published_proportion(o, s, x, n) != 0)
         return rp_printf(a, "%s (c)", k);
-    return rp_printf(a, "%s (%s)", k, rp_pct(a, (double)x / (double)n));
+    return rp_printf(a, "%s (%s)", k, rp_pct(a, o[0]));
 }
 
 /* The display text of a mean (SD) or median [IQR] with every number to 2
@@ -129,4 +131,21 @@ int rp_table1_build(rp_table1 **out, rp_arena *a, const ll_table1 *src, const ll
         return ll_error_set(err, LL_ENOMEM, "out of memory");
     *out = t;
     return LL_OK;
+}
+
+void rp_table1_smds(rp_ctx *c)
+{
+    rp_table1 *t = c->t1;
+    if (t == NULL || !c->has_balance)
+        return;
+    for (size_t i = 0; i < t->nrow; i++) {
+        if (strcmp(t->statistic[i], "n (%)") || !t->smd[i][0] || !strcmp(t->smd[i], "c"))
+            continue;
+        for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+            if (!strcmp(ll_match_cov_name(j), t->characteristic[i])) {
+                char b[40];
+                t->smd[i] = rp_strdup(c->a, ll_sdc_decimal(b, sizeof b,
+                                                           rp_balance_smd(c, j, c->balance.has_after)));
+            }
+    }
 }

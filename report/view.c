@@ -189,6 +189,28 @@ int rp_outcome_reportable(const rp_view *v, const char *outcome)
 
 /* ---- the whole view ------------------------------------------------------ */
 
+/* A shown proportion is published as the proportion of its published
+ * (rounded) counts, with their Wilson interval (ll_sdc_published_proportion):
+ * the row the report and publish/ read is a copy with those figures. */
+static int published_proportion(rp_view *v, rp_est *r, rp_arena *a)
+{
+    const ll_estimate *e = r->e;
+    if (r->hidden || isnan(e->estimate) || e->events < 0 ||
+        (strcmp(e->estimand, "proportion") && strcmp(e->estimand, "band_proportion")))
+        return LL_OK;
+    ll_estimate *copy = rp_alloc(a, sizeof *copy);
+    if (copy == NULL)
+        return LL_ENOMEM;
+    *copy = *e;
+    double o[3];
+    ll_sdc_published_proportion(o, &v->sdc, e->events, e->n);
+    copy->estimate = o[0];
+    copy->conf_low = o[1];
+    copy->conf_high = o[2];
+    r->e = copy;
+    return LL_OK;
+}
+
 int rp_view_build(rp_view *v, const ll_report_input *in, rp_arena *a)
 {
     memset(v, 0, sizeof *v);
@@ -219,6 +241,9 @@ int rp_view_build(rp_view *v, const ll_report_input *in, rp_arena *a)
         r->events_hidden = ll_sdc_small(&v->sdc, r->e->events);
         r->hidden = row_hidden(v, r);
     }
+    for (size_t i = 0; i < v->n_est; i++)
+        if (published_proportion(v, &v->est[i], a) != LL_OK)
+            return LL_ENOMEM;
     return LL_OK;
 }
 

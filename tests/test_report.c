@@ -309,6 +309,8 @@ static void hand_init(hand *h)
     for (size_t j = 0; j < LL_MATCH_NCOV; j++)
         h->bal.row[j] = (ll_balance_row){NAN, NAN, NAN, NAN, 0.02 * (double)(j % 4), NAN, 1.1, NAN};
     h->bal.row[1].smd_before = 0.95; /* male: imbalanced */
+    h->bal.row[2].mean_t_before = 0.75; /* white: 30 and 28 of 40, as Table 1 */
+    h->bal.row[2].mean_c_before = 0.7;
     h->bal.adequate = 0;
     h->bal.max_abs_smd = 0.95;
 }
@@ -551,7 +553,7 @@ START_TEST(hand_report)
     csv_field(v, sizeof v, path, "sdq,band_proportion,treated,borderline@year1", 5);
     ck_assert_str_eq(v, "5"); /* 6, rounded; was a secondary c */
     csv_field(v, sizeof v, path, "sdq,band_proportion,treated,borderline@year1", 6);
-    ck_assert_str_eq(v, "0.20");
+    ck_assert_str_eq(v, "0.17"); /* of the published counts: 5 of 30 (6 of 30 is 0.20) */
     csv_field(v, sizeof v, path, "sdq,band_proportion,treated,high@year1", 5);
     ck_assert_str_eq(v, "c"); /* 4 */
     csv_field(v, sizeof v, path, "sdq,band_proportion,treated,normal@year1", 5);
@@ -572,13 +574,13 @@ START_TEST(hand_report)
     csv_field(v, sizeof v, path, "male,n (%)", 4);
     ck_assert_str_eq(v, "c"); /* rule 5: its SMD gives the 3 back */
     csv_field(v, sizeof v, path, "ethnic_group=mixed,n (%)", 2);
-    ck_assert_str_eq(v, "5 (18%)"); /* 7 (17.5%); was a secondary c */
+    ck_assert_str_eq(v, "5 (13%)"); /* 7 of 40, shown as 5 of 40; was a secondary c */
     csv_field(v, sizeof v, path, "ethnic_group=asian,n (%)", 2);
     ck_assert_str_eq(v, "c (c)");
     csv_field(v, sizeof v, path, "ethnic_group=white,n (%)", 2);
     ck_assert_str_eq(v, "30 (75%)");
     csv_field(v, sizeof v, path, "ethnic_group=white,n (%)", 4);
-    ck_assert_str_eq(v, "0.11");
+    ck_assert_str_eq(v, "0.00"); /* the SMD of the published counts: 30 and 30 of 40 */
     csv_field(v, sizeof v, path, "age_years,mean (SD)", 2);
     ck_assert_str_eq(v, "9.80 (4.63)");
 
@@ -787,7 +789,8 @@ START_TEST(example_strict_min_cell)
     ck_assert_str_eq(v, "95");
     snprintf(path, sizeof path, "%s/out/publish/sample_sizes.csv", dir);
     char *ss = slurp(path);
-    ck_assert_str_eq(ss, "group,all,matched,unmatched\ntreated,95,95,c\ncomparison,850,95,750\n");
+    /* the comparison row adds up: unmatched = 850 - 95 (its own rounding: 750) */
+    ck_assert_str_eq(ss, "group,all,matched,unmatched\ntreated,95,95,c\ncomparison,850,95,755\n");
     free(ss);
     snprintf(path, sizeof path, "%s/out/report.md", dir);
     char *md = slurp(path);

@@ -129,6 +129,33 @@ START_TEST(money)
 }
 END_TEST
 
+/* The published proportion rests on the rounded counts: 41 of 62 is shown
+ * as 40 of 60.  References: R 4, prop.test(x, n, correct=FALSE)$conf.int
+ * for (40, 60), (0, 10), (10, 10), (20, 40):
+ *   0.54056866452119678 0.77270738476477319; 0 0.27753279986288915;
+ *   0.72246720013711085 1; 0.35199526933465386 0.64800473066534614 */
+START_TEST(published_proportion)
+{
+    double o[3];
+    ck_assert_int_eq(ll_sdc_published_proportion(o, &DEF, 41, 62), 0);
+    ck_assert_rel(o[0], 40.0 / 60.0, 1e-15);
+    ck_assert_rel(o[1], 0.54056866452119678, 1e-13);
+    ck_assert_rel(o[2], 0.77270738476477319, 1e-13);
+    ck_assert_int_eq(ll_sdc_published_proportion(o, &DEF, 0, 11), 0);
+    ck_assert_double_eq(o[1], 0);
+    ck_assert_rel(o[2], 0.27753279986288915, 1e-13);
+    ck_assert_int_eq(ll_sdc_published_proportion(o, &DEF, 9, 11), 0); /* 10 of 10 */
+    ck_assert_rel(o[1], 0.72246720013711085, 1e-13);
+    ck_assert_double_eq(o[2], 1);
+    ll_sdc none = {5, 1, 10};
+    ck_assert_int_eq(ll_sdc_published_proportion(o, &none, 20, 40), 0);
+    ck_assert_rel(o[1], 0.35199526933465386, 1e-13);
+    ck_assert_rel(o[2], 0.64800473066534614, 1e-13);
+    ck_assert_int_eq(ll_sdc_published_proportion(o, &DEF, 1, 2), -1); /* n rounds to 0 */
+    ck_assert(isnan(o[0]));
+}
+END_TEST
+
 START_TEST(config_params)
 {
     ll_sdc s = ll_sdc_of(NULL);
@@ -154,6 +181,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, rounding);
     tcase_add_test(tc, money);
     tcase_add_test(tc, config_params);
+    tcase_add_test(tc, published_proportion);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -36,6 +36,17 @@ char *ll_sdc_count(char *buf, size_t size, const ll_sdc *s, long n);
  * and neither x nor n - x is from 1 to min_cell. */
 int ll_sdc_proportion_ok(const ll_sdc *s, long x, long n);
 
+/* Rule 2 as published: the proportion of the published (rounded) counts,
+ * x and n each rounded to s->rounding, with its 95% Wilson score interval
+ * (prop.test(x, n, correct = FALSE)$conf.int of the rounded counts) into
+ * out[0..2] (estimate, low, high).  A percentage of the unrounded counts
+ * beside its rounded base gives the unrounded counts back when the base is
+ * under about 100 (one percentage point is more than one child), and with
+ * them every c that is a difference of such counts; computed from the
+ * published counts it tells nothing the counts do not.  Returns 0, or -1
+ * (out NAN) when the rounded n is 0. */
+int ll_sdc_published_proportion(double out[3], const ll_sdc *s, long x, long n);
+
 /* Rules 3 and 5: 1 when a figure resting on the 2x2 table (x_t of n_t,
  * x_c of n_c) may be shown: no cell x_t, n_t - x_t, x_c, n_c - x_c from 1 to
  * min_cell.  A one-group figure passes n_c = x_c = 0. */
