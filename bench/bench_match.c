@@ -94,7 +94,9 @@ static int bench(const char *db_path)
         ll_derive_cohort(&co, d, LL_COMPARISON_MATCH, &err) != LL_OK)
         goto done;
     double t1 = now(), c1 = cpu();
-    if (ll_match_run(&m, d, co, NULL, NULL, &err) != LL_OK)
+    ll_match_options mo;
+    ll_match_options_from_config(&mo, &cfg);
+    if (ll_match_run(&m, d, co, &mo, NULL, NULL, &err) != LL_OK)
         goto done;
     double t2 = now(), c2 = cpu();
     ll_cov_set tb = {m->x_treated, m->n_x_treated, NULL}, cb = {m->x_candidates, m->n_x_candidates, NULL};

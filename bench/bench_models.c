@@ -2,7 +2,7 @@
  * generator: logistic regression on 2,000,000 rows x 15 covariates (plus
  * intercept), once more with an aliased column, and the random-intercept REML model on 500,000 observations
  * of 150,000 children.  Prints the seconds each fit takes. */
-#include "lleval/models.h"
+#include "lleval/statmodels.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>

@@ -3,6 +3,7 @@
 #include "lleval/balance.h"
 
 #include "lleval/derive.h"
+#include "lleval/stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -10,50 +11,13 @@
 
 /* Means and variances of every column of a set: the sample variance
  * (n - 1) for continuous columns, p(1 - p) for binary ones, as SPEC 5
- * defines them for the SMD.  Row by row over all columns at once, since
- * the rows are contiguous (a set may hold millions of candidate rows);
- * each column's sums still run over the rows in order. */
+ * defines them for the SMD. */
 static void set_moments(const ll_cov_set *s, double *mean, double *var)
 {
-    double ss[LL_MATCH_NCOV];
+    unsigned char binary[LL_MATCH_NCOV];
     for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-        mean[j] = ss[j] = 0.0;
-    for (size_t i = 0; i < s->n; i++) {
-        const double *x = s->x + i * LL_MATCH_NCOV;
-        for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-            mean[j] += x[j];
-    }
-    for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-        mean[j] = s->n ? mean[j] / (double)s->n : NAN;
-    for (size_t i = 0; i < s->n; i++) {
-        const double *x = s->x + i * LL_MATCH_NCOV;
-        for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-            ss[j] += (x[j] - mean[j]) * (x[j] - mean[j]);
-    }
-    for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-        var[j] = !ll_match_cov_continuous(j) ? mean[j] * (1.0 - mean[j])
-                 : s->n > 1                  ? ss[j] / (double)(s->n - 1)
-                                             : NAN;
-}
-
-/* A difference over the before denominator.  A zero denominator with a
- * non-zero difference (each group constant, at different values: not
- * dropped from the model, as imbalanced as can be) is an infinite SMD, as
- * in R; with no difference (the column is constant) it is empty. */
-static double smd(double diff, double den)
-{
-    if (den > 0 || isnan(diff))
-        return den > 0 ? diff / den : NAN;
-    return diff != 0.0 ? copysign(INFINITY, diff) : NAN;
-}
-
-/* s2_t / s2_c, Inf when only the comparison group has no variance (R's
- * var(t) / var(c)), empty when neither has or a variance is undefined. */
-static double var_ratio(double vt, double vc)
-{
-    if (vc > 0)
-        return vt / vc;
-    return vc == 0.0 && vt > 0 ? INFINITY : NAN;
+        binary[j] = !ll_match_cov_continuous(j);
+    ll_stats_col_moments(mean, var, NULL, s->x, s->n, LL_MATCH_NCOV, binary, 0);
 }
 
 void ll_balance_compute(ll_balance *out, const ll_cov_set *t_before, const ll_cov_set *c_before,
@@ -78,13 +42,13 @@ void ll_balance_compute(ll_balance *out, const ll_cov_set *t_before, const ll_co
         r->mean_c_before = mc[j];
         r->mean_t_after = r->mean_c_after = NAN;
         r->smd_after = r->vr_after = NAN;
-        r->smd_before = smd(mt[j] - mc[j], den);
-        r->vr_before = cont ? var_ratio(vt[j], vc[j]) : NAN;
+        r->smd_before = ll_stats_smd_value(mt[j] - mc[j], den);
+        r->vr_before = cont ? ll_stats_var_ratio_value(vt[j], vc[j]) : NAN;
         if (out->has_after) {
             r->mean_t_after = mta[j];
             r->mean_c_after = mca[j];
-            r->smd_after = smd(mta[j] - mca[j], den);
-            r->vr_after = cont ? var_ratio(vta[j], vca[j]) : NAN;
+            r->smd_after = ll_stats_smd_value(mta[j] - mca[j], den);
+            r->vr_after = cont ? ll_stats_var_ratio_value(vta[j], vca[j]) : NAN;
         }
         double judged = out->has_after ? r->smd_after : r->smd_before;
         if (!isnan(judged)) {
@@ -118,98 +82,39 @@ int ll_balance_write_csv(FILE *f, const ll_balance *b)
     return ferror(f) ? LL_EIO : LL_OK;
 }
 
-static void swap_d(double *a, double *b)
-{
-    double t = *a;
-    *a = *b;
-    *b = t;
-}
-
-/* The k-th smallest of v[0..n) (from 0), reordering v so that every value
- * after position k is at least it.  Quickselect with a three-way partition:
- * runs of equal values (integer covariates) cost O(n), and millions of
- * candidate rows need no full sort. */
-static double select_kth(double *v, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n;
-    while (hi - lo > 1) {
-        double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
-        double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-        size_t lt = lo, i = lo, gt = hi; /* [lo,lt) < pivot, [lt,i) == pivot, [gt,hi) > pivot */
-        while (i < gt) {
-            if (v[i] < pivot)
-                swap_d(&v[lt++], &v[i++]);
-            else if (v[i] > pivot)
-                swap_d(&v[i], &v[--gt]);
-            else
-                i++;
-        }
-        if (k < lt)
-            hi = lt;
-        else if (k >= gt)
-            lo = gt;
-        else
-            return pivot;
-    }
-    return v[lo];
-}
-
-/* R quantile type 7 of v[0..n), n > 0 (v is reordered). */
-static double q7(double *v, size_t n, double p)
-{
-    double h = (double)(n - 1) * p;
-    size_t lo = (size_t)floor(h);
-    double x = select_kth(v, n, lo);
-    if (lo + 1 >= n)
-        return x;
-    double next = v[lo + 1];
-    for (size_t i = lo + 2; i < n; i++)
-        next = v[i] < next ? v[i] : next;
-    return x + (h - (double)lo) * (next - x);
-}
-
-/* "median [Q1, Q3]" of column j, or "" when the set is empty. */
+/* "median [Q1, Q3]" of column j (R type 7), or "" when the set is empty. */
 static void cell_median(char *buf, size_t size, const ll_cov_set *s, size_t j, double *tmp)
 {
-    if (s->n == 0) {
-        buf[0] = '\0';
-        return;
-    }
+    static const double P[3] = {0.5, 0.25, 0.75};
+    double q[3];
     for (size_t i = 0; i < s->n; i++)
         tmp[i] = s->x[i * LL_MATCH_NCOV + j];
-    double q2 = q7(tmp, s->n, 0.5), q1 = q7(tmp, s->n, 0.25), q3 = q7(tmp, s->n, 0.75);
-    snprintf(buf, size, "%.2f [%.2f, %.2f]", q2, q1, q3);
-}
-
-static void cell_mean_sd(char *buf, size_t size, const double *v, size_t n, size_t *used)
-{
-    double m = 0.0, ss = 0.0;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(v[i])) {
-            m += v[i];
-            k++;
-        }
-    *used = k;
-    if (k == 0) {
+    if (ll_stats_quantiles_inplace(q, tmp, s->n, P, 3, NULL) != LL_OK) {
         buf[0] = '\0';
         return;
     }
-    m /= (double)k;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(v[i]))
-            ss += (v[i] - m) * (v[i] - m);
-    if (k > 1)
-        snprintf(buf, size, "%.2f (%.2f)", m, sqrt(ss / (double)(k - 1)));
+    snprintf(buf, size, "%.2f [%.2f, %.2f]", q[0], q[1], q[2]);
+}
+
+/* "mean (SD)" of the non-NA values of v, or the mean alone for one value;
+ * *used counts them. */
+static void cell_mean_sd(char *buf, size_t size, const double *v, size_t n, size_t *used)
+{
+    double m, var;
+    ll_stats_col_moments(&m, &var, used, v, n, 1, NULL, 1);
+    if (*used == 0)
+        buf[0] = '\0';
+    else if (*used > 1)
+        snprintf(buf, size, "%.2f (%.2f)", m, sqrt(var));
     else
         snprintf(buf, size, "%.2f", m);
 }
 
-/* Per column of one set: non-zero and non-NA counts, mean and SD of the
- * non-NA values, in one pass over the rows (they are contiguous). */
+/* Per column of one set: non-zero and non-NA counts, mean and variance of
+ * the non-NA values. */
 typedef struct t1_stats {
     size_t nonzero[LL_MATCH_NCOV], used[LL_MATCH_NCOV];
-    double mean[LL_MATCH_NCOV], ss[LL_MATCH_NCOV];
+    double mean[LL_MATCH_NCOV], var[LL_MATCH_NCOV];
 } t1_stats;
 
 static void t1_stats_compute(t1_stats *st, const ll_cov_set *s)
@@ -217,22 +122,10 @@ static void t1_stats_compute(t1_stats *st, const ll_cov_set *s)
     memset(st, 0, sizeof *st);
     for (size_t i = 0; i < s->n; i++) {
         const double *x = s->x + i * LL_MATCH_NCOV;
-        for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
-            st->nonzero[j] += x[j] != 0.0;
-            if (!isnan(x[j])) {
-                st->mean[j] += x[j];
-                st->used[j]++;
-            }
-        }
-    }
-    for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-        st->mean[j] = st->used[j] ? st->mean[j] / (double)st->used[j] : NAN;
-    for (size_t i = 0; i < s->n; i++) {
-        const double *x = s->x + i * LL_MATCH_NCOV;
         for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-            if (!isnan(x[j]))
-                st->ss[j] += (x[j] - st->mean[j]) * (x[j] - st->mean[j]);
+            st->nonzero[j] += x[j] != 0.0;
     }
+    ll_stats_col_moments(st->mean, st->var, st->used, s->x, s->n, LL_MATCH_NCOV, NULL, 1);
 }
 
 static void cell_stats(char *buf, size_t size, long *count, const t1_stats *st, size_t n,
@@ -250,8 +143,7 @@ static void cell_stats(char *buf, size_t size, long *count, const t1_stats *st, 
     } else if (st->used[j] == 0) {
         buf[0] = '\0';
     } else if (st->used[j] > 1) {
-        snprintf(buf, size, "%.2f (%.2f)", st->mean[j],
-                 sqrt(st->ss[j] / (double)(st->used[j] - 1)));
+        snprintf(buf, size, "%.2f (%.2f)", st->mean[j], sqrt(st->var[j]));
     } else {
         snprintf(buf, size, "%.2f", st->mean[j]);
     }
@@ -261,7 +153,7 @@ static void table1_row(ll_table1_row *row, const ll_cov_set *sets, const t1_stat
                        size_t nsets, size_t j, double *tmp, const ll_balance *b)
 {
     int cont = ll_match_cov_continuous(j);
-    int median = j == 9 || j == 10; /* years_in_care, prior_placements: skewed */
+    int median = ll_match_cov_skewed(j);
     row->characteristic = ll_match_cov_name(j);
     row->statistic = !cont ? "n (%)" : median ? "median [IQR]" : "mean (SD)";
     for (size_t k = 0; k < nsets; k++) {

@@ -14,7 +14,9 @@ static const char *NAMES[LL_MATCH_NCOV] = {
     "cin_n1",
 };
 
-enum { COL_ETHNIC = 2, COL_PLACEMENT = 13, COL_LEGAL = 20 };
+_Static_assert(LL_COV_PLACEMENT + LL_PG_N == LL_COV_LEGAL, "placement levels");
+_Static_assert(LL_COV_LEGAL + LL_LEGAL_N == LL_COV_CIN_N1, "legal levels");
+_Static_assert(LL_COV_CIN_N1 + 1 == LL_MATCH_NCOV, "columns");
 
 const char *ll_match_cov_name(size_t j)
 {
@@ -23,27 +25,32 @@ const char *ll_match_cov_name(size_t j)
 
 int ll_match_cov_reference(size_t j)
 {
-    return j == COL_ETHNIC || j == COL_PLACEMENT || j == COL_LEGAL;
+    return j == LL_COV_ETHNIC || j == LL_COV_PLACEMENT || j == LL_COV_LEGAL;
 }
 
 int ll_match_cov_continuous(size_t j)
 {
-    return j == 0 || (j >= 9 && j <= 12);
+    return j == LL_COV_AGE || (j >= LL_COV_YEARS_IN_CARE && j <= LL_COV_PLACEMENTS_BEFORE);
+}
+
+int ll_match_cov_skewed(size_t j)
+{
+    return j == LL_COV_YEARS_IN_CARE || j == LL_COV_PRIOR_PLACEMENTS;
 }
 
 void ll_match_cov_row(double *row, const ll_covariates *c)
 {
     for (size_t j = 0; j < LL_MATCH_NCOV; j++)
         row[j] = 0.0;
-    row[0] = c->age_years;
-    row[1] = c->male;
-    row[COL_ETHNIC + c->ethnic_group] = 1.0;
-    row[8] = c->uasc;
-    row[9] = c->years_in_care;
-    row[10] = c->prior_placements;
-    row[11] = c->years_in_placement;
-    row[12] = c->placements_before;
-    row[COL_PLACEMENT + c->placement_group] = 1.0;
-    row[COL_LEGAL + c->legal_group] = 1.0;
-    row[23] = c->cin_n1;
+    row[LL_COV_AGE] = c->age_years;
+    row[LL_COV_MALE] = c->male;
+    row[LL_COV_ETHNIC + c->ethnic_group] = 1.0;
+    row[LL_COV_UASC] = c->uasc;
+    row[LL_COV_YEARS_IN_CARE] = c->years_in_care;
+    row[LL_COV_PRIOR_PLACEMENTS] = c->prior_placements;
+    row[LL_COV_YEARS_IN_PLACEMENT] = c->years_in_placement;
+    row[LL_COV_PLACEMENTS_BEFORE] = c->placements_before;
+    row[LL_COV_PLACEMENT + c->placement_group] = 1.0;
+    row[LL_COV_LEGAL + c->legal_group] = 1.0;
+    row[LL_COV_CIN_N1] = c->cin_n1;
 }

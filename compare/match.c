@@ -5,7 +5,8 @@
 #include "lleval/match.h"
 
 #include "lleval/date.h"
-#include "lleval/models.h"
+#include "lleval/statmodels.h"
+#include "lleval/stats.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -24,7 +25,7 @@ typedef struct prow {
 
 typedef struct mstate {
     const ll_derive_data *d;
-    const ll_config *cfg;
+    const ll_match_options *opt;
     prow *t, *c;      /* treated rows (by child), candidate rows (by month, child) */
     size_t nt, nc;
     long *months;     /* distinct months of eligible treated indexes, sorted */
@@ -165,7 +166,7 @@ static int fill_month(mstate *s, size_t child, size_t la, size_t m, void *ctx)
 static int candidate_rows(mstate *s, ll_progress_fn progress, void *user)
 {
     size_t n = ll_derive_n_children(s->d), total = 0;
-    int exact = s->cfg->analysis.exact == LL_EXACT_LA, rc = LL_OK;
+    int exact = s->opt->exact_la, rc = LL_OK;
     slots sl = {calloc(s->nmonths + 1, sizeof(size_t)), calloc(s->nmonths + 1, sizeof(size_t))};
     unsigned char *pool = malloc(n + 1);
     if (sl.count == NULL || sl.fill == NULL || pool == NULL) {
@@ -259,18 +260,19 @@ done:
     return rc;
 }
 
-static double logit_sd(const mstate *s)
+/* The SD of the logit over every row of the model (0 for one row). */
+static int logit_sd(const mstate *s, double *sd)
 {
     size_t n = s->nt + s->nc;
-    double mean = 0.0, ss = 0.0;
+    double *eta = malloc((n + 1) * sizeof *eta), mean, var;
+    if (eta == NULL)
+        return ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
     for (size_t i = 0; i < n; i++)
-        mean += (i < s->nt ? s->t[i].eta : s->c[i - s->nt].eta);
-    mean /= (double)n;
-    for (size_t i = 0; i < n; i++) {
-        double dv = (i < s->nt ? s->t[i].eta : s->c[i - s->nt].eta) - mean;
-        ss += dv * dv;
-    }
-    return n > 1 ? sqrt(ss / (double)(n - 1)) : 0.0;
+        eta[i] = i < s->nt ? s->t[i].eta : s->c[i - s->nt].eta;
+    ll_stats_col_moments(&mean, &var, NULL, eta, n, 1, NULL, 0);
+    free(eta);
+    *sd = n > 1 ? sqrt(var) : 0.0;
+    return LL_OK;
 }
 
 /* Candidate rows are sorted by bucket (month, la when exact), then logit,
@@ -390,7 +392,7 @@ static void bucket_of(const mstate *s, const prow *t, int exact, size_t *lo, siz
 
 static int greedy(mstate *s, ll_match *m, long *match_id_of)
 {
-    int exact = s->cfg->analysis.exact == LL_EXACT_LA, rc = LL_OK;
+    int exact = s->opt->exact_la, rc = LL_OK;
     size_t nchild = ll_derive_n_children(s->d), cap = 0;
     unsigned char *used = calloc(nchild + 1, 1);
     const prow **order = malloc((s->nt + 1) * sizeof *order);
@@ -410,7 +412,7 @@ static int greedy(mstate *s, ll_match *m, long *match_id_of)
     for (size_t i = 0; i < s->nt; i++)
         order[i] = &s->t[i];
     qsort(order, s->nt, sizeof *order, cmp_treated_score);
-    for (int pass = 0; pass < s->cfg->analysis.ratio && rc == LL_OK; pass++) {
+    for (int pass = 0; pass < s->opt->ratio && rc == LL_OK; pass++) {
         for (size_t i = 0; i < s->nt && rc == LL_OK; i++) {
             const prow *t = order[i];
             size_t lo, hi;
@@ -487,23 +489,37 @@ static int keep_balance_rows(const mstate *s, ll_match *m)
     return LL_OK;
 }
 
-/* Writes match_id and ps_logit into the treated entries and appends the
- * comparison entries. */
-static int update_cohort(const mstate *s, const ll_match *m, ll_cohort *co, const long *ids)
+/* The pairing derive builds the analysis rows from: match_id and ps_logit
+ * of each eligible treated entry, and the matched comparison children at
+ * the first day of their month. */
+static int make_pairing(const mstate *s, ll_match *m, const ll_cohort *co, const long *ids)
 {
+    ll_pairing *p = &m->pairing;
+    p->n_entries = co->n;
+    p->match_id = calloc(co->n + 1, sizeof *p->match_id);
+    p->ps_logit = malloc((co->n + 1) * sizeof *p->ps_logit);
+    p->comparison = malloc((m->n_pairs + 1) * sizeof *p->comparison);
+    if (p->match_id == NULL || p->ps_logit == NULL || p->comparison == NULL)
+        return ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
+    for (size_t e = 0; e < co->n; e++)
+        p->ps_logit[e] = NAN;
     for (size_t i = 0; i < s->nt; i++) {
-        co->entries[s->t[i].entry].ps_logit = s->t[i].eta;
-        co->entries[s->t[i].entry].match_id = ids[i];
+        p->ps_logit[s->t[i].entry] = s->t[i].eta;
+        p->match_id[s->t[i].entry] = ids[i];
     }
     for (size_t k = 0; k < m->n_pairs; k++) {
-        const ll_match_pair *p = &m->pairs[k];
-        ll_cohort_entry e = {p->comparison, p->month, LL_GROUP_COMPARISON, p->match_id,
-                             p->logit_comparison};
-        int rc = ll_cohort_add(co, &e, s->err);
-        if (rc != LL_OK)
-            return rc;
+        const ll_match_pair *q = &m->pairs[k];
+        p->comparison[p->n_comparison++] = (ll_cohort_entry){
+            q->comparison, q->month, LL_GROUP_COMPARISON, q->match_id, q->logit_comparison};
     }
     return LL_OK;
+}
+
+void ll_match_options_from_config(ll_match_options *out, const ll_config *cfg)
+{
+    out->caliper = cfg->analysis.caliper;
+    out->ratio = cfg->analysis.ratio;
+    out->exact_la = cfg->analysis.exact == LL_EXACT_LA;
 }
 
 static size_t count_children(const prow *c, size_t n, size_t nchild, ll_error *err, int *rc)
@@ -521,10 +537,11 @@ static size_t count_children(const prow *c, size_t n, size_t nchild, ll_error *e
     return k;
 }
 
-int ll_match_run(ll_match **out, const ll_derive_data *d, ll_cohort *cohort,
-                 ll_progress_fn progress, void *progress_user, ll_error *err)
+int ll_match_run(ll_match **out, const ll_derive_data *d, const ll_cohort *cohort,
+                 const ll_match_options *opt, ll_progress_fn progress, void *progress_user,
+                 ll_error *err)
 {
-    mstate s = {.d = d, .cfg = ll_derive_config(d), .err = err};
+    mstate s = {.d = d, .opt = opt, .err = err};
     ll_match *m = calloc(1, sizeof *m);
     long *ids = NULL;
     int rc = LL_OK;
@@ -548,8 +565,9 @@ int ll_match_run(ll_match **out, const ll_derive_data *d, ll_cohort *cohort,
     }
     if ((rc = fit_model(&s, m)) != LL_OK)
         goto done;
-    m->logit_sd = logit_sd(&s);
-    m->caliper_width = s.cfg->analysis.caliper * m->logit_sd;
+    if ((rc = logit_sd(&s, &m->logit_sd)) != LL_OK)
+        goto done;
+    m->caliper_width = s.opt->caliper * m->logit_sd;
     size_t nchild = ll_derive_n_children(d) + 1;
     s.crow_of_child = malloc(nchild * sizeof *s.crow_of_child);
     s.trow_of_child = malloc(nchild * sizeof *s.trow_of_child);
@@ -569,7 +587,7 @@ int ll_match_run(ll_match **out, const ll_derive_data *d, ll_cohort *cohort,
     if (rc == LL_OK)
         rc = keep_balance_rows(&s, m);
     if (rc == LL_OK)
-        rc = update_cohort(&s, m, cohort, ids);
+        rc = make_pairing(&s, m, cohort, ids);
 done:
     free(s.t);
     free(s.c);
@@ -591,6 +609,9 @@ void ll_match_free(ll_match *m)
     if (m == NULL)
         return;
     free(m->pairs);
+    free(m->pairing.match_id);
+    free(m->pairing.ps_logit);
+    free(m->pairing.comparison);
     free(m->x_treated);
     free(m->x_candidates);
     free(m->x_matched_t);

@@ -135,7 +135,7 @@ static const struct key_desc KEYS[] = {
     {"costs", "discount_rate", T_REAL, OFF(costs.discount_rate), "0.035", NULL, 0, 1, 0},
     {"costs", "attribution", T_REAL, OFF(costs.attribution), "1", NULL, 0, 1, 0},
     {"costs", "optimism_bias", T_REAL, OFF(costs.optimism_bias), "0", NULL, 0, 1, 1},
-    {"costs", "mc_draws", T_LONG, OFF(costs.mc_draws), "10000", NULL, 1, 100000000, 0},
+    {"costs", "mc_draws", T_LONG, OFF(costs.mc_draws), "10000", NULL, 1, 10000000, 0},
     {"costs", "seed", T_ULONG, OFF(costs.seed), "1", NULL, 0, 4294967295.0, 0},
     {"costs", "cost_range", T_REAL, OFF(costs.cost_range), "0.25", NULL, 0, 1, 1},
 };
@@ -149,6 +149,23 @@ static const char *const SECTIONS[] = {"cohort", "analysis", "report", "costs", 
 size_t ll_config_n_keys(void)
 {
     return N_KEYS;
+}
+
+int ll_config_key_range(double *lo, double *hi, int *open_hi, const char *section,
+                        const char *key)
+{
+    for (size_t i = 0; i < N_KEYS; i++) {
+        const struct key_desc *k = &KEYS[i];
+        if (strcmp(k->section, section) != 0 || strcmp(k->name, key) != 0)
+            continue;
+        if (k->type != T_INT && k->type != T_LONG && k->type != T_REAL && k->type != T_ULONG)
+            return LL_EINPUT;
+        *lo = k->lo;
+        *hi = k->hi;
+        *open_hi = k->open_hi;
+        return LL_OK;
+    }
+    return LL_EINPUT;
 }
 
 /* ---- parsing one value ------------------------------------------------ */

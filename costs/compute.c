@@ -4,6 +4,8 @@
  * placements is given, since nothing avoided can be estimated. */
 #include "lleval/costs.h"
 
+#include "lleval/stats.h"
+
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
@@ -36,37 +38,30 @@ void ll_costs_params_init(ll_costs_params *out)
     }
 }
 
-static int check_share(double v, double lo, double hi, const char *key,
-                       ll_error *err)
+/* v within the configuration table's range of [costs] key. */
+static int check_range(double v, const char *key, ll_error *err)
 {
-    if (!(v >= lo && v <= hi))
-        return ll_error_set(err, LL_EINPUT,
-                            "[costs] %s = %g: must be between %g and %g", key, v,
-                            lo, hi);
+    double lo, hi;
+    int open_hi;
+    if (ll_config_key_range(&lo, &hi, &open_hi, "costs", key) != LL_OK)
+        return ll_error_set(err, LL_EINTERNAL, "[costs] %s: not a numeric key", key);
+    if (!(v >= lo && (open_hi ? v < hi : v <= hi)))
+        return ll_error_set(err, LL_EINPUT, "[costs] %s = %g: must be from %g to %s%g", key,
+                            v, lo, open_hi ? "below " : "", hi);
     return LL_OK;
 }
 
 int ll_costs_params_check(const ll_costs_params *p, ll_error *err)
 {
-    int rc = LL_OK;
-    if (p->horizon_years < 1 || p->horizon_years > 100)
-        return ll_error_set(err, LL_EINPUT,
-                            "[costs] horizon_years = %d: must be 1 to 100",
-                            p->horizon_years);
-    if (p->mc_draws < 1 || p->mc_draws > 10000000L)
-        return ll_error_set(err, LL_EINPUT,
-                            "[costs] mc_draws = %ld: must be 1 to 10000000",
-                            p->mc_draws);
+    static const char *const KEYS[] = {"discount_rate", "persistence", "attribution",
+                                       "optimism_bias", "cost_range"};
+    const double v[] = {p->discount_rate, p->persistence, p->attribution, p->optimism_bias,
+                        p->cost_range};
+    int rc = check_range(p->horizon_years, "horizon_years", err);
     if (rc == LL_OK)
-        rc = check_share(p->discount_rate, 0, 1, "discount_rate", err);
-    if (rc == LL_OK)
-        rc = check_share(p->persistence, 0, 1, "persistence", err);
-    if (rc == LL_OK)
-        rc = check_share(p->attribution, 0, 1, "attribution", err);
-    if (rc == LL_OK)
-        rc = check_share(p->optimism_bias, 0, 1, "optimism_bias", err);
-    if (rc == LL_OK)
-        rc = check_share(p->cost_range, 0, 1, "cost_range", err);
+        rc = check_range((double)p->mc_draws, "mc_draws", err);
+    for (size_t k = 0; rc == LL_OK && k < sizeof KEYS / sizeof *KEYS; k++)
+        rc = check_range(v[k], KEYS[k], err);
     return rc;
 }
 
@@ -428,9 +423,9 @@ static void summarise(ll_costs_figure *f, double *x, size_t n)
         if (!isfinite(x[i]))
             return;
     qsort(x, n, sizeof *x, cmp_double);
-    f->p05 = ll_costs_quantile7(x, n, 0.05);
-    f->median = ll_costs_quantile7(x, n, 0.5);
-    f->p95 = ll_costs_quantile7(x, n, 0.95);
+    ll_stats_quantile_sorted(&f->p05, x, n, 0.05, NULL);
+    ll_stats_quantile_sorted(&f->median, x, n, 0.5, NULL);
+    ll_stats_quantile_sorted(&f->p95, x, n, 0.95, NULL);
 }
 
 static int monte_carlo(ll_costs_result *r, const ll_costs_params *p,

@@ -3,32 +3,15 @@
  * errors, so that a positive effect is a saving. */
 #include "lleval/costs.h"
 
+#include "lleval/stats.h"
+
 #include <math.h>
 #include <string.h>
 
-/* Mean and sample variance (n - 1) of the non-NA values, two passes so
- * that large means do not cost precision. */
-static void moments(const double *x, size_t n, double *mean, double *var,
-                    size_t *k)
+/* Mean and sample variance (n - 1) of the non-NA values. */
+static void moments(const double *x, size_t n, double *mean, double *var, size_t *k)
 {
-    double s = 0;
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i])) {
-            s += x[i];
-            m++;
-        }
-    *k = m;
-    *mean = m > 0 ? s / (double)m : NAN;
-    if (m < 2) {
-        *var = NAN;
-        return;
-    }
-    double ss = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i]))
-            ss += (x[i] - *mean) * (x[i] - *mean);
-    *var = ss / (double)(m - 1);
+    ll_stats_col_moments(mean, var, k, x, n, 1, NULL, 1);
 }
 
 static void effect_none(ll_costs_effect *e)

@@ -77,17 +77,3 @@ double ll_costs_triangular_inv(double u, double a, double c, double b)
     return b - sqrt((1 - u) * (b - a) * (b - c));
 }
 
-double ll_costs_quantile7(const double *x, size_t n, double p)
-{
-    if (n == 0)
-        return NAN;
-    double index = 1 + (double)(n - 1) * p; /* 1-based, as in R */
-    double lo = floor(index), hi = ceil(index);
-    double q = x[(size_t)lo - 1];
-    double xhi = x[(size_t)hi - 1];
-    if (index > lo && xhi != q) {
-        double h = index - lo;
-        q = (1 - h) * q + h * xhi;
-    }
-    return q;
-}

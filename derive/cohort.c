@@ -323,6 +323,37 @@ int ll_derive_analysis(ll_analysis **out, const ll_derive_data *d, const ll_coho
     return LL_OK;
 }
 
+int ll_derive_cohort_analysis(ll_analysis **out, const ll_derive_data *d, const ll_cohort *co,
+                              const ll_pairing *pairing, ll_error *err)
+{
+    int matched = co->design == LL_COMPARISON_MATCH;
+    *out = NULL;
+    if (pairing == NULL)
+        return ll_derive_analysis(out, d, co->entries, co->n, matched, err);
+    if (pairing->n_entries != co->n)
+        return ll_error_set(err, LL_EINPUT, "the pairing describes %zu cohort entries, not %zu",
+                            pairing->n_entries, co->n);
+    size_t n = co->n + pairing->n_comparison;
+    ll_cohort_entry *e = malloc((n + 1) * sizeof *e);
+    if (e == NULL)
+        return ll_error_set(err, LL_ENOMEM, "out of memory");
+    for (size_t k = 0; k < co->n; k++) {
+        e[k] = co->entries[k];
+        e[k].match_id = pairing->match_id[k];
+        e[k].ps_logit = pairing->ps_logit[k];
+    }
+    if (pairing->n_comparison > 0)
+        memcpy(e + co->n, pairing->comparison, pairing->n_comparison * sizeof *e);
+    int rc = ll_derive_analysis(out, d, e, n, matched, err);
+    free(e);
+    return rc;
+}
+
+int ll_analysis_in_cohort(const ll_analysis *a, const ll_analysis_row *row)
+{
+    return row->cov.eligible && (!a->matched || row->match_id != 0);
+}
+
 void ll_analysis_free(ll_analysis *a)
 {
     if (!a)
@@ -333,25 +364,11 @@ void ll_analysis_free(ll_analysis *a)
 
 /* ---- flow after the index ----------------------------------------------- */
 
-enum { I_AGE, I_YEARS, I_GROUP, I_LEGAL, N_INELIGIBLE };
+#define N_INELIGIBLE LL_INELIGIBLE_N
 static const char *const INELIGIBLE[N_INELIGIBLE] = {
     "ineligible_age", "ineligible_years_in_care", "ineligible_placement_group",
     "ineligible_legal_status",
 };
-
-static int ineligible_reason(const ll_config *cfg, const ll_covariates *v)
-{
-    int ls = ll_config_ls_index(v->ls);
-    if (!(v->age_years < cfg->cohort.max_age))
-        return I_AGE;
-    if (!(v->years_in_care < cfg->cohort.max_years_in_care))
-        return I_YEARS;
-    if (cfg->cohort.excluded_placement_groups & (1u << v->placement_group))
-        return I_GROUP;
-    if (ls >= 0 && (cfg->cohort.excluded_legal_status & (1u << ls)))
-        return I_LEGAL;
-    return -1;
-}
 
 /* Counts per outcome over the analysed rows of one group. */
 enum {
@@ -418,13 +435,13 @@ static int finish_group(ll_flow *f, const ll_derive_data *d, const ll_analysis *
         const ll_analysis_row *r = &a->rows[k];
         if (r->group != g)
             continue;
-        int why = ineligible_reason(&d->cfg, &r->cov);
+        int why = ll_derive_ineligible_reason(&d->cfg, &r->cov);
         if (why >= 0) {
             inel[why]++;
             continue;
         }
         eligible++;
-        if (a->matched && r->match_id == 0) {
+        if (!ll_analysis_in_cohort(a, r)) {
             unmatched++;
             continue;
         }

@@ -122,6 +122,12 @@ int ll_derive_history(ll_derive_data *d, size_t c, size_t raw_lo, size_t raw_n, 
                       ll_error *err);
 
 /* Index of the kept episode of child c covering day, or -1. */
+/* Eligibility (SPEC 3): the first rule of cfg's [cohort] that v fails, in
+ * the flow's order, or -1 when v is eligible.  The one definition. */
+enum { LL_INELIGIBLE_AGE, LL_INELIGIBLE_YEARS, LL_INELIGIBLE_GROUP, LL_INELIGIBLE_LEGAL,
+       LL_INELIGIBLE_N };
+int ll_derive_ineligible_reason(const ll_config *cfg, const ll_covariates *v);
+
 long ll_derive_find_episode(const ll_derive_data *d, const struct child *c, long day);
 
 #endif

@@ -248,12 +248,18 @@ static ll_legal_group legal_group(const char *ls)
     return LL_LEGAL_OTHER;
 }
 
-static int eligible(const ll_config *cfg, const ll_covariates *v)
+int ll_derive_ineligible_reason(const ll_config *cfg, const ll_covariates *v)
 {
     int ls = ll_config_ls_index(v->ls);
-    return v->age_years < cfg->cohort.max_age && v->years_in_care < cfg->cohort.max_years_in_care &&
-           !(cfg->cohort.excluded_placement_groups & (1u << v->placement_group)) &&
-           !(ls >= 0 && (cfg->cohort.excluded_legal_status & (1u << ls)));
+    if (!(v->age_years < cfg->cohort.max_age))
+        return LL_INELIGIBLE_AGE;
+    if (!(v->years_in_care < cfg->cohort.max_years_in_care))
+        return LL_INELIGIBLE_YEARS;
+    if (cfg->cohort.excluded_placement_groups & (1u << v->placement_group))
+        return LL_INELIGIBLE_GROUP;
+    if (ls >= 0 && (cfg->cohort.excluded_legal_status & (1u << ls)))
+        return LL_INELIGIBLE_LEGAL;
+    return -1;
 }
 
 int ll_derive_covariates(ll_covariates *out, const ll_derive_data *d, size_t ci, long i)
@@ -282,7 +288,7 @@ int ll_derive_covariates(ll_covariates *out, const ll_derive_data *d, size_t ci,
     v.cin_n1 = !strcmp(e->cin, "N1");
     v.placements_before = spells_overlapping(d, c, i - 365, i);
     memcpy(v.ls, e->ls, sizeof v.ls);
-    v.eligible = eligible(&d->cfg, &v);
+    v.eligible = ll_derive_ineligible_reason(&d->cfg, &v) < 0;
     *out = v;
     return LL_OK;
 }

@@ -148,30 +148,37 @@ int est_placements(est_ctx *x)
     return LL_OK;
 }
 
-static const char *TIMES[4] = {"baseline", "year1", "year2", "year3"};
+const char *ll_sdq_time_name(int k)
+{
+    static const char *const TIMES[LL_SDQ_NTIMES] = {"baseline", "year1", "year2", "year3"};
+    return k >= 0 && k < LL_SDQ_NTIMES ? TIMES[k] : "?";
+}
 
-/* Band limits per informant: normal up to lim[0], borderline up to lim[1]. */
-static void band_limits(int informant, int lim[2])
+const char *ll_sdq_band_name(int b)
+{
+    static const char *const BANDS[LL_SDQ_NBANDS] = {"normal", "borderline", "high"};
+    return b >= 0 && b < LL_SDQ_NBANDS ? BANDS[b] : "?";
+}
+
+/* Band limits per informant: normal up to the first, borderline up to the
+ * second. */
+int ll_sdq_band_of(double score, int informant)
 {
     static const int L[3][2] = {{13, 16}, {11, 15}, {15, 19}};
-    lim[0] = L[informant][0];
-    lim[1] = L[informant][1];
+    return score <= L[informant][0] ? 0 : score <= L[informant][1] ? 1 : 2;
 }
 
 static int band_rows(est_ctx *x, const char *gn, int g)
 {
-    static const char *BANDS[3] = {"normal", "borderline", "high"};
-    int lim[2];
-    band_limits(x->opt->sdq_informant, lim);
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < LL_SDQ_NTIMES; k++) {
         size_t n = collect(x, OFF(sdq) + (size_t)k * sizeof(double), g, x->a);
-        long cnt[3] = {0, 0, 0};
+        long cnt[LL_SDQ_NBANDS] = {0, 0, 0};
         for (size_t i = 0; i < n; i++)
-            cnt[x->a[i] <= lim[0] ? 0 : x->a[i] <= lim[1] ? 1 : 2]++;
-        for (int b = 0; b < 3; b++) {
+            cnt[ll_sdq_band_of(x->a[i], x->opt->sdq_informant)]++;
+        for (int b = 0; b < LL_SDQ_NBANDS; b++) {
             char term[32];
             ll_estimate *r;
-            snprintf(term, sizeof term, "%s@%s", BANDS[b], TIMES[k]);
+            snprintf(term, sizeof term, "%s@%s", ll_sdq_band_name(b), ll_sdq_time_name(k));
             ADD(r, "sdq", "band_proportion", gn, term);
             est_proportion(r, cnt[b], (long)n, "share in band; Wilson CI prop.test(correct=FALSE)");
         }
@@ -188,7 +195,7 @@ int est_sdq(est_ctx *x)
         int g = k == 0;
         const char *gn = g ? GT : GC;
         for (int t = 0; t < 4; t++)
-            if ((rc = mean_rows(x, "sdq", gn, g, s0 + (size_t)t * step, TIMES[t])))
+            if ((rc = mean_rows(x, "sdq", gn, g, s0 + (size_t)t * step, ll_sdq_time_name(t))))
                 return rc;
         if ((rc = change_row(x, "sdq", gn, g, s0 + step, s0, "year1", M)) ||
             (rc = change_row(x, "sdq", gn, g, s0 + 3 * step, s0, "year3", M)))

@@ -3,7 +3,7 @@
  * survdiff, coxph). */
 #include "estimate_internal.h"
 
-#include "lleval/models.h"
+#include "lleval/statmodels.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -232,7 +232,7 @@ static int km_rows(est_ctx *x, int group, double *time, int *event, int *grp)
     ll_km *km = NULL;
     if (m >= 2 && ll_km_fit(&km, time, event, m, NULL) != LL_OK)
         return ll_error_set(x->err, LL_EINTERNAL, "Kaplan-Meier fit failed");
-    for (int age = 18; age <= 21; age++) {
+    for (int age = LL_KM_AGE_FIRST; age < LL_KM_AGE_FIRST + LL_KM_N_AGES; age++) {
         char term[16];
         snprintf(term, sizeof term, "age%d", age);
         ll_estimate *r = est_add(x->t, "homelessness", "km_survival", gname, term);

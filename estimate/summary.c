@@ -4,7 +4,7 @@
  * risk), computed here once so that the report fits no model. */
 #include "estimate_internal.h"
 
-#include "lleval/models.h"
+#include "lleval/statmodels.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -24,11 +24,54 @@ ll_estimate *est_add(ll_estimates *t, const char *outcome, const char *estimand,
     snprintf(r->estimand, sizeof r->estimand, "%s", estimand);
     snprintf(r->group, sizeof r->group, "%s", group);
     snprintf(r->term, sizeof r->term, "%s", term ? term : "");
+    r->key = ll_est_key_of(outcome, estimand, group);
     r->n = 0;
     r->events = -1;
     r->estimate = r->std_error = r->statistic = r->p_value = NAN;
     r->conf_low = r->conf_high = NAN;
     return r;
+}
+
+static const char *const OUTCOMES[LL_OUTCOME_OTHER] = {
+    "stable_12m", "homeless_ever", "placements", "sdq", "identity_improved", "connections",
+    "homelessness"};
+static const char *const ESTIMANDS[LL_ESTIMAND_OTHER] = {
+    "proportion", "risk_difference", "risk_ratio", "e_value", "odds_ratio",
+    "adjusted_odds_ratio", "mde", "mean", "mean_change", "difference_in_differences",
+    "mixed_model", "band_proportion", "median", "wilcoxon_signed_rank", "km_survival",
+    "log_rank", "hazard_ratio"};
+static const char *const GROUPS[LL_EGROUP_OTHER] = {"treated", "comparison",
+                                                    "treated-comparison"};
+
+static int lookup(const char *const *names, int n, const char *s)
+{
+    for (int k = 0; k < n; k++)
+        if (s != NULL && strcmp(names[k], s) == 0)
+            return k;
+    return n;
+}
+
+ll_est_key ll_est_key_of(const char *outcome, const char *estimand, const char *group)
+{
+    ll_est_key k = {(ll_outcome_id)lookup(OUTCOMES, LL_OUTCOME_OTHER, outcome),
+                    (ll_estimand_id)lookup(ESTIMANDS, LL_ESTIMAND_OTHER, estimand),
+                    (ll_egroup_id)lookup(GROUPS, LL_EGROUP_OTHER, group)};
+    return k;
+}
+
+const char *ll_outcome_name(ll_outcome_id o)
+{
+    return o < LL_OUTCOME_OTHER ? OUTCOMES[o] : "";
+}
+
+const char *ll_estimand_name(ll_estimand_id e)
+{
+    return e < LL_ESTIMAND_OTHER ? ESTIMANDS[e] : "";
+}
+
+const char *ll_egroup_name(ll_egroup_id g)
+{
+    return g < LL_EGROUP_OTHER ? GROUPS[g] : "";
 }
 
 void est_method(ll_estimate *r, const char *fmt, ...)

@@ -107,7 +107,10 @@ static int compare_step(ev_run *r, ll_error *err)
     if (r->co->design != LL_COMPARISON_MATCH)
         return LL_OK;
     ll_error merr = {0};
-    int rc = ll_match_run(&r->match, r->d, r->co, r->opt->progress, r->opt->progress_user, &merr);
+    ll_match_options mo;
+    ll_match_options_from_config(&mo, r->opt->cfg);
+    int rc = ll_match_run(&r->match, r->d, r->co, &mo, r->opt->progress, r->opt->progress_user,
+                          &merr);
     if (rc == LL_EDOM) {
         ev_log(r, "warning: %s; no comparison group", merr.msg);
         return LL_OK;
@@ -167,8 +170,8 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
     if ((rc = compare_step(r, err)))
         return rc;
     t[2] = now_s();
-    int matched = r->co->design == LL_COMPARISON_MATCH;
-    if ((rc = ll_derive_analysis(&r->a, r->d, r->co->entries, r->co->n, matched, err)) ||
+    if ((rc = ll_derive_cohort_analysis(&r->a, r->d, r->co, r->match ? &r->match->pairing : NULL,
+                                        err)) ||
         (rc = ll_derive_flow_finish(&r->co->flow, r->d, r->a, r->co->design, err)))
         return rc;
     report_cohort(r);

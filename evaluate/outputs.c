@@ -40,15 +40,6 @@ static void to_est_child(ll_est_child *c, const ll_analysis_row *a)
     c->homeless_event = na_int(a->out.homeless_event);
 }
 
-/* SPEC 6 cohort: eligible rows; in a matched design only those with a
- * match_id. */
-static int in_cohort(const ev_run *r, const ll_analysis_row *a)
-{
-    if (!a->cov.eligible)
-        return 0;
-    return !r->a->matched || a->match_id != 0;
-}
-
 static int build_kids(ev_run *r, ll_error *err)
 {
     r->kids = malloc((r->a->n + 1) * sizeof *r->kids);
@@ -56,7 +47,7 @@ static int build_kids(ev_run *r, ll_error *err)
         return ll_error_set(err, LL_ENOMEM, "out of memory");
     r->n_kids = 0;
     for (size_t i = 0; i < r->a->n; i++)
-        if (in_cohort(r, &r->a->rows[i]))
+        if (ll_analysis_in_cohort(r->a, &r->a->rows[i]))
             to_est_child(&r->kids[r->n_kids++], &r->a->rows[i]);
     return LL_OK;
 }
@@ -96,7 +87,8 @@ static int collect_rows(cov_rows *out, const ll_analysis *a, int group, int need
         return ll_error_set(err, LL_ENOMEM, "out of memory");
     for (size_t i = 0; i < a->n; i++) {
         const ll_analysis_row *row = &a->rows[i];
-        if ((int)row->group != group || !row->cov.eligible || (need_match && row->match_id == 0))
+        if ((int)row->group != group || !row->cov.eligible ||
+            (need_match && !ll_analysis_in_cohort(a, row)))
             continue;
         ll_match_cov_row(out->x + out->n * LL_MATCH_NCOV, &row->cov);
         out->sdq0[out->n++] = na_int(row->out.sdq[0]);

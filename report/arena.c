@@ -2,7 +2,7 @@
  * is made of, freed in one go.  After a failed allocation the arena keeps
  * answering (with "" or NULL) so that builders need not check every call;
  * ll_report_write checks the flag once at the end. */
-#include "internal.h"
+#include "arena.h"
 
 #include <stdlib.h>
 #include <string.h>

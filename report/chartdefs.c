@@ -1,7 +1,7 @@
 /* The charts that are not plain bars or lines: participant flow, the Love
  * plot of covariate balance, Kaplan-Meier step curves, and the cost
  * waterfall and tornado. */
-#include "charts.h"
+#include "sections.h"
 
 #include <math.h>
 #include <stdlib.h>

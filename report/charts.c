@@ -4,7 +4,7 @@
  * written as c in the data (gnuplot's missing-value marker, so they are not
  * drawn) and labelled c where they would have been.  Series differ in fill
  * pattern or dash type as well as colour, so that a grey-scale print reads. */
-#include "charts.h"
+#include "sections.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,9 +1,35 @@
-/* Chart kinds shared by the report's sections (report/charts.c) and the
- * charts of the report (report/chartdefs.c). */
+/* Charts: running gnuplot (report/gnuplot.c), the chart kinds shared by
+ * the report's sections (report/charts.c) and the charts of the report
+ * (report/chartdefs.c, report/costcharts.c). */
 #ifndef LLEVAL_REPORT_CHARTS_H
 #define LLEVAL_REPORT_CHARTS_H
 
-#include "internal.h"
+#include "disclosure.h"
+#include "doc.h"
+
+
+typedef struct rp_charts {
+    const char *dir;       /* DIR/charts */
+    const char *gnuplot;   /* program to run; NULL when not found */
+    FILE *log;
+    int drawn, failed;
+} rp_charts;
+
+/* Writes name.dat (data, already disclosure-controlled) and name.gp, runs
+ * gnuplot, and registers the chart (with its SVG when drawn) in the doc.
+ * Returns LL_OK or LL_EIO. */
+int rp_chart_emit(rp_charts *c, rp_doc *d, const char *name, const char *title, const char *alt,
+                  const char *data, const char *script, ll_error *err);
+/* The gnuplot program: path found on PATH (or the one given), or NULL. */
+char *rp_find_program(rp_arena *a, const char *name);
+/* A gnuplot single-quoted string literal of s. */
+char *rp_gp_quote(rp_arena *a, const char *s);
+/* The same for a tic label, where gnuplot reads % as a format. */
+char *rp_gp_tic(rp_arena *a, const char *s);
+
+
+
+typedef struct rp_ctx rp_ctx;
 
 #define RP_MAX_SER 3
 #define RP_MAX_CAT 12

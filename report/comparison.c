@@ -1,7 +1,7 @@
 /* Section 3: how the comparison group was built and how well it balances:
  * the matching specification, the sample sizes, Table 1, the balance table
  * and Love plot, and the warnings a funder needs. */
-#include "charts.h"
+#include "sections.h"
 
 #include <math.h>
 #include <stdlib.h>

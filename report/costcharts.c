@@ -5,7 +5,7 @@
  * where rule 3 shows the difference in homelessness.  When it is withheld
  * the waterfall stops floating its bars (a floating bar would show the
  * running total it starts from). */
-#include "charts.h"
+#include "sections.h"
 
 #include <math.h>
 #include <string.h>
@@ -13,11 +13,11 @@
 void rp_costview_build(rp_costview *out, const rp_view *v)
 {
     memset(out, 0, sizeof *out);
-    const rp_est *t = rp_find(v, "placements", "mean", "treated", "after");
-    const rp_est *c = rp_find(v, "placements", "mean", "comparison", "after");
+    const rp_est *t = rp_find(v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "after");
+    const rp_est *c = rp_find(v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_COMPARISON, "after");
     out->moves_hidden = (t && t->hidden) || (v->two && c && c->hidden);
-    const rp_est *rd = rp_find(v, "homeless_ever", "risk_difference", "treated-comparison", NULL);
-    const rp_est *pt = rp_find(v, "homeless_ever", "proportion", "treated", NULL);
+    const rp_est *rd = rp_find(v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_RISK_DIFFERENCE, LL_EGROUP_CONTRAST, NULL);
+    const rp_est *pt = rp_find(v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
     out->homeless_hidden = v->two ? (rd == NULL || rd->hidden) : (pt && pt->hidden);
 }
 

@@ -1,7 +1,7 @@
 /* Section 5: cost avoidance (SPEC 7) in plain words, its charts and tables.
  * Without a comparison group there is no counterfactual, and the section
  * says so and shows only the observed cost. */
-#include "charts.h"
+#include "sections.h"
 
 #include <math.h>
 #include <string.h>

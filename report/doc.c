@@ -1,7 +1,7 @@
 /* The document model of the report: headings, paragraphs, warnings, tables
  * and charts in order.  One model, two renderers (report/html.c and
  * report/markdown.c), so that report.html and report.md say the same. */
-#include "internal.h"
+#include "doc.h"
 
 #include <string.h>
 

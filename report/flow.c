@@ -3,7 +3,7 @@
  * before (for the outcome stages: of `analysed`); every count is shown as c
  * (1 to min_cell) or rounded on its own (SPEC 8 rule 1), which keeps a c
  * from being worked out from the stage before. */
-#include "charts.h"
+#include "sections.h"
 
 #include <string.h>
 

@@ -1,7 +1,8 @@
 /* Numbers and names as the report prints them: percentages, intervals,
  * money with thousands separators, p-values, and plain-English labels for
  * the codes of the flow, the covariates and the design. */
-#include "internal.h"
+#include "disclosure.h"
+#include "doc.h"
 
 #include <math.h>
 #include <string.h>

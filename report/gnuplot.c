@@ -3,7 +3,7 @@
  * then gnuplot runs in the charts folder with the script's name as its only
  * argument -- no shell, so no path or title can be read as a command -- and
  * the SVG it draws is inlined into the page with its ids made unique. */
-#include "internal.h"
+#include "charts.h"
 
 #include <errno.h>
 #include <fcntl.h>

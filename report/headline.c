@@ -1,7 +1,7 @@
 /* Section 1: the headline figures in plain words, each with its 95%
  * interval and the comparison it rests on, and how far to trust them:
  * design, sample sizes, balance, the E-value in words and the data. */
-#include "charts.h"
+#include "sections.h"
 
 #include "lleval/date.h"
 
@@ -57,9 +57,9 @@ static const char *n_of(rp_ctx *c, const rp_est *r)
 
 static void stability(rp_ctx *c)
 {
-    const rp_est *t = rp_find(c->v, "stable_12m", "proportion", "treated", NULL);
-    const rp_est *k = rp_find(c->v, "stable_12m", "proportion", "comparison", NULL);
-    const rp_est *d = rp_find(c->v, "stable_12m", "risk_difference", NULL, NULL);
+    const rp_est *t = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
+    const rp_est *k = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, LL_EGROUP_COMPARISON, NULL);
+    const rp_est *d = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_RISK_DIFFERENCE, LL_EGROUP_ANY, NULL);
     if (t == NULL)
         return;
     if (!c->v->two) {
@@ -80,8 +80,8 @@ static void stability(rp_ctx *c)
 
 static void placements(rp_ctx *c)
 {
-    const rp_est *tb = rp_find(c->v, "placements", "mean", "treated", "before");
-    const rp_est *ta = rp_find(c->v, "placements", "mean", "treated", "after");
+    const rp_est *tb = rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "before");
+    const rp_est *ta = rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "after");
     if (ta == NULL)
         return;
     if (!c->v->two) {
@@ -90,12 +90,12 @@ static void placements(rp_ctx *c)
                 " Children who took part had on average %s placements in the year after joining "
                 "and %s in the year before; mean change %s.",
                 fig(c, ta, 0), num(c, tb),
-                fig(c, rp_find(c->v, "placements", "mean_change", "treated", NULL), 0));
+                fig(c, rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_TREATED, NULL), 0));
         return;
     }
-    const rp_est *ca = rp_find(c->v, "placements", "mean", "comparison", "after");
-    const rp_est *cb = rp_find(c->v, "placements", "mean", "comparison", "before");
-    const rp_est *did = rp_find(c->v, "placements", "difference_in_differences", NULL, NULL);
+    const rp_est *ca = rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_COMPARISON, "after");
+    const rp_est *cb = rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_COMPARISON, "before");
+    const rp_est *did = rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_DIFFERENCE_IN_DIFFERENCES, LL_EGROUP_ANY, NULL);
     rp_para(c->doc, RB_ITEM,
             RP_STRONG_ON "Placements." RP_STRONG_OFF
             " Children who took part had on average %s placements in the year after joining (%s "
@@ -107,12 +107,12 @@ static void placements(rp_ctx *c)
 
 static void sdq(rp_ctx *c)
 {
-    const rp_est *b = rp_find(c->v, "sdq", "mean", "treated", "baseline");
-    const rp_est *y3 = rp_find(c->v, "sdq", "mean", "treated", "year3");
+    const rp_est *b = rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "baseline");
+    const rp_est *y3 = rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "year3");
     if (b == NULL)
         return;
-    const rp_est *mm = c->v->two ? rp_find(c->v, "sdq", "mixed_model", NULL, "years:treated")
-                                 : rp_find(c->v, "sdq", "mixed_model", NULL, "years");
+    const rp_est *mm = c->v->two ? rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MIXED_MODEL, LL_EGROUP_ANY, "years:treated")
+                                 : rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MIXED_MODEL, LL_EGROUP_ANY, "years");
     rp_para(c->doc, RB_ITEM,
             RP_STRONG_ON "Emotional and behavioural difficulties (SDQ)." RP_STRONG_OFF
             " The mean total difficulties score (0 to 40, lower is better) of the children who "
@@ -126,9 +126,9 @@ static void sdq(rp_ctx *c)
 
 static void connections(rp_ctx *c)
 {
-    const rp_est *b = rp_find(c->v, "connections", "mean", "treated", "before");
-    const rp_est *a = rp_find(c->v, "connections", "mean", "treated", "after");
-    const rp_est *ch = rp_find(c->v, "connections", "mean_change", "treated", NULL);
+    const rp_est *b = rp_find(c->v, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "before");
+    const rp_est *a = rp_find(c->v, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "after");
+    const rp_est *ch = rp_find(c->v, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_TREATED, NULL);
     if (b == NULL)
         return;
     rp_para(c->doc, RB_ITEM,
@@ -140,7 +140,7 @@ static void connections(rp_ctx *c)
 
 static void identity(rp_ctx *c)
 {
-    const rp_est *p = rp_find(c->v, "identity_improved", "proportion", "treated", NULL);
+    const rp_est *p = rp_find(c->v, LL_OUTCOME_IDENTITY_IMPROVED, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
     if (p == NULL)
         return;
     rp_para(c->doc, RB_ITEM,
@@ -152,11 +152,11 @@ static void identity(rp_ctx *c)
 
 static void homelessness(rp_ctx *c)
 {
-    const rp_est *t = rp_find(c->v, "homeless_ever", "proportion", "treated", NULL);
-    const rp_est *k = rp_find(c->v, "homeless_ever", "proportion", "comparison", NULL);
+    const rp_est *t = rp_find(c->v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
+    const rp_est *k = rp_find(c->v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, LL_EGROUP_COMPARISON, NULL);
     if (t == NULL)
         return;
-    if (!rp_outcome_reportable(c->v, "homeless_ever")) {
+    if (!rp_outcome_reportable(c->v, LL_OUTCOME_HOMELESS_EVER)) {
         rp_para(c->doc, RB_ITEM, RP_STRONG_ON "Homelessness." RP_STRONG_OFF " %s", RP_TOO_FEW);
         return;
     }
@@ -172,7 +172,7 @@ static void homelessness(rp_ctx *c)
             " %s of the care leavers who took part had been homeless, against %s in %s (%s and "
             "%s care leavers); hazard ratio %s.",
             fig(c, t, 1), fig(c, k, 1), comparison_words(c), n_of(c, t), n_of(c, k),
-            fig(c, rp_find(c->v, "homelessness", "hazard_ratio", NULL, NULL), 0));
+            fig(c, rp_find(c->v, LL_OUTCOME_HOMELESSNESS, LL_ESTIMAND_HAZARD_RATIO, LL_EGROUP_ANY, NULL), 0));
 }
 
 static void costs(rp_ctx *c)
@@ -231,8 +231,8 @@ void rp_section_headline(rp_ctx *c)
 
 static void evalue(rp_ctx *c)
 {
-    const rp_est *p = rp_find(c->v, "stable_12m", "e_value", NULL, "point");
-    const rp_est *l = rp_find(c->v, "stable_12m", "e_value", NULL, "ci_limit");
+    const rp_est *p = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_E_VALUE, LL_EGROUP_ANY, "point");
+    const rp_est *l = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_E_VALUE, LL_EGROUP_ANY, "ci_limit");
     if (!rp_shown(p))
         return;
     const char *limit =
@@ -283,8 +283,8 @@ void rp_section_trust(rp_ctx *c)
         evalue(c);
     } else
         rp_balance_warning(c);
-    const rp_est *t = rp_find(c->v, "stable_12m", "proportion", "treated", NULL);
-    const rp_est *mde = rp_find(c->v, "stable_12m", "mde", NULL, NULL);
+    const rp_est *t = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
+    const rp_est *mde = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_MDE, LL_EGROUP_ANY, NULL);
     if (t != NULL && !t->n_hidden && t->e->n < 50)
         rp_para(c->doc, RB_ITEM,
                 "Small numbers: the main outcome rests on %s children who took part, so "

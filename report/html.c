@@ -2,7 +2,7 @@
  * XML as well as HTML5) so that a strict parser can check it; every text is
  * escaped here, charts are gnuplot's SVG inlined, styles are inline, and
  * nothing refers outside the page. */
-#include "internal.h"
+#include "doc.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* report.md: the same document as report.html in Markdown (CommonMark with
  * pipe tables), charts referenced as charts/<name>.png. */
-#include "internal.h"
+#include "doc.h"
 
 #include <string.h>
 

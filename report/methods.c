@@ -1,7 +1,7 @@
 /* Section 6: methods, for a researcher: every estimand with its method text
  * and a reference, the disclosure control, the configuration, the data end
  * dates and the provenance recorded in run.json. */
-#include "charts.h"
+#include "sections.h"
 
 #include "lleval/date.h"
 #include "lleval/version.h"

@@ -1,6 +1,6 @@
 /* Section 4: one subsection per outcome, each with its chart and the table
  * of its estimates (every row of estimates.csv, disclosure-controlled). */
-#include "charts.h"
+#include "sections.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -98,7 +98,7 @@ static const char *group_label(const char *g)
 
 /* A table of the outcome's rows; bands 0: all but band shares, 1: only
  * them. */
-static void est_table(rp_ctx *c, const char *caption, const char *outcome, int bands)
+static void est_table(rp_ctx *c, const char *caption, ll_outcome_id outcome, int bands)
 {
     rp_table *t = rp_table_new(c->doc, caption, 7, "Estimate", "Group", "Term", "Children",
                                "Events", "Estimate (95% CI)", "p-value");
@@ -108,8 +108,8 @@ static void est_table(rp_ctx *c, const char *caption, const char *outcome, int b
     for (size_t i = 0; i < c->v->n_est; i++) {
         const rp_est *r = &c->v->est[i];
         const ll_estimate *e = r->e;
-        if (strcmp(e->outcome, outcome) != 0 ||
-            (!strcmp(e->estimand, "band_proportion")) != (bands != 0))
+        if (e->key.outcome != outcome ||
+            (e->key.estimand == LL_ESTIMAND_BAND_PROPORTION) != (bands != 0))
             continue;
         const char *p = isnan(e->p_value) ? "" : r->hidden ? "c" : rp_pvalue(c->a, e->p_value);
         rp_table_row(t, estimand_label(e->estimand), group_label(e->group), term_label(c->a, e),
@@ -140,7 +140,7 @@ static int bars_chart(rp_ctx *c, const rp_bars *b, int lines, const char *name, 
 
 /* Rule 8: 1 (and the sentence in place of the chart and tables) when a
  * group of the outcome has fewer than min_n children with it known. */
-static int too_few(rp_ctx *c, const char *outcome, int leavers)
+static int too_few(rp_ctx *c, ll_outcome_id outcome, int leavers)
 {
     if (rp_outcome_reportable(c->v, outcome))
         return 0;
@@ -162,17 +162,17 @@ static int stability(rp_ctx *c, ll_error *err)
             "A child counts as stable when no placement move began in the twelve months after "
             "the index date. Children whose year is not yet over are left out; so are children "
             "who left care within the year, unless configured otherwise.");
-    if (too_few(c, "stable_12m", 0))
+    if (too_few(c, LL_OUTCOME_STABLE_12M, 0))
         return LL_OK;
     rp_bars b = {.ncat = 1, .nser = c->v->two ? 2 : 1, .cat = {"Same home a year later"},
                  .ylabel = "Children in the same home a year later (%)", .ymax = 100, .pct = 1};
     for (int g = 0; g < (int)b.nser; g++) {
         b.ser[g] = series_name(g);
-        fill(&b, 0, (size_t)g, rp_find(c->v, "stable_12m", "proportion", g ? "comparison" : "treated", NULL));
+        fill(&b, 0, (size_t)g, rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, NULL));
     }
     int rc = bars_chart(c, &b, 0, "stability", "Children still in the same home a year later, by group",
                         "Bars are percentages with 95% Wilson intervals.", err);
-    est_table(c, "Table 4.1. Placement stability (stable_12m)", "stable_12m", 0);
+    est_table(c, "Table 4.1. Placement stability (stable_12m)", LL_OUTCOME_STABLE_12M, 0);
     return rc;
 }
 
@@ -183,32 +183,31 @@ static int placements(rp_ctx *c, ll_error *err)
             "Placements are the placement spells that overlap the year before, or the year "
             "after, the index date (a child who never moves has one). The difference in changes "
             "compares each group's change from before to after.");
-    if (too_few(c, "placements", 0))
+    if (too_few(c, LL_OUTCOME_PLACEMENTS, 0))
         return LL_OK;
     rp_bars b = {.ncat = 2, .nser = c->v->two ? 2 : 1, .cat = {"Year before", "Year after"},
                  .ylabel = "Placements per child (mean)", .ymax = NAN, .digits = 2};
     for (int g = 0; g < (int)b.nser; g++) {
         b.ser[g] = series_name(g);
-        const char *grp = g ? "comparison" : "treated";
-        fill(&b, 0, (size_t)g, rp_find(c->v, "placements", "mean", grp, "before"));
-        fill(&b, 1, (size_t)g, rp_find(c->v, "placements", "mean", grp, "after"));
+        ll_egroup_id grp = g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED;
+        fill(&b, 0, (size_t)g, rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, grp, "before"));
+        fill(&b, 1, (size_t)g, rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, grp, "after"));
     }
     int rc = bars_chart(c, &b, 0, "placements", "Placements per child in the year before and after",
                         "Bars are means with 95% t intervals.", err);
-    est_table(c, "Table 4.2. Placements (placements_before, placements_after)", "placements", 0);
+    est_table(c, "Table 4.2. Placements (placements_before, placements_after)", LL_OUTCOME_PLACEMENTS, 0);
     return rc;
 }
 
 static int sdq(rp_ctx *c, ll_error *err)
 {
-    static const char *TIMES[4] = {"baseline", "year1", "year2", "year3"};
     rp_heading(c->doc, RB_H3, "sdq", "4.3 Emotional and behavioural difficulties (SDQ)");
     rp_para(c->doc, RB_P,
             "The Strengths and Difficulties Questionnaire total difficulties score runs from 0 "
             "to 40; lower is better. Scores are the latest in the year before the index date "
             "(baseline) and in each following year. The mixed model uses every score of every "
             "child and estimates the change per year.");
-    if (too_few(c, "sdq", 0))
+    if (too_few(c, LL_OUTCOME_SDQ, 0))
         return LL_OK;
     rp_bars b = {.ncat = 4, .nser = c->v->two ? 2 : 1,
                  .cat = {"Baseline", "Year 1", "Year 2", "Year 3"},
@@ -217,13 +216,13 @@ static int sdq(rp_ctx *c, ll_error *err)
         b.ser[g] = series_name(g);
         for (int k = 0; k < 4; k++)
             fill(&b, (size_t)k, (size_t)g,
-                 rp_find(c->v, "sdq", "mean", g ? "comparison" : "treated", TIMES[k]));
+                 rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MEAN, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, ll_sdq_time_name(k)));
     }
     int rc = bars_chart(c, &b, 1, "sdq_trajectory", "Mean SDQ total difficulties over time, by group",
                         "Points are means with 95% t intervals; lower is better.", err);
     if (rc != LL_OK)
         return rc;
-    est_table(c, "Table 4.3. SDQ total difficulties", "sdq", 0);
+    est_table(c, "Table 4.3. SDQ total difficulties", LL_OUTCOME_SDQ, 0);
     rp_bars bb = {.nser = 3, .ser = {"Normal", "Borderline", "High"},
                   .ylabel = "Children in the band (%)", .ymax = 100, .pct = 1, .width = 900};
     for (int g = 0; g < (c->v->two ? 2 : 1); g++)
@@ -232,11 +231,10 @@ static int sdq(rp_ctx *c, ll_error *err)
             size_t cat = bb.ncat++;
             bb.cat[cat] = c->v->two ? rp_printf(c->a, "%s %s", SHORT[k], g ? "C" : "T") : SHORT[k];
             for (int band = 0; band < 3; band++) {
-                static const char *BANDS[3] = {"normal", "borderline", "high"};
                 char term[32];
-                snprintf(term, sizeof term, "%s@%s", BANDS[band], TIMES[k]);
+                snprintf(term, sizeof term, "%s@%s", ll_sdq_band_name(band), ll_sdq_time_name(k));
                 fill(&bb, cat, (size_t)band,
-                     rp_find(c->v, "sdq", "band_proportion", g ? "comparison" : "treated", term));
+                     rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_BAND_PROPORTION, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, term));
             }
         }
     rc = bars_chart(c, &bb, 0, "sdq_bands", "Share of children in each SDQ band over time",
@@ -244,7 +242,7 @@ static int sdq(rp_ctx *c, ll_error *err)
                                 "Wilson intervals."
                               : "Bars are percentages with 95% Wilson intervals.",
                     err);
-    est_table(c, "Table 4.4. SDQ bands (normal, borderline, high)", "sdq", 1);
+    est_table(c, "Table 4.4. SDQ bands (normal, borderline, high)", LL_OUTCOME_SDQ, 1);
     return rc;
 }
 
@@ -254,15 +252,15 @@ static int connections(rp_ctx *c, ll_error *err)
     rp_para(c->doc, RB_P,
             "The number of people in the child's network recorded by the programme before and "
             "after (children who took part only).");
-    if (too_few(c, "connections", 0))
+    if (too_few(c, LL_OUTCOME_CONNECTIONS, 0))
         return LL_OK;
     rp_bars b = {.ncat = 2, .nser = 1, .cat = {"Before", "After"}, .ser = {"Treated"},
                  .ylabel = "People in the child's network (mean)", .ymax = NAN, .digits = 1};
-    fill(&b, 0, 0, rp_find(c->v, "connections", "mean", "treated", "before"));
-    fill(&b, 1, 0, rp_find(c->v, "connections", "mean", "treated", "after"));
+    fill(&b, 0, 0, rp_find(c->v, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "before"));
+    fill(&b, 1, 0, rp_find(c->v, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "after"));
     int rc = bars_chart(c, &b, 0, "connections", "People in the child's network before and after",
                         "Bars are means with 95% t intervals.", err);
-    est_table(c, "Table 4.5. Connections", "connections", 0);
+    est_table(c, "Table 4.5. Connections", LL_OUTCOME_CONNECTIONS, 0);
     return rc;
 }
 
@@ -272,15 +270,15 @@ static int identity(rp_ctx *c, ll_error *err)
     rp_para(c->doc, RB_P,
             "Whether the child reported a better sense of identity, as recorded by the "
             "programme (children who took part only; there is no comparison).");
-    if (too_few(c, "identity_improved", 0))
+    if (too_few(c, LL_OUTCOME_IDENTITY_IMPROVED, 0))
         return LL_OK;
     rp_bars b = {.ncat = 1, .nser = 1, .cat = {"Better sense of identity"}, .ser = {"Treated"},
                  .ylabel = "Children reporting a better sense of identity (%)", .ymax = 100,
                  .pct = 1};
-    fill(&b, 0, 0, rp_find(c->v, "identity_improved", "proportion", "treated", NULL));
+    fill(&b, 0, 0, rp_find(c->v, LL_OUTCOME_IDENTITY_IMPROVED, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL));
     int rc = bars_chart(c, &b, 0, "identity", "Children reporting a better sense of identity",
                         "The bar is a percentage with its 95% Wilson interval.", err);
-    est_table(c, "Table 4.6. Sense of identity (identity_improved)", "identity_improved", 0);
+    est_table(c, "Table 4.6. Sense of identity (identity_improved)", LL_OUTCOME_IDENTITY_IMPROVED, 0);
     return rc;
 }
 
@@ -312,12 +310,12 @@ static int homelessness(rp_ctx *c, ll_error *err)
             "A care leaver counts as homeless when any such record shows accommodation of a "
             "homeless kind (by default bed and breakfast, no fixed abode or homeless). The curve "
             "follows each care leaver to the age of first homelessness, or to the last record.");
-    if (too_few(c, "homeless_ever", 1))
+    if (too_few(c, LL_OUTCOME_HOMELESS_EVER, 1))
         return LL_OK;
     int rc = rp_chart_km(c, err);
-    est_table(c, "Table 4.7. Ever homeless (homeless_ever)", "homeless_ever", 0);
+    est_table(c, "Table 4.7. Ever homeless (homeless_ever)", LL_OUTCOME_HOMELESS_EVER, 0);
     at_risk_table(c);
-    est_table(c, "Table 4.9. Time to homelessness (Kaplan-Meier, log-rank, Cox)", "homelessness", 0);
+    est_table(c, "Table 4.9. Time to homelessness (Kaplan-Meier, log-rank, Cox)", LL_OUTCOME_HOMELESSNESS, 0);
     return rc;
 }
 

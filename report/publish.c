@@ -5,7 +5,7 @@
  * rounded, proportions are written to 2 decimals (whole percentages), other
  * figures to 2 decimals (3 significant figures from 100), money to 2
  * significant figures, p-values to 3 decimals. */
-#include "internal.h"
+#include "sections.h"
 
 #include <errno.h>
 #include <math.h>

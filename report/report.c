@@ -2,7 +2,7 @@
  * the issue: headline, flow, comparison group, outcomes, costs, methods),
  * with every count and figure already through disclosure control, then
  * renders it as HTML and Markdown and writes the published CSV tables. */
-#include "charts.h"
+#include "sections.h"
 
 #include <errno.h>
 #include <string.h>

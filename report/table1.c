@@ -5,7 +5,7 @@
  * binary characteristic's SMD withheld with its cells, since an SMD with
  * the group sizes gives the counts back.  Also the same rule for the
  * balance table's SMDs and variance ratios. */
-#include "internal.h"
+#include "sections.h"
 
 #include "lleval/balance.h"
 

@@ -6,7 +6,7 @@
  * the number at risk and the events so far (rule 3), means, medians, model
  * and adjusted estimates from the size of every group (rule 4).  Counts are
  * rounded when shown, so no figure is withheld to protect another. */
-#include "internal.h"
+#include "disclosure.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,20 +22,24 @@ static int same(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
-static rp_est *find_mut(const rp_view *v, const char *outcome, const char *estimand,
-                        const char *group, const char *term)
+/* estimand LL_ESTIMAND_ANY_ matches any estimand. */
+#define LL_ESTIMAND_ANY_ ((ll_estimand_id)-1)
+
+static rp_est *find_mut(const rp_view *v, ll_outcome_id outcome, ll_estimand_id estimand,
+                        ll_egroup_id group, const char *term)
 {
     for (size_t i = 0; i < v->n_est; i++) {
         const ll_estimate *e = v->est[i].e;
-        if (same(e->outcome, outcome) && (estimand == NULL || same(e->estimand, estimand)) &&
-            (group == NULL || same(e->group, group)) && (term == NULL || same(e->term, term)))
+        if (e->key.outcome == outcome && (estimand == LL_ESTIMAND_ANY_ || e->key.estimand == estimand) &&
+            (group == LL_EGROUP_ANY || e->key.group == group) &&
+            (term == NULL || same(e->term, term)))
             return &v->est[i];
     }
     return NULL;
 }
 
-const rp_est *rp_find(const rp_view *v, const char *outcome, const char *estimand,
-                      const char *group, const char *term)
+const rp_est *rp_find(const rp_view *v, ll_outcome_id outcome, ll_estimand_id estimand,
+                      ll_egroup_id group, const char *term)
 {
     return find_mut(v, outcome, estimand, group, term ? term : "");
 }
@@ -47,14 +51,19 @@ int rp_shown(const rp_est *r)
 
 /* ---- the counts a row rests on ------------------------------------------- */
 
-static int is_homeless(const char *outcome)
+static int is_homeless(ll_outcome_id outcome)
 {
-    return same(outcome, "homeless_ever") || same(outcome, "homelessness");
+    return outcome == LL_OUTCOME_HOMELESS_EVER || outcome == LL_OUTCOME_HOMELESSNESS;
+}
+
+static ll_egroup_id egroup(int g)
+{
+    return g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED;
 }
 
 /* The 2x2 table of an outcome (events and children per group); 0 when it is
  * not known. */
-static int two_by_two(const rp_view *v, const char *outcome, long x[2], long n[2])
+static int two_by_two(const rp_view *v, ll_outcome_id outcome, long x[2], long n[2])
 {
     if (is_homeless(outcome)) {
         for (int g = 0; g < 2; g++) {
@@ -64,7 +73,7 @@ static int two_by_two(const rp_view *v, const char *outcome, long x[2], long n[2
         return 1;
     }
     for (int g = 0; g < 2; g++) {
-        const rp_est *p = find_mut(v, outcome, "proportion", g ? "comparison" : "treated", "");
+        const rp_est *p = find_mut(v, outcome, LL_ESTIMAND_PROPORTION, egroup(g), "");
         if (p == NULL || p->e->events < 0) {
             if (g == 1) { /* an outcome of the treated only */
                 x[1] = n[1] = 0;
@@ -81,20 +90,21 @@ static int two_by_two(const rp_view *v, const char *outcome, long x[2], long n[2
 /* Children per group behind an outcome's rows: its proportion or mean rows
  * (the larger of before and after is not used: each row has its own n),
  * the care leavers for homelessness, the children with an SDQ score. */
-static int group_sizes(const rp_view *v, const char *outcome, long n[2])
+static int group_sizes(const rp_view *v, ll_outcome_id outcome, long n[2])
 {
     long x[2];
-    if (is_homeless(outcome) || find_mut(v, outcome, "proportion", "treated", "") != NULL)
+    if (is_homeless(outcome) ||
+        find_mut(v, outcome, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, "") != NULL)
         return two_by_two(v, outcome, x, n);
-    if (same(outcome, "sdq")) {
+    if (outcome == LL_OUTCOME_SDQ) {
         n[0] = (long)v->co.sdq_children[0];
         n[1] = (long)v->co.sdq_children[1];
         return 1;
     }
     for (int g = 0; g < 2; g++) {
-        const rp_est *m = find_mut(v, outcome, "mean_change", g ? "comparison" : "treated", NULL);
+        const rp_est *m = find_mut(v, outcome, LL_ESTIMAND_MEAN_CHANGE, egroup(g), NULL);
         if (m == NULL)
-            m = find_mut(v, outcome, "mean", g ? "comparison" : "treated", NULL);
+            m = find_mut(v, outcome, LL_ESTIMAND_MEAN, egroup(g), NULL);
         n[g] = m ? m->e->n : 0;
     }
     return 1;
@@ -109,25 +119,28 @@ static int starts_with(const char *s, const char *p)
  * figures of a 2x2 table (rule 3). */
 static int is_adjusted(const ll_estimate *e)
 {
-    return starts_with(e->estimand, "adjusted") || strstr(e->estimand, "aipw") != NULL ||
+    return e->key.estimand == LL_ESTIMAND_ADJUSTED_ODDS_RATIO ||
+           starts_with(e->estimand, "adjusted") || strstr(e->estimand, "aipw") != NULL ||
            strstr(e->term, "adjusted") != NULL;
 }
 
-static int is_crude_contrast(const char *estimand)
+static int is_crude_contrast(ll_estimand_id estimand)
 {
-    static const char *const C[] = {"risk_difference", "risk_ratio", "e_value", "odds_ratio",
-                                    "mde", "log_rank", "hazard_ratio"};
-    for (size_t k = 0; k < sizeof C / sizeof *C; k++)
-        if (same(estimand, C[k]))
-            return 1;
-    return 0;
+    switch (estimand) {
+    case LL_ESTIMAND_RISK_DIFFERENCE: case LL_ESTIMAND_RISK_RATIO: case LL_ESTIMAND_E_VALUE:
+    case LL_ESTIMAND_ODDS_RATIO: case LL_ESTIMAND_MDE: case LL_ESTIMAND_LOG_RANK:
+    case LL_ESTIMAND_HAZARD_RATIO:
+        return 1;
+    default:
+        return 0;
+    }
 }
 
 /* Rule 3 for a Kaplan-Meier row: the number at risk at its age and the
  * events so far. */
 static int km_hidden(const rp_view *v, const rp_est *r)
 {
-    int g = same(r->e->group, "comparison");
+    int g = r->e->key.group == LL_EGROUP_COMPARISON;
     int age = atoi(r->e->term + 3) - LL_KM_AGE_FIRST;
     long risk = age >= 0 && age < LL_KM_N_AGES ? v->risk[g][age] : -1;
     return risk < 0 || ll_sdc_small(&v->sdc, risk) || ll_sdc_small(&v->sdc, r->e->events);
@@ -137,18 +150,18 @@ static int km_hidden(const rp_view *v, const rp_est *r)
 static int safe_hidden(const rp_view *v, const rp_est *r)
 {
     const ll_estimate *e = r->e;
-    if (same(e->group, "treated-comparison")) {
+    if (e->key.group == LL_EGROUP_CONTRAST) {
         long n[2];
-        if (same(e->estimand, "difference_in_differences")) {
-            const rp_est *t = find_mut(v, e->outcome, "mean_change", "treated", e->term);
-            const rp_est *c = find_mut(v, e->outcome, "mean_change", "comparison", e->term);
+        if (e->key.estimand == LL_ESTIMAND_DIFFERENCE_IN_DIFFERENCES) {
+            const rp_est *t = find_mut(v, e->key.outcome, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_TREATED, e->term);
+            const rp_est *c = find_mut(v, e->key.outcome, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_COMPARISON, e->term);
             n[0] = t ? t->e->n : 0;
             n[1] = c ? c->e->n : 0;
-        } else if (!group_sizes(v, e->outcome, n))
+        } else if (!group_sizes(v, e->key.outcome, n))
             return 1;
         return !ll_sdc_safe_ok(&v->sdc, n, 2);
     }
-    if (same(e->estimand, "mixed_model")) {
+    if (e->key.estimand == LL_ESTIMAND_MIXED_MODEL) {
         long n[2] = {(long)v->co.sdq_children[0], (long)v->co.sdq_children[1]};
         return !ll_sdc_safe_ok(&v->sdc, n, v->two ? 2 : 1);
     }
@@ -158,13 +171,13 @@ static int safe_hidden(const rp_view *v, const rp_est *r)
 static int row_hidden(const rp_view *v, const rp_est *r)
 {
     const ll_estimate *e = r->e;
-    if (same(e->estimand, "proportion") || same(e->estimand, "band_proportion"))
+    if (e->key.estimand == LL_ESTIMAND_PROPORTION || e->key.estimand == LL_ESTIMAND_BAND_PROPORTION)
         return !ll_sdc_proportion_ok(&v->sdc, e->events, e->n);
-    if (same(e->estimand, "km_survival"))
+    if (e->key.estimand == LL_ESTIMAND_KM_SURVIVAL)
         return km_hidden(v, r);
-    if (is_crude_contrast(e->estimand) && !is_adjusted(e)) {
+    if (is_crude_contrast(e->key.estimand) && !is_adjusted(e)) {
         long x[2], n[2];
-        if (!two_by_two(v, e->outcome, x, n))
+        if (!two_by_two(v, e->key.outcome, x, n))
             return ll_sdc_small(&v->sdc, e->n) || ll_sdc_small(&v->sdc, e->events);
         return !ll_sdc_two_by_two_ok(&v->sdc, x[0], n[0], x[1], n[1]);
     }
@@ -173,15 +186,16 @@ static int row_hidden(const rp_view *v, const rp_est *r)
 
 /* Rule 8: every group of the outcome has at least min_n children with the
  * outcome known. */
-int rp_outcome_reportable(const rp_view *v, const char *outcome)
+int rp_outcome_reportable(const rp_view *v, ll_outcome_id outcome)
 {
     long n[2];
-    if (find_mut(v, outcome, "proportion", "treated", NULL) == NULL &&
-        find_mut(v, outcome, "mean", "treated", NULL) == NULL && !is_homeless(outcome))
+    if (find_mut(v, outcome, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL) == NULL &&
+        find_mut(v, outcome, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, NULL) == NULL && !is_homeless(outcome))
         return 0;
     if (!group_sizes(v, outcome, n))
         return 0;
-    int groups = v->two && find_mut(v, outcome, NULL, "comparison", NULL) != NULL ? 2 : 1;
+    int groups =
+        v->two && find_mut(v, outcome, LL_ESTIMAND_ANY_, LL_EGROUP_COMPARISON, NULL) != NULL ? 2 : 1;
     if (is_homeless(outcome))
         groups = v->two ? 2 : 1;
     return ll_sdc_safe_ok(&v->sdc, n, (size_t)groups);
@@ -196,7 +210,7 @@ static int published_proportion(rp_view *v, rp_est *r, rp_arena *a)
 {
     const ll_estimate *e = r->e;
     if (r->hidden || isnan(e->estimate) || e->events < 0 ||
-        (strcmp(e->estimand, "proportion") && strcmp(e->estimand, "band_proportion")))
+        (e->key.estimand != LL_ESTIMAND_PROPORTION && e->key.estimand != LL_ESTIMAND_BAND_PROPORTION))
         return LL_OK;
     ll_estimate *copy = rp_alloc(a, sizeof *copy);
     if (copy == NULL)

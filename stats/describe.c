@@ -92,16 +92,75 @@ static int sorted_copy(double **out, const double *x, size_t n, const char *what
 
 /* R's type 7: index h = 1 + (n - 1) p; interpolate only when the two
  * neighbours differ, so that equal neighbours give exactly that value. */
-static double quantile7(const double *s, size_t n, double prob)
+/* Type 7 with quantile.default's own arithmetic: 1-based index
+ * 1 + (n - 1) p, then (1 - h) x[lo] + h x[hi] where they differ.  at(k, ctx)
+ * gives the k-th smallest value (from 0). */
+static double quantile7_by(double (*at)(size_t, void *), void *ctx, size_t n, double prob)
 {
-    double index = (double)(n - 1) * prob;
+    double index = 1 + (double)(n - 1) * prob;
     double lo = floor(index), hi = ceil(index);
-    double q = s[(size_t)lo];
-    if (index > lo && s[(size_t)hi] != q) {
-        double h = index - lo;
-        q = (1 - h) * q + h * s[(size_t)hi];
+    double q = at((size_t)lo - 1, ctx);
+    if (index > lo) {
+        double xhi = at((size_t)hi - 1, ctx);
+        if (xhi != q) {
+            double h = index - lo;
+            q = (1 - h) * q + h * xhi;
+        }
     }
     return q;
+}
+
+static double at_sorted(size_t k, void *ctx)
+{
+    return ((const double *)ctx)[k];
+}
+
+static double quantile7(const double *s, size_t n, double prob)
+{
+    return quantile7_by(at_sorted, (void *)s, n, prob);
+}
+
+static void swap_d(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* The k-th smallest of v[0..n) (from 0), reordering v so that every value
+ * after position k is at least it and every one before at most it.
+ * Quickselect with a three-way partition: runs of equal values (integer
+ * covariates) cost O(n). */
+typedef struct select_ctx {
+    double *v;
+    size_t n;
+} select_ctx;
+
+static double at_select(size_t k, void *ctx)
+{
+    select_ctx *c = ctx;
+    double *v = c->v;
+    size_t lo = 0, hi = c->n;
+    while (hi - lo > 1) {
+        double a = v[lo], b = v[lo + (hi - lo) / 2], d = v[hi - 1];
+        double pivot = a < b ? (b < d ? b : a < d ? d : a) : (a < d ? a : b < d ? d : b);
+        size_t lt = lo, i = lo, gt = hi; /* [lo,lt) < pivot, [lt,i) == pivot, [gt,hi) > pivot */
+        while (i < gt) {
+            if (v[i] < pivot)
+                swap_d(&v[lt++], &v[i++]);
+            else if (v[i] > pivot)
+                swap_d(&v[i], &v[--gt]);
+            else
+                i++;
+        }
+        if (k < lt)
+            hi = lt;
+        else if (k >= gt)
+            lo = gt;
+        else
+            return pivot;
+    }
+    return v[lo];
 }
 
 static int check_prob(double prob, ll_error *err)
@@ -129,7 +188,21 @@ int ll_stats_quantile_sorted(double *out, const double *sorted, size_t n, double
 int ll_stats_quantiles(double *out, const double *x, size_t n, const double *probs, size_t nprob,
                        ll_error *err)
 {
-    double *s = NULL;
+    for (size_t i = 0; i < nprob; i++)
+        out[i] = NAN;
+    double *s = malloc((n + 1) * sizeof *s);
+    if (s == NULL)
+        return ll_error_set(err, LL_ENOMEM, "quantile: out of memory for %zu values", n);
+    if (n > 0 && x != NULL)
+        memcpy(s, x, n * sizeof *s);
+    int rc = ll_stats_quantiles_inplace(out, n > 0 && x == NULL ? NULL : s, n, probs, nprob, err);
+    free(s);
+    return rc;
+}
+
+int ll_stats_quantiles_inplace(double *out, double *x, size_t n, const double *probs,
+                               size_t nprob, ll_error *err)
+{
     int rc = 0;
     for (size_t i = 0; i < nprob; i++)
         out[i] = NAN;
@@ -142,28 +215,15 @@ int ll_stats_quantiles(double *out, const double *x, size_t n, const double *pro
             return rc;
     if (n == 0)
         return ll_error_set(err, LL_EDOM, "quantile: no values");
-    if ((rc = sorted_copy(&s, x, n, "quantile", err)) != 0)
-        return rc;
+    select_ctx c = {x, n};
     for (size_t i = 0; i < nprob; i++)
-        out[i] = quantile7(s, n, probs[i]);
-    free(s);
+        out[i] = quantile7_by(at_select, &c, n, probs[i]);
     return 0;
 }
 
 int ll_stats_quantile(double *out, const double *x, size_t n, double prob, ll_error *err)
 {
     return ll_stats_quantiles(out, x, n, &prob, 1, err);
-}
-
-int ll_stats_quartiles_compute(ll_stats_quartiles *out, const double *x, size_t n, ll_error *err)
-{
-    static const double probs[3] = {0.25, 0.5, 0.75};
-    double q[3];
-    int rc = ll_stats_quantiles(q, x, n, probs, 3, err);
-    out->q1 = q[0];
-    out->median = q[1];
-    out->q3 = q[2];
-    return rc;
 }
 
 /* R's median.default: the mean of the two middle values, summed first. */

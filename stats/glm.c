@@ -8,7 +8,7 @@
  * a column comes within 1e-6 of the span of the earlier ones the iteration
  * redoes that step with a backward-stable streaming QR (Givens rotations)
  * and R's dqrdc2 limited-pivoting rule. */
-#include "lleval/models.h"
+#include "lleval/statmodels.h"
 
 #include "models_internal.h"
 
@@ -332,17 +332,9 @@ static ll_glm *fit_alloc(size_t n, size_t p)
         return NULL;
     f->n = n;
     f->p = p;
-    f->coef = malloc(p * sizeof *f->coef);
-    f->se = malloc(p * sizeof *f->se);
-    f->z = malloc(p * sizeof *f->z);
-    f->p_value = malloc(p * sizeof *f->p_value);
-    f->conf_low = malloc(p * sizeof *f->conf_low);
-    f->conf_high = malloc(p * sizeof *f->conf_high);
     f->aliased = malloc(p * sizeof *f->aliased);
-    f->cov = malloc(p * p * sizeof *f->cov);
     f->eta = malloc(n * sizeof *f->eta);
-    if (!f->coef || !f->se || !f->z || !f->p_value || !f->conf_low || !f->conf_high ||
-        !f->aliased || !f->cov || !f->eta) {
+    if (ll_coef_table_alloc(&f->coefs, p) != LL_OK || !f->aliased || !f->eta) {
         ll_glm_free(f);
         return NULL;
     }
@@ -373,13 +365,7 @@ static int fill_result(ll_glm *f, glm_work *g)
             f->conf_low[j] = f->conf_high[j] = NAN;
             continue;
         }
-        double c = g->beta[j], s = sqrt(f->cov[j * p + j]);
-        f->coef[j] = c;
-        f->se[j] = s;
-        f->z[j] = c / s;
-        f->p_value[j] = ll_models_p_normal(c / s);
-        f->conf_low[j] = c - LL_Z975 * s;
-        f->conf_high[j] = c + LL_Z975 * s;
+        ll_coef_table_wald(&f->coefs, j, g->beta[j], sqrt(f->cov[j * p + j]));
     }
     f->rank = r;
     f->deviance = g->dev;
@@ -463,14 +449,8 @@ void ll_glm_free(ll_glm *fit)
 {
     if (fit == NULL)
         return;
-    free(fit->coef);
-    free(fit->se);
-    free(fit->z);
-    free(fit->p_value);
-    free(fit->conf_low);
-    free(fit->conf_high);
+    ll_coef_table_free(&fit->coefs);
     free(fit->aliased);
-    free(fit->cov);
     free(fit->eta);
     free(fit);
 }

@@ -12,12 +12,12 @@
  * by Brent's minimiser, then polished by a root of its analytic
  * derivative, which (unlike the criterion itself, flat at the optimum)
  * locates theta to about 1e-10. */
-#include "lleval/models.h"
+#include "lleval/statmodels.h"
 
 #include "models_internal.h"
+#include "stats_internal.h"
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_min.h>
 #include <gsl/gsl_roots.h>
 #include <math.h>
 #include <stdlib.h>
@@ -268,53 +268,24 @@ static double reml_deriv(double theta, void *params)
     return dH + dA + df * dr2 / w->r2;
 }
 
-/* Brent's minimiser on [lo, hi] around mid. */
+/* Brent's minimiser of the REML criterion on [lo, hi] around mid. */
 static double brent_min(lmm_work *w, double lo, double mid, double hi)
 {
     gsl_function F = {reml_crit, w};
-    gsl_min_fminimizer *s = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-    if (s == NULL)
-        return mid;
-    double x = mid;
-    if (gsl_min_fminimizer_set(s, &F, mid, lo, hi) == GSL_SUCCESS) {
-        for (int it = 0; it < 200; it++) {
-            if (gsl_min_fminimizer_iterate(s) != GSL_SUCCESS)
-                break;
-            x = gsl_min_fminimizer_x_minimum(s);
-            double a = gsl_min_fminimizer_x_lower(s), b = gsl_min_fminimizer_x_upper(s);
-            if (gsl_min_test_interval(a, b, 1e-12, 1e-10) == GSL_SUCCESS)
-                break;
-        }
-    }
-    gsl_min_fminimizer_free(s);
-    return x;
+    return ll_stats_brent_min(&F, lo, mid, hi, 1e-12, 1e-10, 200);
 }
 
 /* Root of the derivative in [lo, hi], where it goes from < 0 to > 0.
- * Returns 0 and *root, or -1 without a usable bracket. */
+ * Returns 0 and *root (the last iterate when 200 did not converge), or -1
+ * without a usable bracket. */
 static int deriv_root(lmm_work *w, double lo, double hi, double *root)
 {
     double flo = reml_deriv(lo, w), fhi = reml_deriv(hi, w);
     if (!(flo < 0.0 && fhi > 0.0))
         return -1;
     gsl_function F = {reml_deriv, w};
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (s == NULL)
-        return -1;
-    int rc = -1;
-    if (gsl_root_fsolver_set(s, &F, lo, hi) == GSL_SUCCESS) {
-        for (int it = 0; it < 200; it++) {
-            if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
-                break;
-            *root = gsl_root_fsolver_root(s);
-            rc = 0;
-            double a = gsl_root_fsolver_x_lower(s), b = gsl_root_fsolver_x_upper(s);
-            if (gsl_root_test_interval(a, b, 1e-300, 1e-14) == GSL_SUCCESS)
-                break;
-        }
-    }
-    gsl_root_fsolver_free(s);
-    return rc;
+    int rc = ll_stats_brent_tol(root, &F, lo, hi, 1e-300, 1e-14, 200, "lmm", NULL);
+    return rc == LL_OK || rc == LL_ENOCONV ? 0 : -1;
 }
 
 #define GRID_N 66 /* theta = 0, then 10^(k/8) for k = -32 .. 32 */
@@ -433,15 +404,7 @@ static ll_lmm *fit_alloc(size_t p)
     ll_lmm *f = calloc(1, sizeof *f);
     if (f == NULL)
         return NULL;
-    int fail = 0;
-    f->beta = xcalloc(p, sizeof(double), &fail);
-    f->se = xcalloc(p, sizeof(double), &fail);
-    f->t = xcalloc(p, sizeof(double), &fail);
-    f->p_value = xcalloc(p, sizeof(double), &fail);
-    f->conf_low = xcalloc(p, sizeof(double), &fail);
-    f->conf_high = xcalloc(p, sizeof(double), &fail);
-    f->cov = xcalloc(p * p, sizeof(double), &fail);
-    if (fail) {
+    if (ll_coef_table_alloc(&f->coefs, p) != LL_OK) {
         ll_lmm_free(f);
         return NULL;
     }
@@ -493,13 +456,7 @@ static void fill_result(ll_lmm *f, lmm_work *w, double theta, double r2)
     for (size_t j = 0; j < p * p; j++)
         f->cov[j] *= f->sigma2;
     for (size_t j = 0; j < p; j++) {
-        double b = w->beta[j], s = sqrt(f->cov[j * p + j]);
-        f->beta[j] = b;
-        f->se[j] = s;
-        f->t[j] = b / s;
-        f->p_value[j] = ll_models_p_normal(b / s);
-        f->conf_low[j] = b - LL_Z975 * s;
-        f->conf_high[j] = b + LL_Z975 * s;
+        ll_coef_table_wald(&f->coefs, j, w->beta[j], sqrt(f->cov[j * p + j]));
     }
     f->singular = theta < LL_LMM_SINGULAR_TOL;
 }
@@ -565,12 +522,6 @@ void ll_lmm_free(ll_lmm *fit)
 {
     if (fit == NULL)
         return;
-    free(fit->beta);
-    free(fit->se);
-    free(fit->t);
-    free(fit->p_value);
-    free(fit->conf_low);
-    free(fit->conf_high);
-    free(fit->cov);
+    ll_coef_table_free(&fit->coefs);
     free(fit);
 }

@@ -3,8 +3,11 @@
  * p x p with p at most a few dozen, so simple loops beat calling BLAS. */
 #include "models_internal.h"
 
+#include "lleval/statmodels.h"
+
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 void ll_models_givens_fold(double *R, size_t m, double *row)
@@ -98,4 +101,42 @@ void ll_models_chol_inverse(const double *U, size_t m, double *cov, double *work
 double ll_models_p_normal(double z)
 {
     return 2.0 * gsl_cdf_ugaussian_P(-fabs(z));
+}
+
+/* ---- the coefficient table of every model -------------------------------- */
+
+int ll_coef_table_alloc(ll_coef_table *t, size_t p)
+{
+    double **col[6] = {&t->estimate, &t->se, &t->statistic, &t->p_value, &t->conf_low,
+                       &t->conf_high};
+    int ok = 1;
+    for (int k = 0; k < 6; k++)
+        ok &= (*col[k] = calloc(p + 1, sizeof(double))) != NULL;
+    ok &= (t->cov = calloc(p * p + 1, sizeof(double))) != NULL;
+    if (ok)
+        return LL_OK;
+    ll_coef_table_free(t);
+    return LL_ENOMEM;
+}
+
+void ll_coef_table_free(ll_coef_table *t)
+{
+    if (t == NULL)
+        return;
+    double **col[7] = {&t->estimate, &t->se, &t->statistic, &t->p_value, &t->conf_low,
+                       &t->conf_high, &t->cov};
+    for (int k = 0; k < 7; k++) {
+        free(*col[k]);
+        *col[k] = NULL;
+    }
+}
+
+void ll_coef_table_wald(ll_coef_table *t, size_t j, double est, double se)
+{
+    t->estimate[j] = est;
+    t->se[j] = se;
+    t->statistic[j] = est / se;
+    t->p_value[j] = ll_models_p_normal(est / se);
+    t->conf_low[j] = est - LL_Z975 * se;
+    t->conf_high[j] = est + LL_Z975 * se;
 }

@@ -1,87 +1,58 @@
-/* Standardised mean differences and variance ratios for covariate balance
- * (SPEC section 5): continuous covariates use the sample variance (n - 1),
- * binary ones p (1 - p). */
+/* Column moments and the standardised mean differences and variance
+ * ratios of covariate balance (SPEC section 5): continuous covariates use
+ * the sample variance (n - 1), binary ones p (1 - p). */
 #include "lleval/stats.h"
 
 #include <math.h>
 
-/* Mean and variance of one group by the rule of `type`. */
-static int group_stats(double *mean, double *var, const double *x, size_t n,
-                       ll_stats_vartype type, const char *group, ll_error *err)
+void ll_stats_col_moments(double *mean, double *var, size_t *used, const double *x, size_t n,
+                          size_t ncol, const unsigned char *binary, int skip_na)
 {
-    int rc;
-    if (type != LL_STATS_CONTINUOUS && type != LL_STATS_BINARY)
-        return ll_error_set(err, LL_EINPUT, "SMD: unknown variance type %d", (int)type);
-    if (type == LL_STATS_CONTINUOUS && n < 2)
-        return ll_error_set(err, LL_EDOM, "SMD: %zu %s value(s), need 2", n, group);
-    if (n == 0)
-        return ll_error_set(err, LL_EDOM, "SMD: no %s values", group);
-    if ((rc = ll_stats_mean(mean, x, n, err)) != 0)
-        return rc;
-    if (type == LL_STATS_CONTINUOUS)
-        return ll_stats_var(var, x, n, err);
-    for (size_t i = 0; i < n; i++)
-        if (x[i] != 0 && x[i] != 1)
-            return ll_error_set(err, LL_EINPUT, "SMD: binary %s value %g is not 0 or 1", group,
-                                x[i]);
-    *var = *mean * (1 - *mean);
-    return 0;
-}
-
-static void smd_nan(ll_stats_smd *out)
-{
-    out->mean_t = out->mean_c = out->var_t = out->var_c = NAN;
-    out->denom = out->smd = out->var_ratio = NAN;
-}
-
-int ll_stats_smd_compute(ll_stats_smd *out, const double *t, size_t nt, const double *c, size_t nc,
-                         ll_stats_vartype type, ll_error *err)
-{
-    int rc;
-    smd_nan(out);
-    if ((rc = group_stats(&out->mean_t, &out->var_t, t, nt, type, "treated", err)) != 0 ||
-        (rc = group_stats(&out->mean_c, &out->var_c, c, nc, type, "comparison", err)) != 0)
-        goto fail;
-    out->denom = sqrt((out->var_t + out->var_c) / 2);
-    if (out->denom == 0) {
-        rc = ll_error_set(err, LL_EDOM, "SMD: both groups are constant");
-        goto fail;
+    size_t *k = used;
+    for (size_t j = 0; j < ncol; j++) {
+        mean[j] = var[j] = 0.0;
+        if (k)
+            k[j] = skip_na ? 0 : n;
     }
-    out->smd = (out->mean_t - out->mean_c) / out->denom;
-    out->var_ratio = out->var_c > 0 ? out->var_t / out->var_c : INFINITY;
-    return 0;
-fail:
-    smd_nan(out);
-    return rc;
+    for (size_t i = 0; i < n; i++) {
+        const double *r = x + i * ncol;
+        for (size_t j = 0; j < ncol; j++) {
+            if (skip_na && isnan(r[j]))
+                continue;
+            mean[j] += r[j];
+            if (skip_na)
+                k[j]++;
+        }
+    }
+    for (size_t j = 0; j < ncol; j++) {
+        size_t m = skip_na ? k[j] : n;
+        mean[j] = m ? mean[j] / (double)m : NAN;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const double *r = x + i * ncol;
+        for (size_t j = 0; j < ncol; j++)
+            if (!(skip_na && isnan(r[j])))
+                var[j] += (r[j] - mean[j]) * (r[j] - mean[j]);
+    }
+    for (size_t j = 0; j < ncol; j++) {
+        size_t m = skip_na ? k[j] : n;
+        if (binary != NULL && binary[j])
+            var[j] = mean[j] * (1.0 - mean[j]);
+        else
+            var[j] = m > 1 ? var[j] / (double)(m - 1) : NAN;
+    }
 }
 
-int ll_stats_smd_with_denom(double *out, const double *t, size_t nt, const double *c, size_t nc,
-                            double denom, ll_error *err)
+double ll_stats_smd_value(double diff, double denom)
 {
-    double mt, mc;
-    int rc;
-    *out = NAN;
-    if (!(denom > 0 && isfinite(denom)))
-        return ll_error_set(err, LL_EINPUT, "SMD: denominator %g not finite and positive", denom);
-    if (nt == 0 || nc == 0)
-        return ll_error_set(err, LL_EDOM, "SMD: no %s values", nt == 0 ? "treated" : "comparison");
-    if ((rc = ll_stats_mean(&mt, t, nt, err)) != 0 || (rc = ll_stats_mean(&mc, c, nc, err)) != 0)
-        return rc;
-    *out = (mt - mc) / denom;
-    return 0;
+    if (denom > 0 || isnan(diff) || isnan(denom))
+        return denom > 0 ? diff / denom : NAN;
+    return diff != 0.0 ? copysign(INFINITY, diff) : NAN;
 }
 
-int ll_stats_var_ratio(double *out, const double *t, size_t nt, const double *c, size_t nc,
-                       ll_stats_vartype type, ll_error *err)
+double ll_stats_var_ratio_value(double var_t, double var_c)
 {
-    double mt, vt, mc, vc;
-    int rc;
-    *out = NAN;
-    if ((rc = group_stats(&mt, &vt, t, nt, type, "treated", err)) != 0 ||
-        (rc = group_stats(&mc, &vc, c, nc, type, "comparison", err)) != 0)
-        return rc;
-    if (vc == 0)
-        return ll_error_set(err, LL_EDOM, "variance ratio: the comparison group is constant");
-    *out = vt / vc;
-    return 0;
+    if (var_c > 0)
+        return var_t / var_c;
+    return var_c == 0.0 && var_t > 0 ? INFINITY : NAN;
 }

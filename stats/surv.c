@@ -3,7 +3,7 @@
  * (survfit / summary.survfit), the log-rank test (survdiff, rho = 0) and
  * Cox regression with Efron ties by coxph's own Newton-Raphson
  * (coxfit6: centring and scaling, step halving, convergence rule). */
-#include "lleval/models.h"
+#include "lleval/statmodels.h"
 
 #include "models_internal.h"
 
@@ -570,13 +570,7 @@ void ll_cox_free(ll_cox *fit)
 {
     if (fit == NULL)
         return;
-    free(fit->coef);
-    free(fit->se);
-    free(fit->z);
-    free(fit->p_value);
-    free(fit->conf_low);
-    free(fit->conf_high);
-    free(fit->cov);
+    ll_coef_table_free(&fit->coefs);
     free(fit);
 }
 
@@ -585,15 +579,7 @@ static ll_cox *cox_alloc(size_t p)
     ll_cox *f = calloc(1, sizeof *f);
     if (f == NULL)
         return NULL;
-    f->coef = malloc(p * sizeof *f->coef);
-    f->se = malloc(p * sizeof *f->se);
-    f->z = malloc(p * sizeof *f->z);
-    f->p_value = malloc(p * sizeof *f->p_value);
-    f->conf_low = malloc(p * sizeof *f->conf_low);
-    f->conf_high = malloc(p * sizeof *f->conf_high);
-    f->cov = malloc(p * p * sizeof *f->cov);
-    if (!f->coef || !f->se || !f->z || !f->p_value || !f->conf_low || !f->conf_high ||
-        !f->cov) {
+    if (ll_coef_table_alloc(&f->coefs, p) != LL_OK) {
         ll_cox_free(f);
         return NULL;
     }
@@ -622,12 +608,7 @@ static int cox_finish(ll_cox *f, const cox_work *w, const double *beta, const do
                                 "its coefficient may be infinite", j);
     }
     for (size_t j = 0; j < p; j++) {
-        double c = f->coef[j], s = sqrt(f->cov[j * p + j]);
-        f->se[j] = s;
-        f->z[j] = c / s;
-        f->p_value[j] = ll_models_p_normal(c / s);
-        f->conf_low[j] = c - LL_Z975 * s;
-        f->conf_high[j] = c + LL_Z975 * s;
+        ll_coef_table_wald(&f->coefs, j, f->coef[j], sqrt(f->cov[j * p + j]));
     }
     return 0;
 }

@@ -227,6 +227,26 @@ START_TEST(wrong_type)
 }
 END_TEST
 
+/* The configuration table is the one place of each bound: the costs
+ * module asks it, so a value the file accepts is never refused later. */
+START_TEST(one_table_of_bounds)
+{
+    double lo, hi;
+    int open_hi;
+    ck_assert_int_eq(ll_config_key_range(&lo, &hi, &open_hi, "costs", "mc_draws"), LL_OK);
+    ck_assert(lo == 1 && hi == 10000000 && !open_hi);
+    ck_assert_int_eq(ll_config_key_range(&lo, &hi, &open_hi, "costs", "optimism_bias"), LL_OK);
+    ck_assert(lo == 0 && hi == 1 && open_hi);
+    ck_assert_int_eq(ll_config_key_range(&lo, &hi, &open_hi, "costs", "seedling"), LL_EINPUT);
+    ck_assert_int_eq(ll_config_key_range(&lo, &hi, &open_hi, "analysis", "exact"), LL_EINPUT);
+    expect_error("[costs]\nmc_draws = 10000001\n", "bad.ini:2", "mc_draws", NULL);
+    ll_config c;
+    ll_config_init(&c);
+    ck_assert_int_eq(ll_config_parse_string(&c, "[costs]\nmc_draws = 10000000\n", "ok.ini", NULL),
+                     LL_OK);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("config");
@@ -235,6 +255,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, override_with_provenance);
     tcase_add_test(tc, unknown_key_or_section);
     tcase_add_test(tc, wrong_type);
+    tcase_add_test(tc, one_table_of_bounds);
     tcase_add_test(tc, report_keys);
     suite_add_tcase(s, tc);
     return s;

@@ -626,39 +626,6 @@ START_TEST(triangular_inverse)
 }
 END_TEST
 
-START_TEST(quantile_type7_matches_r)
-{
-    /* R: x <- c(3.2,1.5,7.7,2.2,9.1,4.4,6.0,0.3,5.5,8.8,2.9)
-     *    quantile(x, c(.05,.5,.95), type=7)  # 0.9 4.4 8.95 */
-    double x[] = {0.3, 1.5, 2.2, 2.9, 3.2, 4.4, 5.5, 6.0, 7.7, 8.8, 9.1};
-    ck_assert_double_eq(ll_costs_quantile7(x, 11, 0.05), 0.90000000000000002);
-    ck_assert_double_eq(ll_costs_quantile7(x, 11, 0.5), 4.4000000000000004);
-    ck_assert_double_eq(ll_costs_quantile7(x, 11, 0.95), 8.9499999999999993);
-    /* R: quantile(c(1,2,2,2,3), c(.05,.5,.95), type=7)  # 1.2 2 2.8 */
-    double z[] = {1, 2, 2, 2, 3};
-    ck_assert_double_eq(ll_costs_quantile7(z, 5, 0.05), 1.2);
-    ck_assert_double_eq(ll_costs_quantile7(z, 5, 0.5), 2);
-    ck_assert_double_eq(ll_costs_quantile7(z, 5, 0.95), 2.7999999999999998);
-    /* R: y <- sin(1:1000); quantile(y, c(.05,.5,.95), type=7)
-     *    -0.986706662047102 1.5072176666048407e-05 0.98670222829340226 */
-    double *y = malloc(1000 * sizeof *y);
-    for (int i = 0; i < 1000; i++)
-        y[i] = sin(i + 1.0);
-    for (int i = 1; i < 1000; i++) /* insertion sort: no library in the way */
-        for (int j = i; j > 0 && y[j - 1] > y[j]; j--) {
-            double t = y[j];
-            y[j] = y[j - 1];
-            y[j - 1] = t;
-        }
-    ck_assert_rel(ll_costs_quantile7(y, 1000, 0.05), -0.986706662047102, 1e-14);
-    ck_assert_rel(ll_costs_quantile7(y, 1000, 0.5), 1.5072176666048407e-05, 1e-10);
-    ck_assert_rel(ll_costs_quantile7(y, 1000, 0.95), 0.98670222829340226, 1e-14);
-    free(y);
-    double one = 7;
-    ck_assert_double_eq(ll_costs_quantile7(&one, 1, 0.95), 7);
-    ck_assert(isnan(ll_costs_quantile7(NULL, 0, 0.5)));
-}
-END_TEST
 
 /* ---- whole outputs -------------------------------------------------------------- */
 
@@ -861,7 +828,6 @@ Suite *make_suite(void)
     tcase_add_test(tc, monte_carlo_without_spread);
     tcase_add_test(tc, monte_carlo_draw_order);
     tcase_add_test(tc, triangular_inverse);
-    tcase_add_test(tc, quantile_type7_matches_r);
     tcase_add_test(tc, without_programme_cost);
     tcase_add_test(tc, single_group_observed_cost);
     tcase_add_test(tc, csv_format);

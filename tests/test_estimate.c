@@ -109,6 +109,48 @@ START_TEST(single_child)
 END_TEST
 
 /* No children at all, with and without a comparison group. */
+/* Every row carries its typed key, and the names map both ways; a name
+ * SPEC 6 does not list is _OTHER, never a wrong key. */
+START_TEST(typed_keys)
+{
+    ll_est_key k = ll_est_key_of("sdq", "mixed_model", "treated-comparison");
+    ck_assert_int_eq(k.outcome, LL_OUTCOME_SDQ);
+    ck_assert_int_eq(k.estimand, LL_ESTIMAND_MIXED_MODEL);
+    ck_assert_int_eq(k.group, LL_EGROUP_CONTRAST);
+    k = ll_est_key_of("stable_12m", "adjusted_risk_difference", "girls");
+    ck_assert_int_eq(k.outcome, LL_OUTCOME_STABLE_12M);
+    ck_assert_int_eq(k.estimand, LL_ESTIMAND_OTHER);
+    ck_assert_int_eq(k.group, LL_EGROUP_OTHER);
+    ck_assert_str_eq(ll_estimand_name(LL_ESTIMAND_HAZARD_RATIO), "hazard_ratio");
+    ck_assert_str_eq(ll_outcome_name(LL_OUTCOME_OTHER), "");
+    ll_est_child kids[4];
+    memset(kids, 0, sizeof kids);
+    for (int i = 0; i < 4; i++) {
+        kids[i].treated = i < 2;
+        kids[i].stable_12m = i % 2;
+        kids[i].homeless_time = kids[i].homeless_event = kids[i].homeless_ever = NAN;
+        for (int t = 0; t < 4; t++)
+            kids[i].sdq[t] = NAN;
+    }
+    ll_est_options opt = {1, LL_SDQ_CARER};
+    ll_estimates *t = NULL;
+    ck_assert_int_eq(ll_estimate_all(&t, kids, 4, &opt, NULL), LL_OK);
+    for (size_t i = 0; i < t->n; i++) {
+        const ll_estimate *r = &t->rows[i];
+        ck_assert_str_eq(ll_outcome_name(r->key.outcome), r->outcome);
+        ck_assert_str_eq(ll_estimand_name(r->key.estimand), r->estimand);
+        ck_assert_str_eq(ll_egroup_name(r->key.group), r->group);
+    }
+    /* the summary: 2 + 2 children, no care leaver, no curve */
+    ck_assert_uint_eq(t->summary.n[0], 2);
+    ck_assert_uint_eq(t->summary.n[1], 2);
+    ck_assert_uint_eq(t->summary.leavers[0], 0);
+    ck_assert_uint_eq(t->summary.km[0].n, 0);
+    ck_assert_int_eq(t->summary.km[0].risk_at[0], -1);
+    ll_estimates_free(t);
+}
+END_TEST
+
 START_TEST(empty_cohort)
 {
     ll_estimates *t = NULL;
@@ -134,6 +176,7 @@ Suite *make_suite(void)
     tcase_add_test(tc, matched_matches_r);
     tcase_add_test(tc, single_child);
     tcase_add_test(tc, empty_cohort);
+    tcase_add_test(tc, typed_keys);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -309,10 +309,12 @@ START_TEST(basic_library)
     ll_cohort *co;
     ll_match *m;
     ll_error err = {0};
+    ll_match_options mo;
+    ll_match_options_from_config(&mo, &cfg);
     ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_AUTO, &err), LL_OK);
     ck_assert_int_eq(co->design, LL_COMPARISON_MATCH);
     size_t n_before = co->n;
-    ck_assert_msg(ll_match_run(&m, d, co, NULL, NULL, &err) == LL_OK, "%s", err.msg);
+    ck_assert_msg(ll_match_run(&m, d, co, &mo, NULL, NULL, &err) == LL_OK, "%s", err.msg);
     /* T1 T2 T3 eligible, TOLD (16.4) not: not in the model */
     ck_assert_uint_eq(m->n_treated_eligible, 3);
     ck_assert_uint_eq(m->n_treated_matched, 2);
@@ -349,21 +351,30 @@ START_TEST(basic_library)
     for (size_t k = 0; k < 2; k++)
         ck_assert_rel(m->pairs[k].distance,
                       fabs(m->pairs[k].logit_treated - m->pairs[k].logit_comparison), 1e-15);
-    /* the cohort: two comparison entries appended, indexed on the month's
-     * first day; T3 keeps its score and no match_id; TOLD has neither */
-    ck_assert_uint_eq(co->n, n_before + 2);
+    /* the pairing: two comparison entries, indexed on the month's first
+     * day; T3 keeps its score and no match_id; TOLD has neither; the cohort
+     * itself is not changed */
+    ck_assert_uint_eq(co->n, n_before);
+    const ll_pairing *pg = &m->pairing;
+    ck_assert_uint_eq(pg->n_entries, co->n);
+    ck_assert_uint_eq(pg->n_comparison, 2);
     int seen = 0;
     for (size_t e = 0; e < co->n; e++) {
         const ll_cohort_entry *en = &co->entries[e];
+        ck_assert_int_eq(en->match_id, 0);
         if (en->child == t3) {
-            ck_assert_int_eq(en->match_id, 0);
-            ck_assert_rel(en->ps_logit, -1.088383549202099, 1e-6);
+            ck_assert_int_eq(pg->match_id[e], 0);
+            ck_assert_rel(pg->ps_logit[e], -1.088383549202099, 1e-6);
             seen |= 1;
         } else if (en->child == told) {
-            ck_assert_int_eq(en->match_id, 0);
-            ck_assert(isnan(en->ps_logit));
+            ck_assert_int_eq(pg->match_id[e], 0);
+            ck_assert(isnan(pg->ps_logit[e]));
             seen |= 2;
-        } else if (en->child == c4) {
+        }
+    }
+    for (size_t k = 0; k < pg->n_comparison; k++) {
+        const ll_cohort_entry *en = &pg->comparison[k];
+        if (en->child == c4) {
             ck_assert_int_eq(en->group, LL_GROUP_COMPARISON);
             ck_assert_int_eq(en->index_date, june);
             ck_assert_int_eq(en->match_id, 2);
@@ -560,8 +571,10 @@ START_TEST(exact_la_and_none)
         ll_cohort *co;
         ll_match *m;
         ll_error err = {0};
+        ll_match_options mo;
+        ll_match_options_from_config(&mo, &cfg);
         ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_MATCH, &err), LL_OK);
-        ck_assert_msg(ll_match_run(&m, d, co, NULL, NULL, &err) == LL_OK, "%s", err.msg);
+        ck_assert_msg(ll_match_run(&m, d, co, &mo, NULL, NULL, &err) == LL_OK, "%s", err.msg);
         ck_assert_uint_eq(m->n_candidate_rows, k ? 7 : 6);
         /* R, reference.R: caliper widths 0.28548264161700282 and 0.37377770435627555 */
         ck_assert_rel(m->caliper_width, k ? 0.37377770435627555 : 0.28548264161700282, 1e-6);
@@ -602,8 +615,10 @@ START_TEST(months_use_a_child_once)
     ll_cohort *co;
     ll_match *m;
     ll_error err = {0};
+    ll_match_options mo;
+    ll_match_options_from_config(&mo, &cfg);
     ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_MATCH, &err), LL_OK);
-    ck_assert_msg(ll_match_run(&m, d, co, NULL, NULL, &err) == LL_OK, "%s", err.msg);
+    ck_assert_msg(ll_match_run(&m, d, co, &mo, NULL, NULL, &err) == LL_OK, "%s", err.msg);
     ck_assert_uint_eq(m->n_months, 2);
     ck_assert_uint_eq(m->n_candidate_rows, 9);     /* June 5, September 4 */
     ck_assert_uint_eq(m->n_candidate_children, 5); /* S M1ONLY X1 X2 X3 */
@@ -635,9 +650,11 @@ START_TEST(nothing_to_match)
     ll_derive_data *d = fix_load(fx.db, &cfg);
     ll_cohort *co;
     ll_match *m = (ll_match *)&cfg; /* must be reset to NULL */
+    ll_match_options mo;
+    ll_match_options_from_config(&mo, &cfg);
     ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_MATCH, &err), LL_OK);
     size_t n = co->n;
-    ck_assert_int_eq(ll_match_run(&m, d, co, NULL, NULL, &err), LL_EDOM);
+    ck_assert_int_eq(ll_match_run(&m, d, co, &mo, NULL, NULL, &err), LL_EDOM);
     ck_assert_ptr_null(m);
     ck_assert_msg(strstr(err.msg, "no candidate") != NULL, "%s", err.msg);
     ck_assert_uint_eq(co->n, n);
@@ -663,7 +680,7 @@ START_TEST(nothing_to_match)
     cfg.cohort.max_age = 5;
     d = fix_load(fx.db, &cfg);
     ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_MATCH, &err), LL_OK);
-    ck_assert_int_eq(ll_match_run(&m, d, co, NULL, NULL, &err), LL_EDOM);
+    ck_assert_int_eq(ll_match_run(&m, d, co, &mo, NULL, NULL, &err), LL_EDOM);
     ck_assert_msg(strstr(err.msg, "no eligible treated") != NULL, "%s", err.msg);
     ll_cohort_free(co);
     ll_derive_free(d);
@@ -853,8 +870,10 @@ static void brute_force(const char *db_path, const ll_config *cfg)
     ll_cohort *co;
     ll_match *m;
     ll_error err = {0};
+    ll_match_options mo;
+    ll_match_options_from_config(&mo, cfg);
     ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_MATCH, &err), LL_OK);
-    ck_assert_msg(ll_match_run(&m, d, co, NULL, NULL, &err) == LL_OK, "%s", err.msg);
+    ck_assert_msg(ll_match_run(&m, d, co, &mo, NULL, NULL, &err) == LL_OK, "%s", err.msg);
     int exact = cfg->analysis.exact == LL_EXACT_LA;
     size_t nchild = ll_derive_n_children(d), nt = 0, nc = 0;
     bf_row *t = calloc(co->n + 1, sizeof *t);
@@ -870,12 +889,13 @@ static void brute_force(const char *db_path, const ll_config *cfg)
             continue;
         ll_covariates cov;
         int elig = ll_derive_covariates(&cov, d, en->child, en->index_date) == LL_OK && cov.eligible;
-        ck_assert_msg(elig == !isnan(en->ps_logit), "treated entry %zu: eligible %d, ps_logit %g",
-                      e, elig, en->ps_logit);
+        double logit = m->pairing.ps_logit[e];
+        ck_assert_msg(elig == !isnan(logit), "treated entry %zu: eligible %d, ps_logit %g", e,
+                      elig, logit);
         if (!elig)
             continue;
-        ck_assert_rel(eta_of(m, &cov), en->ps_logit, 1e-9);
-        fill_row(&t[nt++], d, en->child, month_of(en->index_date), en->ps_logit);
+        ck_assert_rel(eta_of(m, &cov), logit, 1e-9);
+        fill_row(&t[nt++], d, en->child, month_of(en->index_date), logit);
         size_t k = 0;
         while (k < nm && months[k] != t[nt - 1].month)
             k++;

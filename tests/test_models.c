@@ -6,7 +6,7 @@
 #include "testutil.h"
 
 #include "lleval/error.h"
-#include "lleval/models.h"
+#include "lleval/statmodels.h"
 
 #include <gsl/gsl_cdf.h>
 #include <stdio.h>

@@ -124,6 +124,7 @@ static void est(hand *h, const char *outcome, const char *estimand, const char *
     snprintf(r->estimand, sizeof r->estimand, "%s", estimand);
     snprintf(r->group, sizeof r->group, "%s", group);
     snprintf(r->term, sizeof r->term, "%s", term);
+    r->key = ll_est_key_of(outcome, estimand, group);
     r->n = n;
     r->events = events;
     r->estimate = e;

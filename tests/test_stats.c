@@ -83,14 +83,15 @@ START_TEST(test_median_quantile)
     ck_assert_rel(v, 5, 0);
     /* ties: quantile(c(2,2,2,2,5), c(.25,.5,.75)) = 2 2 2 */
     const double ties[5] = {2, 5, 2, 2, 2};
-    ll_stats_quartiles qu;
-    ck_assert_int_eq(ll_stats_quartiles_compute(&qu, ties, 5, NULL), 0);
-    ck_assert_rel(qu.q1, 2, 0);
-    ck_assert_rel(qu.median, 2, 0);
-    ck_assert_rel(qu.q3, 2, 0);
-    ck_assert_int_eq(ll_stats_quartiles_compute(&qu, PI8, 8, NULL), 0);
-    ck_assert_rel(qu.q1, 1.75, 1e-15);
-    ck_assert_rel(qu.q3, 5.25, 1e-15);
+    const double quart[3] = {0.25, 0.5, 0.75};
+    double qu[3];
+    ck_assert_int_eq(ll_stats_quantiles(qu, ties, 5, quart, 3, NULL), 0);
+    ck_assert_rel(qu[0], 2, 0);
+    ck_assert_rel(qu[1], 2, 0);
+    ck_assert_rel(qu[2], 2, 0);
+    ck_assert_int_eq(ll_stats_quantiles(qu, PI8, 8, quart, 3, NULL), 0);
+    ck_assert_rel(qu[0], 1.75, 1e-15);
+    ck_assert_rel(qu[2], 5.25, 1e-15);
     /* errors */
     ck_assert_int_eq(ll_stats_quantile(&v, PI8, 8, 1.5, NULL), LL_EINPUT);
     ck_assert_int_eq(ll_stats_quantile(&v, PI8, 0, 0.5, NULL), LL_EDOM);
@@ -580,6 +581,21 @@ END_TEST
 /* ---------------------------------------------------------------- */
 /* Balance                                                           */
 
+/* The moments, SMD and variance ratio of two groups as balance computes
+ * them (compare/balance.c): one column, continuous or binary. */
+static void smd_of(double got[7], const double *t, size_t nt, const double *c, size_t nc,
+                   int binary)
+{
+    unsigned char bin = (unsigned char)binary;
+    double mt, vt, mc, vc;
+    ll_stats_col_moments(&mt, &vt, NULL, t, nt, 1, &bin, 0);
+    ll_stats_col_moments(&mc, &vc, NULL, c, nc, 1, &bin, 0);
+    double den = sqrt((vt + vc) / 2);
+    double out[7] = {mt, mc, vt, vc, den, ll_stats_smd_value(mt - mc, den),
+                     ll_stats_var_ratio_value(vt, vc)};
+    memcpy(got, out, sizeof out);
+}
+
 START_TEST(test_smd)
 {
     /* smd <- function(t, c, bin=FALSE) { vt <- if (bin) mean(t)*(1-mean(t)) else var(t);
@@ -590,44 +606,122 @@ START_TEST(test_smd)
     static const double wc[7] = {15.460000000000001, 15.814285714285713, 2.3330000000000015,
                                  1.5580952380952382, 1.3948288852212731, -0.25399941027856549,
                                  1.4973410757946219};
-    ll_stats_smd s;
-    ck_assert_int_eq(ll_stats_smd_compute(&s, st, 5, sc, 7, LL_STATS_CONTINUOUS, NULL), 0);
-    const double gotc[7] = {s.mean_t, s.mean_c, s.var_t, s.var_c, s.denom, s.smd, s.var_ratio};
+    double got[7];
+    smd_of(got, st, 5, sc, 7, 0);
     for (int i = 0; i < 7; i++)
-        ck_assert_rel(gotc[i], wc[i], 1e-12);
+        ck_assert_rel(got[i], wc[i], 1e-12);
     /* binary: smd(c(1,0,1,1,0,1), c(0,0,1,0,0,1,0,0), TRUE) */
     const double bt[6] = {1, 0, 1, 1, 0, 1}, bc[8] = {0, 0, 1, 0, 0, 1, 0, 0};
     static const double wb[7] = {0.66666666666666663, 0.25, 0.22222222222222224, 0.1875,
                                  0.45261585380000896, 0.92057461789832329, 1.1851851851851853};
-    ck_assert_int_eq(ll_stats_smd_compute(&s, bt, 6, bc, 8, LL_STATS_BINARY, NULL), 0);
-    const double gotb[7] = {s.mean_t, s.mean_c, s.var_t, s.var_c, s.denom, s.smd, s.var_ratio};
+    smd_of(got, bt, 6, bc, 8, 1);
     for (int i = 0; i < 7; i++)
-        ck_assert_rel(gotb[i], wb[i], 1e-12);
+        ck_assert_rel(got[i], wb[i], 1e-12);
     /* binary, comparison constant: smd(c(1,0,1), c(0,0,0,0), TRUE): ratio Inf */
     const double b3[3] = {1, 0, 1}, b0[4] = {0, 0, 0, 0};
-    ck_assert_int_eq(ll_stats_smd_compute(&s, b3, 3, b0, 4, LL_STATS_BINARY, NULL), 0);
-    ck_assert_rel(s.denom, 0.33333333333333337, 1e-12);
-    ck_assert_rel(s.smd, 1.9999999999999998, 1e-12);
-    ck_assert(isinf(s.var_ratio));
-    double r;
-    ck_assert_int_eq(ll_stats_var_ratio(&r, b3, 3, b0, 4, LL_STATS_BINARY, NULL), LL_EDOM);
-    ck_assert_int_eq(ll_stats_var_ratio(&r, st, 5, sc, 7, LL_STATS_CONTINUOUS, NULL), 0);
-    ck_assert_rel(r, 1.4973410757946219, 1e-12);
+    smd_of(got, b3, 3, b0, 4, 1);
+    ck_assert_rel(got[4], 0.33333333333333337, 1e-12);
+    ck_assert_rel(got[5], 1.9999999999999998, 1e-12);
+    ck_assert(isinf(got[6]) && got[6] > 0);
     /* the 'after' SMD on the 'before' denominator:
      * (mean(c(14.2,15.1,16.0)) - mean(c(15.5,16.2,14.9))) / smd(st, sc)[5] */
     const double at[3] = {14.2, 15.1, 16.0}, ac[3] = {15.5, 16.2, 14.9};
-    ck_assert_int_eq(ll_stats_smd_with_denom(&r, at, 3, ac, 3, 1.3948288852212731, NULL), 0);
-    ck_assert_rel(r, -0.31067132171168821, 1e-12);
-    /* not computable / bad input */
-    ck_assert_int_eq(ll_stats_smd_compute(&s, b0, 4, b0, 4, LL_STATS_BINARY, NULL), LL_EDOM);
-    ck_assert(isnan(s.smd));
-    ck_assert_int_eq(ll_stats_smd_compute(&s, st, 1, sc, 7, LL_STATS_CONTINUOUS, NULL), LL_EDOM);
-    ck_assert_int_eq(ll_stats_smd_compute(&s, st, 5, sc, 7, LL_STATS_BINARY, NULL), LL_EINPUT);
-    ck_assert_int_eq(ll_stats_smd_with_denom(&r, at, 3, ac, 3, 0, NULL), LL_EINPUT);
-    ck_assert_int_eq(ll_stats_smd_with_denom(&r, at, 0, ac, 3, 1, NULL), LL_EDOM);
-    /* one child per group: p(1-p) is 0 in both, so the denominator is 0 */
+    double m[2], v[2];
+    ll_stats_col_moments(&m[0], &v[0], NULL, at, 3, 1, NULL, 0);
+    ll_stats_col_moments(&m[1], &v[1], NULL, ac, 3, 1, NULL, 0);
+    ck_assert_rel(ll_stats_smd_value(m[0] - m[1], 1.3948288852212731), -0.31067132171168821,
+                  1e-12);
+    /* R: both constant at the same value: (0 - 0) / 0 is NaN; at different
+     * values (1 - 0) / 0 is Inf and (0 - 1) / 0 -Inf; var ratio 0 / 0 NaN */
+    smd_of(got, b0, 4, b0, 4, 1);
+    ck_assert(isnan(got[5]) && isnan(got[6]));
     const double one = 1, zero = 0;
-    ck_assert_int_eq(ll_stats_smd_compute(&s, &one, 1, &zero, 1, LL_STATS_BINARY, NULL), LL_EDOM);
+    smd_of(got, &one, 1, &zero, 1, 1);
+    ck_assert(isinf(got[5]) && got[5] > 0);
+    ck_assert(isinf(ll_stats_smd_value(-1, 0)) && ll_stats_smd_value(-1, 0) < 0);
+    ck_assert(isnan(ll_stats_smd_value(NAN, 1)));
+    /* one continuous value: var(14.2) is NA */
+    smd_of(got, st, 1, sc, 7, 0);
+    ck_assert(isnan(got[2]) && isnan(got[4]) && isnan(got[5]));
+    /* NA values left out: mean(c(1, NA, 3), na.rm = TRUE) = 2, var 2, 2 used;
+     * two columns at once, row-major */
+    const double x2[6] = {1, 10, NAN, 20, 3, NAN};
+    double mm[2], vv[2];
+    size_t used[2];
+    ll_stats_col_moments(mm, vv, used, x2, 3, 2, NULL, 1);
+    ck_assert_rel(mm[0], 2, 1e-15);
+    ck_assert_rel(vv[0], 2, 1e-15);
+    ck_assert_uint_eq(used[0], 2);
+    ck_assert_rel(mm[1], 15, 1e-15);
+    ck_assert_rel(vv[1], 50, 1e-15);
+    ck_assert_uint_eq(used[1], 2);
+    ll_stats_col_moments(mm, vv, used, x2, 0, 2, NULL, 1);
+    ck_assert(isnan(mm[0]) && isnan(vv[0]) && used[0] == 0);
+}
+END_TEST
+
+/* The Monte Carlo percentiles of the costs (moved here with
+ * q7, which ll_stats_quantile_sorted replaces). */
+static double q7(const double *x, size_t n, double p)
+{
+    double v;
+    ll_stats_quantile_sorted(&v, x, n, p, NULL);
+    return v;
+}
+
+START_TEST(quantile_type7_matches_r)
+{
+    /* R: x <- c(3.2,1.5,7.7,2.2,9.1,4.4,6.0,0.3,5.5,8.8,2.9)
+     *    quantile(x, c(.05,.5,.95), type=7)  # 0.9 4.4 8.95 */
+    double x[] = {0.3, 1.5, 2.2, 2.9, 3.2, 4.4, 5.5, 6.0, 7.7, 8.8, 9.1};
+    ck_assert_double_eq(q7(x, 11, 0.05), 0.90000000000000002);
+    ck_assert_double_eq(q7(x, 11, 0.5), 4.4000000000000004);
+    ck_assert_double_eq(q7(x, 11, 0.95), 8.9499999999999993);
+    /* R: quantile(c(1,2,2,2,3), c(.05,.5,.95), type=7)  # 1.2 2 2.8 */
+    double z[] = {1, 2, 2, 2, 3};
+    ck_assert_double_eq(q7(z, 5, 0.05), 1.2);
+    ck_assert_double_eq(q7(z, 5, 0.5), 2);
+    ck_assert_double_eq(q7(z, 5, 0.95), 2.7999999999999998);
+    /* R: y <- sin(1:1000); quantile(y, c(.05,.5,.95), type=7)
+     *    -0.986706662047102 1.5072176666048407e-05 0.98670222829340226 */
+    double *y = malloc(1000 * sizeof *y);
+    for (int i = 0; i < 1000; i++)
+        y[i] = sin(i + 1.0);
+    for (int i = 1; i < 1000; i++) /* insertion sort: no library in the way */
+        for (int j = i; j > 0 && y[j - 1] > y[j]; j--) {
+            double t = y[j];
+            y[j] = y[j - 1];
+            y[j - 1] = t;
+        }
+    ck_assert_rel(q7(y, 1000, 0.05), -0.986706662047102, 1e-14);
+    ck_assert_rel(q7(y, 1000, 0.5), 1.5072176666048407e-05, 1e-10);
+    ck_assert_rel(q7(y, 1000, 0.95), 0.98670222829340226, 1e-14);
+    free(y);
+    double one = 7;
+    ck_assert_double_eq(q7(&one, 1, 0.95), 7);
+    ck_assert(isnan(q7(NULL, 0, 0.5)));
+}
+END_TEST
+
+/* quantile(x, p, type = 7) in place: R's own arithmetic, x reordered.
+ * R: quantile(c(3.1, 1.2, 2.7, 1.2, 9.9, 0.4), c(.05, .25, .5, .75, .95)) =
+ *    0.6, 1.2, 1.95, 3.0, 8.2 (print(..., digits = 17): the literals below,
+ *    equal to R's bit for bit) */
+START_TEST(test_quantiles_inplace)
+{
+    double x[6] = {3.1, 1.2, 2.7, 1.2, 9.9, 0.4};
+    const double probs[5] = {.05, .25, .5, .75, .95};
+    const double want[5] = {0.60000000000000009, 1.2, 1.9500000000000002, 3,
+                            8.2000000000000011};
+    double q[5];
+    ck_assert_int_eq(ll_stats_quantiles_inplace(q, x, 6, probs, 5, NULL), 0);
+    for (int i = 0; i < 5; i++)
+        ck_assert_msg(q[i] == want[i], "p %g: %.17g, want %.17g", probs[i], q[i], want[i]);
+    double one = 7;
+    ck_assert_int_eq(ll_stats_quantiles_inplace(q, &one, 1, probs, 5, NULL), 0);
+    ck_assert(q[0] == 7 && q[4] == 7);
+    ck_assert_int_eq(ll_stats_quantiles_inplace(q, x, 0, probs, 1, NULL), LL_EDOM);
+    ck_assert(isnan(q[0]));
 }
 END_TEST
 
@@ -649,6 +743,8 @@ Suite *make_suite(void)
     tcase_add_test(tc, test_ttest_welch);
     tcase_add_test(tc, test_wilcoxon);
     tcase_add_test(tc, test_smd);
+    tcase_add_test(tc, test_quantiles_inplace);
+    tcase_add_test(tc, quantile_type7_matches_r);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -141,6 +141,12 @@ int ll_config_parse_string(ll_config *cfg, const char *text, const char *name, l
 /* Number of configuration keys. */
 size_t ll_config_n_keys(void);
 
+/* The range a numeric key accepts, from the one table of keys, defaults
+ * and bounds: lo <= v <= hi (v < hi when *open_hi).  LL_OK, or LL_EINPUT
+ * for an unknown or non-numeric key. */
+int ll_config_key_range(double *lo, double *hi, int *open_hi, const char *section,
+                        const char *key);
+
 /* One key as `lleval config` shows it. */
 typedef struct ll_config_entry {
     const char *section;               /* static strings */

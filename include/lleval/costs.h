@@ -233,11 +233,6 @@ double ll_costs_switch_programme_cost(const ll_costs_inputs *in);
  * mode c (a <= c <= b); a when a = b. */
 double ll_costs_triangular_inv(double u, double a, double c, double b);
 
-/* Quantile p of sorted data x[0..n-1] by R's type 7 (quantile.default's
- * own arithmetic: index 1 + (n-1)p, (1-h) x[lo] + h x[hi]).  NAN when
- * n = 0. */
-double ll_costs_quantile7(const double *sorted, size_t n, double p);
-
 /* ---- The whole analysis and secure/costs.csv ---------------------------- */
 
 /* One row of secure/costs.csv; NAN numbers and "" strings are empty cells.

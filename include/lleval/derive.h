@@ -13,8 +13,9 @@
  *   ll_derive_load      -> ll_derive_data   (children, histories, E per la)
  *   ll_derive_cohort    -> ll_cohort        (treated and explicit-comparison
  *                                            entries, flow up to the index)
- *   [matching]          appends comparison entries, sets match_id/ps_logit
- *   ll_derive_analysis  -> ll_analysis      (one row per entry: covariates,
+ *   [matching]          -> ll_pairing       (match_id/ps_logit per entry,
+ *                                            the matched comparison entries)
+ *   ll_derive_cohort_analysis -> ll_analysis (one row per entry: covariates,
  *                                            eligibility, outcomes)
  *   ll_derive_flow_finish                    (eligible, analysed, outcomes)
  *   ll_derive_write_* / ll_derive_store      (secure CSV files, database tables)
@@ -314,6 +315,29 @@ int ll_derive_analysis(ll_analysis **out, const ll_derive_data *d, const ll_coho
                        size_t n, int matched, ll_error *err);
 
 void ll_analysis_free(ll_analysis *a);
+
+/* What matching decided, as the analysis rows need it (compare/ fills
+ * it): per cohort entry its match_id and score, and the matched comparison
+ * children, each at the first day of its month. */
+typedef struct ll_pairing {
+    size_t n_entries;            /* the cohort's entries it describes */
+    long *match_id;              /* n_entries: 0 none */
+    double *ps_logit;            /* n_entries: NAN none */
+    ll_cohort_entry *comparison; /* n_comparison matched comparison entries */
+    size_t n_comparison;
+} ll_pairing;
+
+/* The analysis rows of the cohort: its entries (with pairing's match_id
+ * and ps_logit) and pairing's comparison entries, through
+ * ll_derive_analysis; pairing NULL for a design without matching.  Errors
+ * as ll_derive_analysis; LL_EINPUT when pairing describes another number
+ * of entries. */
+int ll_derive_cohort_analysis(ll_analysis **out, const ll_derive_data *d, const ll_cohort *co,
+                              const ll_pairing *pairing, ll_error *err);
+
+/* 1 when row is in the section 6 analysis cohort: eligible and, in a
+ * matched design, matched.  The one definition every module uses. */
+int ll_analysis_in_cohort(const ll_analysis *a, const ll_analysis_row *row);
 
 /* Appends the flow stages after the index: `eligible` (with reasons
  * ineligible_age, ineligible_years_in_care, ineligible_placement_group,

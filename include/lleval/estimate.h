@@ -34,6 +34,17 @@ typedef struct ll_est_child {
 /* SDQ informant, for the band thresholds (SPEC 6). */
 enum { LL_SDQ_CARER, LL_SDQ_TEACHER, LL_SDQ_SELF };
 
+/* The SDQ measurement times (sdq_0 .. sdq_3) and bands of SPEC 6, as the
+ * estimates' terms name them: "baseline", "year1", ...; "normal",
+ * "borderline", "high" (a band term is "<band>@<time>"). */
+#define LL_SDQ_NTIMES 4
+#define LL_SDQ_NBANDS 3
+const char *ll_sdq_time_name(int k);
+const char *ll_sdq_band_name(int b);
+/* The band (0 normal, 1 borderline, 2 high) of a total difficulties score
+ * as informant reports it (Goodman 1997). */
+int ll_sdq_band_of(double score, int informant);
+
 typedef struct ll_est_options {
     int has_comparison; /* 0: single-group (comparison = none) */
     int sdq_informant;  /* LL_SDQ_* */
@@ -42,12 +53,51 @@ typedef struct ll_est_options {
 #define LL_EST_TEXT 48
 #define LL_EST_METHOD 320
 
+/* Typed keys of a row: its outcome, estimand and group as enums, so that
+ * a reader finds rows without comparing strings.  Names SPEC 6 does not
+ * list map to the _OTHER values. */
+typedef enum {
+    LL_OUTCOME_STABLE_12M, LL_OUTCOME_HOMELESS_EVER, LL_OUTCOME_PLACEMENTS, LL_OUTCOME_SDQ,
+    LL_OUTCOME_IDENTITY_IMPROVED, LL_OUTCOME_CONNECTIONS, LL_OUTCOME_HOMELESSNESS,
+    LL_OUTCOME_OTHER
+} ll_outcome_id;
+
+typedef enum {
+    LL_ESTIMAND_PROPORTION, LL_ESTIMAND_RISK_DIFFERENCE, LL_ESTIMAND_RISK_RATIO,
+    LL_ESTIMAND_E_VALUE, LL_ESTIMAND_ODDS_RATIO, LL_ESTIMAND_ADJUSTED_ODDS_RATIO,
+    LL_ESTIMAND_MDE, LL_ESTIMAND_MEAN, LL_ESTIMAND_MEAN_CHANGE,
+    LL_ESTIMAND_DIFFERENCE_IN_DIFFERENCES, LL_ESTIMAND_MIXED_MODEL,
+    LL_ESTIMAND_BAND_PROPORTION, LL_ESTIMAND_MEDIAN, LL_ESTIMAND_WILCOXON_SIGNED_RANK,
+    LL_ESTIMAND_KM_SURVIVAL, LL_ESTIMAND_LOG_RANK, LL_ESTIMAND_HAZARD_RATIO,
+    LL_ESTIMAND_OTHER
+} ll_estimand_id;
+
+typedef enum {
+    LL_EGROUP_TREATED, LL_EGROUP_COMPARISON, LL_EGROUP_CONTRAST, /* "treated-comparison" */
+    LL_EGROUP_OTHER,
+    LL_EGROUP_ANY /* in a lookup: any group */
+} ll_egroup_id;
+
+typedef struct ll_est_key {
+    ll_outcome_id outcome;
+    ll_estimand_id estimand;
+    ll_egroup_id group;
+} ll_est_key;
+
+/* The key of the row named outcome / estimand / group. */
+ll_est_key ll_est_key_of(const char *outcome, const char *estimand, const char *group);
+/* The name of an outcome, estimand or group id ("" for _OTHER). */
+const char *ll_outcome_name(ll_outcome_id o);
+const char *ll_estimand_name(ll_estimand_id e);
+const char *ll_egroup_name(ll_egroup_id g);
+
 /* One row of estimates.csv.  events < 0 and NAN numbers print empty. */
 typedef struct ll_estimate {
     char outcome[LL_EST_TEXT], estimand[LL_EST_TEXT], group[LL_EST_TEXT], term[LL_EST_TEXT];
     long n, events;
     double estimate, std_error, statistic, p_value, conf_low, conf_high;
     char method[LL_EST_METHOD];
+    ll_est_key key; /* the typed outcome, estimand and group */
 } ll_estimate;
 
 /* Ages at which the care leavers' Kaplan-Meier survival is reported

@@ -2,9 +2,10 @@
  * and the balance of the covariates before and after.
  *
  * Matching runs between the cohort (ll_derive_cohort) and the analysis
- * rows (ll_derive_analysis): it reads covariates from the loaded histories,
- * sets match_id and ps_logit on the treated entries and appends one entry
- * per matched comparison child. */
+ * rows: it reads the cohort and the covariates of the loaded histories and
+ * returns the pairs, with the pairing (match_id and ps_logit per cohort
+ * entry, the matched comparison children) that ll_derive_cohort_analysis
+ * builds the analysis rows from. */
 #ifndef LLEVAL_MATCH_H
 #define LLEVAL_MATCH_H
 
@@ -20,6 +21,17 @@
 #define LL_MATCH_NCOV 24
 #define LL_MATCH_NMODEL 21
 
+/* The columns, in order; a categorical covariate's first column is its
+ * reference level, followed by its other levels. */
+enum {
+    LL_COV_AGE = 0, LL_COV_MALE = 1, LL_COV_ETHNIC = 2, /* 6 levels */
+    LL_COV_UASC = 8, LL_COV_YEARS_IN_CARE = 9, LL_COV_PRIOR_PLACEMENTS = 10,
+    LL_COV_YEARS_IN_PLACEMENT = 11, LL_COV_PLACEMENTS_BEFORE = 12,
+    LL_COV_PLACEMENT = 13, /* LL_PG_N levels */
+    LL_COV_LEGAL = 20,     /* LL_LEGAL_N levels */
+    LL_COV_CIN_N1 = 23
+};
+
 /* One matched pair (with ratio > 1, several pairs share a match_id). */
 typedef struct ll_match_pair {
     long match_id;
@@ -28,10 +40,22 @@ typedef struct ll_match_pair {
     double logit_treated, logit_comparison, distance;
 } ll_match_pair;
 
-/* What matching did, for matches.csv, balance and the report. */
+/* The options of SPEC 5 matching (the [analysis] keys). */
+typedef struct ll_match_options {
+    double caliper; /* in standard deviations of the logit */
+    int ratio;      /* comparison children per treated child */
+    int exact_la;   /* 1: only within the same local authority */
+} ll_match_options;
+
+/* The options as cfg's [analysis] section sets them. */
+void ll_match_options_from_config(ll_match_options *out, const ll_config *cfg);
+
+/* What matching did, for the analysis rows, matches.csv, balance and the
+ * report. */
 typedef struct ll_match {
     ll_match_pair *pairs; /* in match_id order, then pass order */
     size_t n_pairs;
+    ll_pairing pairing;   /* owned: for ll_derive_cohort_analysis */
     size_t n_treated_eligible; /* eligible treated children in the model */
     size_t n_treated_matched;
     size_t n_candidate_rows;   /* candidate (child, month) rows in the model */
@@ -63,16 +87,20 @@ void ll_match_cov_row(double *row, const ll_covariates *c);
 /* 1 for the continuous covariates (SMD with sample variances, and a
  * variance ratio), 0 for binary ones. */
 int ll_match_cov_continuous(size_t j);
+/* 1 for the skewed continuous covariates Table 1 shows as median [IQR]
+ * (years in care, prior placements). */
+int ll_match_cov_skewed(size_t j);
 
 /* Matches the treated entries of cohort (design LL_COMPARISON_MATCH) with
- * candidate rows per SPEC 5, using cfg's caliper, ratio and exact: sets
- * match_id and ps_logit of the eligible treated entries and appends the
- * matched comparison children to cohort.  progress may be NULL.  On success
- * *out describes the matching (ll_match_free).  Errors: LL_ENOMEM; LL_EDOM
- * when there is no eligible treated child or no candidate (the message says
- * which; the cohort is unchanged); LL_EINTERNAL. */
-int ll_match_run(ll_match **out, const ll_derive_data *d, ll_cohort *cohort,
-                 ll_progress_fn progress, void *progress_user, ll_error *err);
+ * candidate rows per SPEC 5 with opt's caliper, ratio and exact: the pairs,
+ * and in (*out)->pairing the match_id and ps_logit of every cohort entry
+ * and the matched comparison children (the cohort is not changed).
+ * progress may be NULL.  On success *out describes the matching
+ * (ll_match_free).  Errors: LL_ENOMEM; LL_EDOM when there is no eligible
+ * treated child or no candidate (the message says which); LL_EINTERNAL. */
+int ll_match_run(ll_match **out, const ll_derive_data *d, const ll_cohort *cohort,
+                 const ll_match_options *opt, ll_progress_fn progress, void *progress_user,
+                 ll_error *err);
 
 void ll_match_free(ll_match *m);
 

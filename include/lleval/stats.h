@@ -70,14 +70,23 @@ int ll_stats_quantiles(double *out, const double *x, size_t n, const double *pro
 int ll_stats_quantile_sorted(double *out, const double *sorted, size_t n, double prob,
                              ll_error *err);
 
-/* quantile(x, c(.25, .5, .75), type = 7). */
-typedef struct ll_stats_quartiles {
-    double q1, median, q3;
-} ll_stats_quartiles;
+/* out[i] = quantile(x, probs[i], type = 7) for i < nprob, reordering x in
+ * place (a selection, not a sort: a column of millions of candidate rows
+ * needs no copy).  Errors as ll_stats_quantiles but never LL_ENOMEM. */
+int ll_stats_quantiles_inplace(double *out, double *x, size_t n, const double *probs,
+                               size_t nprob, ll_error *err);
 
-/* Fills *out with the type-7 quartiles of x (x not modified).  LL_EDOM
- * when n = 0; LL_ENOMEM. */
-int ll_stats_quartiles_compute(ll_stats_quartiles *out, const double *x, size_t n, ll_error *err);
+/* Moments of each column j < ncol of the n x ncol row-major matrix x, all
+ * columns in one pass over the rows (a matrix may hold millions): mean[j]
+ * and var[j], the sample variance (divisor used - 1; NAN with fewer than 2
+ * values), or p (1 - p) from the mean for the columns with binary[j] set
+ * (binary may be NULL).  With skip_na the NaN values of a column are left
+ * out and used[j] counts the others (used may be NULL only without
+ * skip_na; otherwise it gets n); a column without
+ * values has mean NAN.  Plain double sums in row order, two passes.
+ * Never fails. */
+void ll_stats_col_moments(double *mean, double *var, size_t *used, const double *x, size_t n,
+                          size_t ncol, const unsigned char *binary, int skip_na);
 
 /* ------------------------------------------------------------------ */
 /* Proportions                                                         */
@@ -218,38 +227,17 @@ int ll_stats_wilcoxon_paired(ll_stats_wilcoxon *out, const double *x, const doub
                              ll_error *err);
 
 /* ------------------------------------------------------------------ */
-/* Balance (SPEC section 5)                                             */
+/* Balance (SPEC 5)                                                    */
 
-/* How a covariate's spread is measured. */
-typedef enum ll_stats_vartype {
-    LL_STATS_CONTINUOUS = 0, /* sample variance, divisor n - 1 */
-    LL_STATS_BINARY = 1      /* p (1 - p), values 0 or 1 */
-} ll_stats_vartype;
+/* The standardised mean difference diff / denom as R gives it: NAN when
+ * diff or denom is NAN (a group's variance undefined) or denom is 0 with
+ * diff 0 (a constant column), +-INFINITY
+ * when denom is 0 and diff is not (each group constant at a different
+ * value). */
+double ll_stats_smd_value(double diff, double denom);
 
-typedef struct ll_stats_smd {
-    double mean_t, mean_c; /* group means (proportions when binary) */
-    double var_t, var_c;   /* s^2 or p (1 - p) */
-    double denom;          /* sqrt((var_t + var_c) / 2) */
-    double smd;            /* (mean_t - mean_c) / denom */
-    double var_ratio;      /* var_t / var_c; +INFINITY when var_c = 0 */
-} ll_stats_smd;
-
-/* Standardised mean difference of treated values t against comparison
- * values c.  LL_EDOM when a group is too small (continuous: n < 2;
- * binary: n = 0) or denom is 0 (both groups constant).  LL_EINPUT when a
- * binary value is not 0 or 1. */
-int ll_stats_smd_compute(ll_stats_smd *out, const double *t, size_t nt, const double *c, size_t nc,
-                         ll_stats_vartype type, ll_error *err);
-
-/* *out = (mean(t) - mean(c)) / denom with a given denominator (the
- * 'before' one for the 'after' SMD).  LL_EDOM when nt or nc is 0;
- * LL_EINPUT when denom is not finite and > 0. */
-int ll_stats_smd_with_denom(double *out, const double *t, size_t nt, const double *c, size_t nc,
-                            double denom, ll_error *err);
-
-/* *out = var_t / var_c with the variances of `type`.  LL_EDOM when a
- * group is too small (as ll_stats_smd_compute) or var_c = 0. */
-int ll_stats_var_ratio(double *out, const double *t, size_t nt, const double *c, size_t nc,
-                       ll_stats_vartype type, ll_error *err);
+/* The variance ratio var_t / var_c as R gives it: INFINITY when only
+ * var_c is 0, NAN when both are or either is NAN. */
+double ll_stats_var_ratio_value(double var_t, double var_c);
 
 #endif

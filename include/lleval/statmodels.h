@@ -16,8 +16,8 @@
  * scale, estimate -/+ qnorm(0.975) * std.error; exponentiate them yourself
  * for odds or hazard ratios.  Two-sided p-values use the normal
  * distribution. */
-#ifndef LLEVAL_MODELS_H
-#define LLEVAL_MODELS_H
+#ifndef LLEVAL_STATMODELS_H
+#define LLEVAL_STATMODELS_H
 
 #include <stddef.h>
 
@@ -25,6 +25,36 @@
 
 /* qnorm(0.975), the multiplier of every 95% interval here. */
 #define LL_Z975 1.959963984540054
+
+/* The coefficient table of every model here (glm, lmm, cox): p rows of
+ * estimate, standard error, Wald statistic, two-sided normal p-value and
+ * 95% Wald interval on the link scale, and the p x p covariance
+ * (row-major).  Each fit holds one as `coefs`; its own names for the same
+ * arrays (glm and cox: coef, se, z; lmm: beta, se, t) are kept beside it. */
+typedef struct ll_coef_table {
+    double *estimate, *se, *statistic, *p_value, *conf_low, *conf_high;
+    double *cov;
+} ll_coef_table;
+
+/* The members of a fit that alias its table, under the model's own names. */
+#define LL_COEF_TABLE_UNION(est, stat)                                          \
+    union {                                                                    \
+        ll_coef_table coefs;                                                   \
+        struct {                                                               \
+            double *est, *se, *stat, *p_value, *conf_low, *conf_high, *cov;    \
+        };                                                                     \
+    }
+
+/* Allocates the arrays of a p-row table (zeroed).  LL_OK or LL_ENOMEM (the
+ * table is then freed). */
+int ll_coef_table_alloc(ll_coef_table *t, size_t p);
+
+/* Frees the arrays and sets them to NULL; NULL is a no-op. */
+void ll_coef_table_free(ll_coef_table *t);
+
+/* Row j from its estimate and standard error: statistic est / se, p-value
+ * 2 pnorm(-|est / se|), interval est -/+ LL_Z975 se. */
+void ll_coef_table_wald(ll_coef_table *t, size_t j, double est, double se);
 
 /* ------------------------------------------------------------------ */
 /* Logistic regression: glm(y ~ X - 1, family = binomial) by IRLS.     */
@@ -47,14 +77,10 @@ typedef struct ll_glm_control {
 typedef struct ll_glm {
     size_t n, p;       /* rows and columns of the design matrix */
     size_t rank;       /* number of columns not aliased */
-    double *coef;      /* p coefficients (log odds) */
-    double *se;        /* p standard errors, summary.glm()'s */
-    double *z;         /* p Wald statistics coef / se */
-    double *p_value;   /* p two-sided normal p-values */
-    double *conf_low;  /* p: coef - LL_Z975 * se (confint.default) */
-    double *conf_high; /* p: coef + LL_Z975 * se */
+    /* p rows: coef (log odds), se (summary.glm()'s), z = coef / se, p_value,
+     * conf_low and conf_high (confint.default), cov (vcov, p x p) */
+    LL_COEF_TABLE_UNION(coef, z);
     int *aliased;      /* p flags, 1 = aliased column */
-    double *cov;       /* p x p covariance matrix, row-major (vcov) */
     double *eta;       /* n linear predictors X coef (aliased columns excluded) */
     double deviance;   /* residual deviance at coef */
     double aic;        /* deviance + 2 rank (y is 0/1) */
@@ -108,13 +134,10 @@ void ll_glm_free(ll_glm *fit);
 typedef struct ll_lmm {
     size_t n, p;       /* observations and fixed-effect columns */
     size_t n_groups;   /* distinct clusters */
-    double *beta;      /* p fixed effects */
-    double *se;        /* p standard errors, summary(fit)$coefficients */
-    double *t;         /* p: beta / se */
-    double *p_value;   /* p: 2 * pnorm(-|t|) (normal, as SPEC section 6) */
-    double *conf_low;  /* p: beta - LL_Z975 * se */
-    double *conf_high; /* p: beta + LL_Z975 * se */
-    double *cov;       /* p x p covariance of beta, row-major (vcov) */
+    /* p rows: beta (fixed effects), se (summary(fit)$coefficients), t =
+     * beta / se, p_value 2 pnorm(-|t|) (normal, as SPEC section 6), conf_low
+     * and conf_high, cov (vcov of beta, p x p) */
+    LL_COEF_TABLE_UNION(beta, t);
     double theta;      /* sigma_b / sigma */
     double sigma2;     /* residual variance sigma^2 */
     double tau2;       /* random-intercept variance sigma_b^2 = theta^2 sigma^2 */
@@ -220,13 +243,10 @@ void ll_logrank_free(ll_logrank *lr);
 typedef struct ll_cox {
     size_t n, p;       /* subjects and covariates */
     size_t n_event;    /* events */
-    double *coef;      /* p log hazard ratios */
-    double *se;        /* p standard errors */
-    double *z;         /* p: coef / se */
-    double *p_value;   /* p two-sided normal p-values */
-    double *conf_low;  /* p: coef - LL_Z975 * se; exp() gives exp(confint) */
-    double *conf_high; /* p: coef + LL_Z975 * se */
-    double *cov;       /* p x p inverse information, row-major */
+    /* p rows: coef (log hazard ratios), se, z = coef / se, p_value,
+     * conf_low and conf_high (exp() gives exp(confint)), cov (the inverse
+     * information, p x p) */
+    LL_COEF_TABLE_UNION(coef, z);
     double loglik0;    /* partial log-likelihood at coef = 0 */
     double loglik;     /* at coef */
     int iter;          /* Newton-Raphson iterations (coxph's fit$iter) */
