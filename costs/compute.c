@@ -20,17 +20,21 @@
 
 /* ---- Parameters ---------------------------------------------------------- */
 
+/* The model's defaults are the configuration table's ([costs]): the one
+ * place where they are written. */
 void ll_costs_params_init(ll_costs_params *out)
 {
+    ll_config cfg;
+    ll_config_init(&cfg);
     memset(out, 0, sizeof *out);
-    out->horizon_years = 3;
-    out->discount_rate = 0.035;
-    out->persistence = 1;
-    out->attribution = 1;
-    out->optimism_bias = 0;
-    out->cost_range = 0.25;
-    out->mc_draws = 10000;
-    out->seed = 1;
+    out->horizon_years = cfg.costs.horizon_years;
+    out->discount_rate = cfg.costs.discount_rate;
+    out->persistence = cfg.costs.persistence;
+    out->attribution = cfg.costs.attribution;
+    out->optimism_bias = cfg.costs.optimism_bias;
+    out->cost_range = cfg.costs.cost_range;
+    out->mc_draws = cfg.costs.mc_draws;
+    out->seed = cfg.costs.seed;
     for (int i = 0; i < LL_COST_N; i++) {
         out->item[i].value = NAN;
         out->item[i].price_year = NULL;

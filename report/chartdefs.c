@@ -18,17 +18,6 @@ int rp_chart_place(rp_ctx *c, const char *name, const char *title, const char *a
     return rc;
 }
 
-static int open2(rp_sb *d, rp_sb *s, rp_arena *a)
-{
-    if (!rp_sb_open(d))
-        return 0;
-    if (!rp_sb_open(s)) {
-        rp_sb_close(d, a);
-        return 0;
-    }
-    return 1;
-}
-
 void rp_ytics(FILE *f, rp_arena *a, const char *const *lab, size_t n)
 {
     fputs("set ytics (", f);
@@ -73,7 +62,7 @@ int rp_chart_flow(rp_ctx *c, ll_error *err)
             lab[ns++] = rp_stage_label(FLOW_STAGES[s]);
     }
     rp_sb d, s;
-    if (!open2(&d, &s, c->a))
+    if (!rp_sb_open2(&d, &s, c->a))
         return ll_error_set(err, LL_ENOMEM, "out of memory");
     int two = c->v->two;
     for (int g = 0; g < (two ? 2 : 1); g++) {
@@ -121,7 +110,7 @@ int rp_chart_love(rp_ctx *c, ll_error *err)
     const char *lab[LL_MATCH_NCOV];
     double lim = 0.25;
     rp_sb d, s;
-    if (!open2(&d, &s, c->a))
+    if (!rp_sb_open2(&d, &s, c->a))
         return ll_error_set(err, LL_ENOMEM, "out of memory");
     fputs("# y\tcovariate\tsmd_before\tsmd_after\n", d.f);
     for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
@@ -216,7 +205,7 @@ int rp_chart_km(rp_ctx *c, ll_error *err)
     rp_sb d = {0}, s = {0};
     int rc = LL_OK, groups = c->v->two ? 2 : 1;
     double xmin = INFINITY, xmax = -INFINITY;
-    if (!open2(&d, &s, c->a))
+    if (!rp_sb_open2(&d, &s, c->a))
         return ll_error_set(err, LL_ENOMEM, "out of memory");
     for (int g = 0; g < groups; g++) {
         const ll_est_curve *k = &c->in->est->summary.km[g];

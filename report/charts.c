@@ -30,6 +30,17 @@ int rp_sb_open(rp_sb *s)
     return s->f != NULL;
 }
 
+int rp_sb_open2(rp_sb *d, rp_sb *s, rp_arena *a)
+{
+    if (!rp_sb_open(d))
+        return 0;
+    if (!rp_sb_open(s)) {
+        rp_sb_close(d, a);
+        return 0;
+    }
+    return 1;
+}
+
 char *rp_sb_close(rp_sb *s, rp_arena *a)
 {
     if (s->f == NULL)
@@ -148,12 +159,8 @@ static void bars_plot(FILE *f, rp_arena *a, const rp_bars *b, const char *name)
 char *rp_bars_script(rp_arena *a, const rp_bars *b, const char *name, char **data)
 {
     rp_sb d, s;
-    if (!rp_sb_open(&d))
+    if (!rp_sb_open2(&d, &s, a))
         return NULL;
-    if (!rp_sb_open(&s)) {
-        rp_sb_close(&d, a);
-        return NULL;
-    }
     double top = bars_top(b), width = 0.8 / (double)b->nser;
     bars_data(d.f, b, top, width);
     fprintf(s.f, "#size %d,%d\n", b->width ? b->width : 760, 440);
@@ -174,12 +181,8 @@ char *rp_bars_script(rp_arena *a, const rp_bars *b, const char *name, char **dat
 char *rp_lines_script(rp_arena *a, const rp_bars *b, const char *name, char **data)
 {
     rp_sb d, s;
-    if (!rp_sb_open(&d))
+    if (!rp_sb_open2(&d, &s, a))
         return NULL;
-    if (!rp_sb_open(&s)) {
-        rp_sb_close(&d, a);
-        return NULL;
-    }
     double lo = INFINITY, hi = -INFINITY;
     for (size_t k = 0; k < b->ncat; k++)
         for (size_t j = 0; j < b->nser; j++) {

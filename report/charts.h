@@ -41,6 +41,7 @@ typedef struct rp_sb {
     FILE *f;
 } rp_sb;
 int rp_sb_open(rp_sb *s);                  /* 1 on success */
+int rp_sb_open2(rp_sb *d, rp_sb *s, rp_arena *a); /* both, or neither (0) */
 char *rp_sb_close(rp_sb *s, rp_arena *a);  /* the text (arena), NULL if never opened */
 
 /* One bar or point: estimate and interval (NAN where none), or withheld. */

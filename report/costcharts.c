@@ -142,12 +142,8 @@ int rp_chart_waterfall(rp_ctx *c, ll_error *err)
     size_t n = waterfall_bars(w, c);
     int floating = !c->cv->homeless_hidden;
     rp_sb d, s;
-    if (!rp_sb_open(&d))
+    if (!rp_sb_open2(&d, &s, c->a))
         return ll_error_set(err, LL_ENOMEM, "out of memory");
-    if (!rp_sb_open(&s)) {
-        rp_sb_close(&d, c->a);
-        return ll_error_set(err, LL_ENOMEM, "out of memory");
-    }
     double lo, hi;
     waterfall_data(d.f, w, n, floating, &lo, &hi);
     double pad = (hi - lo) / 1000 * 0.12 + 1;
@@ -198,12 +194,8 @@ int rp_chart_tornado(rp_ctx *c, ll_error *err)
         lab[n++] = rp_cost_input_label(c->a, t->input);
     }
     rp_sb d, s;
-    if (!rp_sb_open(&d))
+    if (!rp_sb_open2(&d, &s, c->a))
         return ll_error_set(err, LL_ENOMEM, "out of memory");
-    if (!rp_sb_open(&s)) {
-        rp_sb_close(&d, c->a);
-        return ll_error_set(err, LL_ENOMEM, "out of memory");
-    }
     double lim = 1;
     for (int side = 0; side < 2; side++) {
         fprintf(d.f, "# input at its %s value\n# y\tinput\tchange_in_net_thousand\n",

@@ -52,6 +52,12 @@ typedef struct rp_view {
  * shown.  Returns LL_OK or LL_ENOMEM. */
 int rp_view_build(rp_view *v, const ll_report_input *in, rp_arena *a);
 
+/* The estimates group of group index g (0 treated, 1 comparison). */
+static inline ll_egroup_id rp_egroup(int g)
+{
+    return g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED;
+}
+
 /* The row of outcome/estimand/group (LL_EGROUP_ANY: any) and term (NULL:
  * empty), or NULL. */
 const rp_est *rp_find(const rp_view *v, ll_outcome_id outcome, ll_estimand_id estimand,

@@ -20,26 +20,29 @@ static rp_block *add_block(rp_doc *d, rp_kind kind)
     return b;
 }
 
-void rp_heading(rp_doc *d, rp_kind level, const char *id, const char *fmt, ...)
-{
-    rp_block *b = add_block(d, level);
-    if (b == NULL)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    b->text = rp_vprintf(d->arena, fmt, ap);
-    va_end(ap);
-    b->id = id;
-}
-
-void rp_para(rp_doc *d, rp_kind kind, const char *fmt, ...)
+/* A block of kind with its text formatted. */
+static void text_block(rp_doc *d, rp_kind kind, const char *id, const char *fmt, va_list ap)
 {
     rp_block *b = add_block(d, kind);
     if (b == NULL)
         return;
+    b->text = rp_vprintf(d->arena, fmt, ap);
+    b->id = id;
+}
+
+void rp_heading(rp_doc *d, rp_kind level, const char *id, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    b->text = rp_vprintf(d->arena, fmt, ap);
+    text_block(d, level, id, fmt, ap);
+    va_end(ap);
+}
+
+void rp_para(rp_doc *d, rp_kind kind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    text_block(d, kind, NULL, fmt, ap);
     va_end(ap);
 }
 

@@ -64,6 +64,17 @@ static void attr_text(FILE *f, const char *s)
     }
 }
 
+/* One row's cells, each opened with num or open (numeric column or not). */
+static void cells(FILE *f, const rp_table *t, char *const *cell, const char *num,
+                  const char *open, const char *close)
+{
+    for (size_t c = 0; c < t->ncol; c++) {
+        fputs((t->numeric >> c) & 1u ? num : open, f);
+        rp_html_text(f, cell[c]);
+        fputs(close, f);
+    }
+}
+
 static void html_table(FILE *f, const rp_table *t)
 {
     fputs("<div class=\"tw\"><table>\n", f);
@@ -73,19 +84,11 @@ static void html_table(FILE *f, const rp_table *t)
         fputs("</caption>\n", f);
     }
     fputs("<thead><tr>", f);
-    for (size_t c = 0; c < t->ncol; c++) {
-        fputs((t->numeric >> c) & 1u ? "<th scope=\"col\" class=\"num\">" : "<th scope=\"col\">", f);
-        rp_html_text(f, t->head[c]);
-        fputs("</th>", f);
-    }
+    cells(f, t, t->head, "<th scope=\"col\" class=\"num\">", "<th scope=\"col\">", "</th>");
     fputs("</tr></thead>\n<tbody>\n", f);
     for (const rp_row *r = t->rows; r != NULL; r = r->next) {
         fputs("<tr>", f);
-        for (size_t c = 0; c < t->ncol; c++) {
-            fputs((t->numeric >> c) & 1u ? "<td class=\"num\">" : "<td>", f);
-            rp_html_text(f, r->cell[c]);
-            fputs("</td>", f);
-        }
+        cells(f, t, r->cell, "<td class=\"num\">", "<td>", "</td>");
         fputs("</tr>\n", f);
     }
     fputs("</tbody></table></div>\n", f);

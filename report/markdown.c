@@ -21,6 +21,16 @@ static void md_text(FILE *f, const char *s)
     }
 }
 
+/* One row's cells: " text |" each. */
+static void md_cells(FILE *f, const rp_table *t, char *const *cell)
+{
+    for (size_t c = 0; c < t->ncol; c++) {
+        fputc(' ', f);
+        md_text(f, cell[c]);
+        fputs(" |", f);
+    }
+}
+
 static void md_table(FILE *f, const rp_table *t)
 {
     if (t->caption) {
@@ -29,22 +39,14 @@ static void md_table(FILE *f, const rp_table *t)
         fputs("**\n", f);
     }
     fputs("\n|", f);
-    for (size_t c = 0; c < t->ncol; c++) {
-        fputc(' ', f);
-        md_text(f, t->head[c]);
-        fputs(" |", f);
-    }
+    md_cells(f, t, t->head);
     fputs("\n|", f);
     for (size_t c = 0; c < t->ncol; c++)
         fputs((t->numeric >> c) & 1u ? " ---: |" : " --- |", f);
     fputc('\n', f);
     for (const rp_row *r = t->rows; r != NULL; r = r->next) {
         fputc('|', f);
-        for (size_t c = 0; c < t->ncol; c++) {
-            fputc(' ', f);
-            md_text(f, r->cell[c]);
-            fputs(" |", f);
-        }
+        md_cells(f, t, r->cell);
         fputc('\n', f);
     }
     fputc('\n', f);

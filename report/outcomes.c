@@ -168,7 +168,7 @@ static int stability(rp_ctx *c, ll_error *err)
                  .ylabel = "Children in the same home a year later (%)", .ymax = 100, .pct = 1};
     for (int g = 0; g < (int)b.nser; g++) {
         b.ser[g] = series_name(g);
-        fill(&b, 0, (size_t)g, rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, NULL));
+        fill(&b, 0, (size_t)g, rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, rp_egroup(g), NULL));
     }
     int rc = bars_chart(c, &b, 0, "stability", "Children still in the same home a year later, by group",
                         "Bars are percentages with 95% Wilson intervals.", err);
@@ -189,7 +189,7 @@ static int placements(rp_ctx *c, ll_error *err)
                  .ylabel = "Placements per child (mean)", .ymax = NAN, .digits = 2};
     for (int g = 0; g < (int)b.nser; g++) {
         b.ser[g] = series_name(g);
-        ll_egroup_id grp = g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED;
+        ll_egroup_id grp = rp_egroup(g);
         fill(&b, 0, (size_t)g, rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, grp, "before"));
         fill(&b, 1, (size_t)g, rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, grp, "after"));
     }
@@ -216,7 +216,7 @@ static int sdq(rp_ctx *c, ll_error *err)
         b.ser[g] = series_name(g);
         for (int k = 0; k < 4; k++)
             fill(&b, (size_t)k, (size_t)g,
-                 rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MEAN, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, ll_sdq_time_name(k)));
+                 rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MEAN, rp_egroup(g), ll_sdq_time_name(k)));
     }
     int rc = bars_chart(c, &b, 1, "sdq_trajectory", "Mean SDQ total difficulties over time, by group",
                         "Points are means with 95% t intervals; lower is better.", err);
@@ -234,7 +234,7 @@ static int sdq(rp_ctx *c, ll_error *err)
                 char term[32];
                 snprintf(term, sizeof term, "%s@%s", ll_sdq_band_name(band), ll_sdq_time_name(k));
                 fill(&bb, cat, (size_t)band,
-                     rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_BAND_PROPORTION, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, term));
+                     rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_BAND_PROPORTION, rp_egroup(g), term));
             }
         }
     rc = bars_chart(c, &bb, 0, "sdq_bands", "Share of children in each SDQ band over time",

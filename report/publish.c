@@ -7,24 +7,11 @@
  * significant figures, p-values to 3 decimals. */
 #include "sections.h"
 
+#include "lleval/format.h"
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
-
-static void csv_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 /* A figure under rule 4's display (kind 'd'), as a proportion to 2
  * decimals ('p'), money to 2 significant figures ('m') or a p-value ('v'). */
@@ -87,13 +74,13 @@ static void estimates(FILE *f, const rp_view *v)
     for (size_t i = 0; i < v->n_est; i++) {
         const rp_est *r = &v->est[i];
         const ll_estimate *e = r->e;
-        csv_field(f, e->outcome);
+        ll_csv_put_field(f, e->outcome);
         fputc(',', f);
-        csv_field(f, e->estimand);
+        ll_csv_put_field(f, e->estimand);
         fputc(',', f);
-        csv_field(f, e->group);
+        ll_csv_put_field(f, e->group);
         fputc(',', f);
-        csv_field(f, e->term);
+        ll_csv_put_field(f, e->term);
         csv_count(f, &v->sdc, e->n);
         csv_count(f, &v->sdc, e->events);
         char p = is_pct(e->estimand) ? 'p' : 'd';
@@ -102,7 +89,7 @@ static void estimates(FILE *f, const rp_view *v)
         for (int k = 0; k < 6; k++)
             csv_num(f, x[k], r->hidden, kind[k]);
         fputc(',', f);
-        csv_field(f, e->method);
+        ll_csv_put_field(f, e->method);
         fputc('\n', f);
     }
 }
@@ -142,19 +129,19 @@ static void table1(FILE *f, const rp_table1 *t, const ll_sdc *s)
         char buf[512], n[32];
         snprintf(buf, sizeof buf, "%s (N = %s)", t->set_name[k], ll_sdc_count(n, sizeof n, s, t->set_n[k]));
         fputc(',', f);
-        csv_field(f, buf);
+        ll_csv_put_field(f, buf);
     }
     fputs(",smd\n", f);
     for (size_t i = 0; i < t->nrow; i++) {
-        csv_field(f, t->characteristic[i]);
+        ll_csv_put_field(f, t->characteristic[i]);
         fputc(',', f);
-        csv_field(f, t->statistic[i]);
+        ll_csv_put_field(f, t->statistic[i]);
         for (size_t k = 0; k < t->ncol; k++) {
             fputc(',', f);
-            csv_field(f, t->cell[i * t->ncol + k]);
+            ll_csv_put_field(f, t->cell[i * t->ncol + k]);
         }
         fputc(',', f);
-        csv_field(f, t->smd[i]);
+        ll_csv_put_field(f, t->smd[i]);
         fputc('\n', f);
     }
 }

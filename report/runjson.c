@@ -53,18 +53,17 @@ static char *dup_text(sqlite3_stmt *st, int k)
 
 static int read_input(ll_input_file *x, sqlite3_stmt *st)
 {
+    char **text[] = {&x->path, &x->kind, &x->la, &x->sha256, &x->ingested_at};
+    static const int TEXT_COL[] = {0, 1, 2, 4, 9};
+    long long *count[] = {&x->n_read, &x->n_stored, &x->n_duplicates, &x->n_quarantined};
+    int ok = 1;
     memset(x, 0, sizeof *x);
-    x->path = dup_text(st, 0);
-    x->kind = dup_text(st, 1);
-    x->la = dup_text(st, 2);
+    for (int k = 0; k < 5; k++)
+        ok &= (*text[k] = dup_text(st, TEXT_COL[k])) != NULL;
+    for (int k = 0; k < 4; k++)
+        *count[k] = sqlite3_column_int64(st, 5 + k);
     x->year = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3);
-    x->sha256 = dup_text(st, 4);
-    x->n_read = sqlite3_column_int64(st, 5);
-    x->n_stored = sqlite3_column_int64(st, 6);
-    x->n_duplicates = sqlite3_column_int64(st, 7);
-    x->n_quarantined = sqlite3_column_int64(st, 8);
-    x->ingested_at = dup_text(st, 9);
-    return x->path && x->kind && x->la && x->sha256 && x->ingested_at ? LL_OK : LL_ENOMEM;
+    return ok ? LL_OK : LL_ENOMEM;
 }
 
 int ll_run_info_read_inputs(ll_run_info *info, sqlite3 *db, ll_error *err)

@@ -56,11 +56,6 @@ static int is_homeless(ll_outcome_id outcome)
     return outcome == LL_OUTCOME_HOMELESS_EVER || outcome == LL_OUTCOME_HOMELESSNESS;
 }
 
-static ll_egroup_id egroup(int g)
-{
-    return g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED;
-}
-
 /* The 2x2 table of an outcome (events and children per group); 0 when it is
  * not known. */
 static int two_by_two(const rp_view *v, ll_outcome_id outcome, long x[2], long n[2])
@@ -73,7 +68,7 @@ static int two_by_two(const rp_view *v, ll_outcome_id outcome, long x[2], long n
         return 1;
     }
     for (int g = 0; g < 2; g++) {
-        const rp_est *p = find_mut(v, outcome, LL_ESTIMAND_PROPORTION, egroup(g), "");
+        const rp_est *p = find_mut(v, outcome, LL_ESTIMAND_PROPORTION, rp_egroup(g), "");
         if (p == NULL || p->e->events < 0) {
             if (g == 1) { /* an outcome of the treated only */
                 x[1] = n[1] = 0;
@@ -102,9 +97,9 @@ static int group_sizes(const rp_view *v, ll_outcome_id outcome, long n[2])
         return 1;
     }
     for (int g = 0; g < 2; g++) {
-        const rp_est *m = find_mut(v, outcome, LL_ESTIMAND_MEAN_CHANGE, egroup(g), NULL);
+        const rp_est *m = find_mut(v, outcome, LL_ESTIMAND_MEAN_CHANGE, rp_egroup(g), NULL);
         if (m == NULL)
-            m = find_mut(v, outcome, LL_ESTIMAND_MEAN, egroup(g), NULL);
+            m = find_mut(v, outcome, LL_ESTIMAND_MEAN, rp_egroup(g), NULL);
         n[g] = m ? m->e->n : 0;
     }
     return 1;

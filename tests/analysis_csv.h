@@ -3,6 +3,7 @@
 #ifndef LLEVAL_TEST_ANALYSIS_CSV_H
 #define LLEVAL_TEST_ANALYSIS_CSV_H
 
+#include "csvutil.h"
 #include "testutil.h"
 
 #include "lleval/estimate.h"
@@ -11,26 +12,6 @@
 #include <string.h>
 
 #define MAXF 64
-
-/* Splits a CSV line without quoted fields before the last needed column;
- * returns the number of fields (up to max). */
-__attribute__((unused)) static int tu_split(char *line, char **f, int max)
-{
-    int n = 0;
-    char *p = line;
-    while (n < max) {
-        f[n++] = p;
-        char *c = strchr(p, ',');
-        if (c == NULL)
-            break;
-        *c = '\0';
-        p = c + 1;
-    }
-    char *nl = strpbrk(f[n - 1], "\r\n");
-    if (nl)
-        *nl = '\0';
-    return n;
-}
 
 __attribute__((unused)) static int tu_col(char **h, int n, const char *name)
 {
@@ -67,11 +48,11 @@ __attribute__((unused)) static size_t tu_load_analysis(const char *path, ll_est_
     ck_assert_msg(f != NULL, "cannot open %s", path);
     char head[4096], line[4096], *h[MAXF], *v[MAXF];
     ck_assert(fgets(head, sizeof head, f) != NULL);
-    int nh = tu_split(head, h, MAXF);
+    int nh = tu_csv_fields(head, h, MAXF);
     int has_match = nh > 35;
     size_t n = 0;
     while (fgets(line, sizeof line, f) && n < max) {
-        int nv = tu_split(line, v, MAXF);
+        int nv = tu_csv_fields(line, v, MAXF);
         ck_assert_int_eq(nv, nh);
         if (strcmp(v[tu_col(h, nh, "eligible")], "1"))
             continue;

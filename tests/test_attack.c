@@ -891,28 +891,6 @@ static void make_tmp(char *dir, size_t size, const char *tag)
     ck_assert(mkdtemp(dir) != NULL);
 }
 
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* Withheld estimates outside the care leavers' outcomes. */
 static int withheld_estimates(const char *dir)
 {
@@ -944,7 +922,7 @@ START_TEST(explicit_example)
      * under the old secondary suppression) */
     int w = withheld_estimates(dir);
     ck_assert_msg(w <= 8, "%d estimates withheld outside the care-leaver section", w);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
@@ -962,13 +940,13 @@ START_TEST(matched_example)
     /* the report shows its sample sizes and the cost (one unmatched child
      * withheld them all under the old rules) */
     snprintf(path, sizeof path, "%s/report.md", out);
-    char *md = slurp(path);
+    char *md = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(strstr(md, "This report compares 95 children who took part"));
     ck_assert_ptr_nonnull(strstr(md, "| Treated | 95 | 95 | c |"));
     ck_assert_ptr_nonnull(strstr(md, "over 3 years is \xc2\xa3"));
     free(md);
     ck_assert_int_le(withheld_estimates(dir), 10);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
@@ -1007,18 +985,12 @@ START_TEST(synthetic_authority)
                       leavers[g]);
     check_formats(out);
     attack(out, 1);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("attack");
-    TCase *tc = tcase_create("attack");
-    tcase_set_timeout(tc, 600);
-    tcase_add_test(tc, explicit_example);
-    tcase_add_test(tc, matched_example);
-    tcase_add_test(tc, synthetic_authority);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {explicit_example, matched_example, synthetic_authority, NULL};
+    return tu_suite("attack", tests, 600);
 }

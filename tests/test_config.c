@@ -249,14 +249,8 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("config");
-    TCase *tc = tcase_create("config");
-    tcase_add_test(tc, defaults);
-    tcase_add_test(tc, override_with_provenance);
-    tcase_add_test(tc, unknown_key_or_section);
-    tcase_add_test(tc, wrong_type);
-    tcase_add_test(tc, one_table_of_bounds);
-    tcase_add_test(tc, report_keys);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {
+        defaults, override_with_provenance, unknown_key_or_section, wrong_type,
+        one_table_of_bounds, report_keys, NULL};
+    return tu_suite("config", tests, 0);
 }

@@ -66,13 +66,8 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("core");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, epoch_and_known_days);
-    tcase_add_test(tc, round_trip_every_day);
-    tcase_add_test(tc, parse_both_forms);
-    tcase_add_test(tc, parse_rejects_bad);
-    tcase_add_test(tc, error_messages);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {
+        epoch_and_known_days, round_trip_every_day, parse_both_forms, parse_rejects_bad,
+        error_messages, NULL};
+    return tu_suite("core", tests, 0);
 }

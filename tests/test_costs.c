@@ -811,28 +811,13 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("costs");
-    TCase *tc = tcase_create("costs");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, deflator_arithmetic);
-    tcase_add_test(tc, missing_price_year_is_an_error);
-    tcase_add_test(tc, value_without_price_year_is_an_error);
-    tcase_add_test(tc, defaults_and_data_files_agree);
-    tcase_add_test(tc, unit_costs_file_overrides);
-    tcase_add_test(tc, effects_from_arrays);
-    tcase_add_test(tc, model_by_hand);
-    tcase_add_test(tc, switching_values_give_zero_net);
-    tcase_add_test(tc, compute_rows_by_hand);
-    tcase_add_test(tc, tornado_by_hand);
-    tcase_add_test(tc, monte_carlo_reproducible);
-    tcase_add_test(tc, monte_carlo_without_spread);
-    tcase_add_test(tc, monte_carlo_draw_order);
-    tcase_add_test(tc, triangular_inverse);
-    tcase_add_test(tc, without_programme_cost);
-    tcase_add_test(tc, single_group_observed_cost);
-    tcase_add_test(tc, csv_format);
-    tcase_add_test(tc, degenerate_cohort);
-    tcase_add_test(tc, bad_parameters);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {
+        deflator_arithmetic, missing_price_year_is_an_error,
+        value_without_price_year_is_an_error, defaults_and_data_files_agree,
+        unit_costs_file_overrides, effects_from_arrays, model_by_hand,
+        switching_values_give_zero_net, compute_rows_by_hand, tornado_by_hand,
+        monte_carlo_reproducible, monte_carlo_without_spread, monte_carlo_draw_order,
+        triangular_inverse, without_programme_cost, single_group_observed_cost, csv_format,
+        degenerate_cohort, bad_parameters, NULL};
+    return tu_suite("costs", tests, 120);
 }

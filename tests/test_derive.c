@@ -36,15 +36,6 @@ static void load_csv(sqlite3 *db, const char *file, const char *table,
 
 static void make_db(void)
 {
-    static const struct tu_colmap ep[] = {
-        {"la", "LA", 't', 0},     {"year", "YEAR", 'i', 0}, {"child", "CHILD", 't', 0},
-        {"decom", "DECOM", 'd', 0}, {"rne", "RNE", 't', 0}, {"ls", "LS", 't', 0},
-        {"cin", "CIN", 't', 0},   {"place", "PLACE", 't', 0}, {"dec", "DEC", 'd', 0},
-        {"rec", "REC", 't', 0},   {"file_id", NULL, 'c', 1}};
-    static const struct tu_colmap hd[] = {
-        {"la", "LA", 't', 0},   {"year", "YEAR", 'i', 0},  {"child", "CHILD", 't', 0},
-        {"sex", "SEX", 'i', 0}, {"dob", "DOB", 'd', 0},    {"ethnic", "ETHNIC", 't', 0},
-        {"file_id", NULL, 'c', 1}};
     static const struct tu_colmap ua[] = {
         {"la", "LA", 't', 0},   {"year", "YEAR", 'i', 0}, {"child", "CHILD", 't', 0},
         {"sex", NULL, 'c', 1},  {"dob", NULL, 'c', 0},    {"duc", "DUC", 'd', 0},
@@ -86,8 +77,8 @@ static void make_db(void)
     ll_error err = {0};
     ck_assert_msg(ll_db_open(&db, g_db, 0, &err) == LL_OK, "%s", err.msg);
     ck_assert_int_eq(ll_db_exec(db, "BEGIN", &err), LL_OK);
-    load_csv(db, "episodes.csv", "episodes", ep, N(ep));
-    load_csv(db, "header.csv", "header", hd, N(hd));
+    load_csv(db, "episodes.csv", "episodes", tu_cols_episodes, TU_NCOLS_EPISODES);
+    load_csv(db, "header.csv", "header", tu_cols_header, TU_NCOLS_HEADER);
     load_csv(db, "uasc.csv", "uasc", ua, N(ua));
     load_csv(db, "oc2.csv", "oc2", o2, N(o2));
     load_csv(db, "oc3.csv", "oc3", o3, N(o3));
@@ -863,30 +854,15 @@ END_TEST
 Suite *make_suite(void)
 {
     Suite *s = suite_create("derive");
-    TCase *tc = tcase_create("histories");
-    tcase_add_unchecked_fixture(tc, make_db, remove_db);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, temporary_placement_is_not_a_move);
-    tcase_add_test(tc, t_and_u_are_moves);
-    tcase_add_test(tc, l_is_not_a_move);
-    tcase_add_test(tc, short_breaks_excluded);
-    tcase_add_test(tc, reentry_starts_a_new_period);
-    tcase_add_test(tc, open_then_closed_is_one_episode);
-    tcase_add_test(tc, stale_open_episodes);
-    tcase_add_test(tc, overlap_resolution);
-    tcase_add_test(tc, stable_12m_na_reasons);
-    tcase_add_test(tc, window_edges);
-    tcase_add_test(tc, oc3_dated_on_birthday);
-    tcase_add_test(tc, sdq_windows);
-    tcase_add_test(tc, covariates_from_latest_header_and_uasc);
-    tcase_add_test(tc, eligibility_rules);
-    tcase_add_test(tc, cohort_and_flow);
-    tcase_add_test(tc, seam_for_matching);
-    tcase_add_test(tc, store_and_write);
-    suite_add_tcase(s, tc);
-    TCase *pure = tcase_create("pure");
-    tcase_add_test(pure, sdq_item_scoring);
-    tcase_add_test(pure, number_format);
-    suite_add_tcase(s, pure);
+    const TTest *const histories_tests[] = {
+        temporary_placement_is_not_a_move, t_and_u_are_moves, l_is_not_a_move,
+        short_breaks_excluded, reentry_starts_a_new_period, open_then_closed_is_one_episode,
+        stale_open_episodes, overlap_resolution, stable_12m_na_reasons, window_edges,
+        oc3_dated_on_birthday, sdq_windows, covariates_from_latest_header_and_uasc,
+        eligibility_rules, cohort_and_flow, seam_for_matching, store_and_write, NULL};
+    tcase_add_unchecked_fixture(tu_tcase(s, "histories", histories_tests, 60), make_db, remove_db);
+    const TTest *const pure_tests[] = {
+        sdq_item_scoring, number_format, NULL};
+    tu_tcase(s, "pure", pure_tests, 0);
     return s;
 }

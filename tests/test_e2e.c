@@ -8,6 +8,7 @@
  * SPEC 6 tolerances; `method` is free text and not compared).  Runs the
  * lleval beside this test program (build/ or build-asan/), from the
  * repository root as `make check` does. */
+#include "csvutil.h"
 #include "testutil.h"
 
 #include <dirent.h>
@@ -42,22 +43,6 @@ static void cut_after(char *line, int keep)
         *p = '\0';
 }
 
-/* Splits a CSV line without quoted fields (the example files have none). */
-static int split(char *line, char **f)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line;; p++) {
-        ck_assert_int_lt(n, MAX_COLS);
-        f[n++] = p;
-        p = strchr(p, ',');
-        if (!p)
-            break;
-        *p = '\0';
-    }
-    return n;
-}
-
 /* Reads a CSV file; with keep > 0 only its first keep columns (the last
  * column of estimates.csv, `method`, may be quoted). */
 static void read_table_keep(struct table *t, const char *path, int keep)
@@ -70,14 +55,14 @@ static void read_table_keep(struct table *t, const char *path, int keep)
     cut_after(buf, keep);
     ck_assert_msg(!strchr(buf, '"'), "%s: quoted header", path);
     t->lines[0] = strdup(buf);
-    t->ncol = split(t->lines[0], t->cols);
+    t->ncol = tu_csv_fields(t->lines[0], t->cols, MAX_COLS);
     while (fgets(buf, sizeof buf, f)) {
         ck_assert_int_lt(t->nrow, MAX_ROWS);
         cut_after(buf, keep);
         ck_assert_msg(!strchr(buf, '"'), "%s: quoted field (not expected here)", path);
         char *line = t->lines[t->nrow + 1] = strdup(buf);
         char **row = t->rows[t->nrow] = calloc(MAX_COLS, sizeof *row);
-        ck_assert_int_eq(split(line, row), t->ncol);
+        ck_assert_int_eq(tu_csv_fields(line, row, MAX_COLS), t->ncol);
         t->nrow++;
     }
     fclose(f);
@@ -230,13 +215,6 @@ static void ingest_and_evaluate(char *dir, size_t size, const char *ex)
     run(cmd, log);
 }
 
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
 START_TEST(explicit_example)
 {
     char dir[64], got[128];
@@ -253,7 +231,7 @@ START_TEST(explicit_example)
     ck_assert_int_eq(access(got, R_OK), 0);
     snprintf(got, sizeof got, "%s/out/secure/estimates.csv", dir);
     compare_keep("fixtures/examples/explicit/expected/estimates.csv", got, 0, 12);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
@@ -267,17 +245,13 @@ START_TEST(matched_example)
     compare("fixtures/examples/matched/expected/matches.csv", got, 0);
     snprintf(got, sizeof got, "%s/out/secure/estimates.csv", dir);
     compare_keep("fixtures/examples/matched/expected/estimates.csv", got, 0, 12);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("e2e");
-    TCase *tc = tcase_create("examples");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, explicit_example);
-    tcase_add_test(tc, matched_example);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {
+        explicit_example, matched_example, NULL};
+    return tu_suite("e2e", tests, 300);
 }

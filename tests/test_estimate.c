@@ -43,7 +43,7 @@ static void check_design(const char *dir)
     ck_assert(fgets(line, sizeof line, f) != NULL);
     size_t i = 0;
     while (fgets(line, sizeof line, f)) {
-        tu_split(line, v, 13);
+        tu_csv_fields(line, v, 13);
         ck_assert_msg(i < t->n, "%s: fewer rows than expected", dir);
         const ll_estimate *r = &t->rows[i++];
         char what[200];
@@ -169,14 +169,7 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("estimate");
-    TCase *tc = tcase_create("estimate");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, explicit_matches_r);
-    tcase_add_test(tc, matched_matches_r);
-    tcase_add_test(tc, single_child);
-    tcase_add_test(tc, empty_cohort);
-    tcase_add_test(tc, typed_keys);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {
+        explicit_matches_r, matched_matches_r, single_child, empty_cohort, typed_keys, NULL};
+    return tu_suite("estimate", tests, 60);
 }

@@ -45,17 +45,18 @@ typedef struct want_row {
     double v[6];    /* estimate std.error statistic p.value conf.low conf.high */
 } want_row;
 
-static size_t load_expected(const char *design, want_row *out)
+/* Reads an estimates.csv (ours or R's; method, the last column, may be
+ * quoted: it is not read). */
+static size_t read_estimates(const char *path, want_row *out)
 {
-    char path[256], line[4096], *v[MAXF];
-    snprintf(path, sizeof path, "fixtures/examples/%s/expected/estimates.csv", design);
+    char line[4096], *v[MAXF];
     FILE *f = fopen(path, "r");
     ck_assert_msg(f != NULL, "cannot open %s", path);
     ck_assert(fgets(line, sizeof line, f) != NULL);
     size_t n = 0;
     while (fgets(line, sizeof line, f)) {
         ck_assert_uint_lt(n, MAXROWS);
-        tu_split(line, v, 13);
+        tu_csv_fields(line, v, 13);
         want_row *w = &out[n++];
         for (int k = 0; k < 4; k++)
             snprintf(w->key[k], sizeof w->key[k], "%s", v[k]);
@@ -66,6 +67,13 @@ static size_t load_expected(const char *design, want_row *out)
     }
     fclose(f);
     return n;
+}
+
+static size_t load_expected(const char *design, want_row *out)
+{
+    char path[256];
+    snprintf(path, sizeof path, "fixtures/examples/%s/expected/estimates.csv", design);
+    return read_estimates(path, out);
 }
 
 static void row_numbers(const ll_estimate *r, double *g)
@@ -213,16 +221,25 @@ START_TEST(one_treated_child)
 }
 END_TEST
 
+/* The treated children of a worked example in g_kids (their number) and
+ * R's estimates in g_want (*nw rows). */
+static size_t load_treated(const char *design, size_t *nw)
+{
+    size_t n = load_analysis(design, g_kids), m = 0;
+    *nw = load_expected(design, g_want);
+    for (size_t i = 0; i < n; i++)
+        if (g_kids[i].treated)
+            g_kids[m++] = g_kids[i];
+    return m;
+}
+
 /* A design with a comparison group that came out empty (has_comparison on,
  * no comparison child): the treated rows keep R's numbers. */
 START_TEST(no_comparison_group)
 {
     const char *designs[2] = {"explicit", "matched"};
     for (int d = 0; d < 2; d++) {
-        size_t n = load_analysis(designs[d], g_kids), m = 0, nw = load_expected(designs[d], g_want);
-        for (size_t i = 0; i < n; i++)
-            if (g_kids[i].treated)
-                g_kids[m++] = g_kids[i];
+        size_t nw, m = load_treated(designs[d], &nw);
         ll_estimates *t = estimate(g_kids, m, 1);
         rows_as_expected(t, g_want, nw, treated_only);
         for (size_t i = 0; i < t->n; i++)
@@ -537,10 +554,7 @@ START_TEST(single_group_treated_rows)
 {
     const char *designs[2] = {"explicit", "matched"};
     for (int d = 0; d < 2; d++) {
-        size_t n = load_analysis(designs[d], g_kids), m = 0, nw = load_expected(designs[d], g_want);
-        for (size_t i = 0; i < n; i++)
-            if (g_kids[i].treated)
-                g_kids[m++] = g_kids[i];
+        size_t nw, m = load_treated(designs[d], &nw);
         ll_estimates *t = estimate(g_kids, m, 0);
         single_group_rows(t, g_want, nw, d);
         ll_estimates_free(t);
@@ -560,30 +574,6 @@ static void run(const char *cmd, const char *log)
     snprintf(buf, sizeof buf, "%s >>'%s' 2>&1", cmd, log);
     int rc = system(buf);
     ck_assert_msg(rc == 0, "'%s' failed (status %d); see %s", cmd, rc, log);
-}
-
-/* Reads estimates.csv written by lleval (method, the last column, may be
- * quoted: it is not read). */
-static size_t read_estimates(const char *path, want_row *out)
-{
-    char line[4096], *v[MAXF];
-    FILE *f = fopen(path, "r");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    ck_assert(fgets(line, sizeof line, f) != NULL);
-    size_t n = 0;
-    while (fgets(line, sizeof line, f)) {
-        ck_assert_uint_lt(n, MAXROWS);
-        tu_split(line, v, 13);
-        want_row *w = &out[n++];
-        for (int k = 0; k < 4; k++)
-            snprintf(w->key[k], sizeof w->key[k], "%s", v[k]);
-        w->n = atol(v[4]);
-        w->events = *v[5] ? atol(v[5]) : -1;
-        for (int k = 0; k < 6; k++)
-            w->v[k] = tu_num(v[6 + k]);
-    }
-    fclose(f);
-    return n;
 }
 
 /* `comparison = none` on each example (the explicit one has a
@@ -680,19 +670,12 @@ END_TEST
 Suite *make_suite(void)
 {
     Suite *s = suite_create("estimate_edge");
-    TCase *tc = tcase_create("degenerate");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, one_treated_child);
-    tcase_add_test(tc, no_comparison_group);
-    tcase_add_test(tc, no_care_leavers);
-    tcase_add_test(tc, no_sdq_scores);
-    tcase_add_test(tc, empty_and_single_child_cohorts);
-    tcase_add_test(tc, six_children_against_r);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("single_group");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, single_group_treated_rows);
-    tcase_add_test(tc, single_group_end_to_end);
-    suite_add_tcase(s, tc);
+    const TTest *const degenerate_tests[] = {
+        one_treated_child, no_comparison_group, no_care_leavers, no_sdq_scores,
+        empty_and_single_child_cohorts, six_children_against_r, NULL};
+    tu_tcase(s, "degenerate", degenerate_tests, 60);
+    const TTest *const single_group_tests[] = {
+        single_group_treated_rows, single_group_end_to_end, NULL};
+    tu_tcase(s, "single_group", single_group_tests, 300);
     return s;
 }

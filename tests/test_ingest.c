@@ -7,6 +7,7 @@
  * Reference values are literals: row counts from `awk 'FNR>1' FILES | wc -l`,
  * day numbers from R (as.numeric(as.Date(...))), rules and lines from the
  * comments in fixtures/broken/ and fixtures/ingest/README.md. */
+#include "sqlutil.h"
 #include "testutil.h"
 
 #include "lleval/csvread.h"
@@ -119,31 +120,6 @@ static int ingest(sqlite3 *db, const char *path, int year, ll_ingest_result *r, 
     return ingest_opt(db, path, year, "LA", 0, r, m, &err);
 }
 
-static long long qint(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
-                  sqlite3_errmsg(db));
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-/* The first column of the first row as text (caller frees; "" for NULL). */
-static char *qtext(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
-                  sqlite3_errmsg(db));
-    ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-    const char *t = (const char *)sqlite3_column_text(st, 0);
-    char *v = strdup(t ? t : "");
-    sqlite3_finalize(st);
-    ck_assert_ptr_nonnull(v);
-    return v;
-}
-
 static void assert_identity(const ll_ingest_result *r, const char *what)
 {
     ck_assert_msg(r->n_read == r->n_stored + r->n_duplicates + r->n_quarantined,
@@ -154,7 +130,7 @@ static void assert_identity(const ll_ingest_result *r, const char *what)
 /* Every table's content, for before/after comparisons. */
 static char *fingerprint(sqlite3 *db)
 {
-    return qtext(db,
+    return tu_qtext(db,
         "SELECT (SELECT count(*) || ':' || ifnull(group_concat(r, ';'), '') FROM"
         " (SELECT quote(la)||quote(year)||quote(child)||quote(decom)||quote(rne)||quote(ls)"
         "  ||quote(cin)||quote(place)||quote(dec)||quote(rec)||quote(file_id) r FROM episodes"
@@ -315,33 +291,33 @@ START_TEST(examples_explicit)
     env_open(&e);
     ingest_example(e.h, "explicit", 1, 1);
     /* awk 'FNR>1' fixtures/examples/explicit/input/903/{*}/episodes.csv | wc -l, etc. */
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes"), 8369);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM header"), 5098);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM uasc"), 93);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM oc2"), 1979);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM oc3"), 992);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM lifelong_links"), 105);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM comparison"), 91);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM quarantine"), 0);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM files"), 47);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes"), 8369);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header"), 5098);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM uasc"), 93);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc2"), 1979);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc3"), 992);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links"), 105);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM comparison"), 91);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine"), 0);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM files"), 47);
     /* input/903/2020/episodes.csv line 2:
      * 0016584,11/02/2018,P,C2,N1,K2,PR1,18/06/2019,E8,,KH11 9KN,KT11 0GY,SC575480
      * R: as.numeric(as.Date(c("2018-02-11", "2019-06-18"))) is 17573 18065 */
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes WHERE la='LA' AND year=2020"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE la='LA' AND year=2020"
                                " AND child='0016584' AND decom=17573 AND dec=18065"
                                " AND rne='P' AND ls='C2' AND cin='N1' AND place='K2'"
                                " AND place_provider='PR1' AND rec='E8'"
                                " AND reason_place_change IS NULL"), 1);
     /* IDs keep their leading zeros: stored as text. */
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM header WHERE typeof(child) <> 'text'"), 0);
-    ck_assert_int_gt(qint(e.h, "SELECT count(*) FROM header WHERE child LIKE '0%'"), 0);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header WHERE typeof(child) <> 'text'"), 0);
+    ck_assert_int_gt(tu_qint(e.h, "SELECT count(*) FROM header WHERE child LIKE '0%'"), 0);
     /* lifelong_links.csv line 3: 7891084,15/03/2017,Y,16/05/2017,04/08/2017,18/03/2018,6,27,Y
      * R: as.numeric(as.Date("2017-05-16")) is 17302 */
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM lifelong_links WHERE child='7891084'"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links WHERE child='7891084'"
                                " AND consent='Y' AND start_date=17302 AND connections_before=6"
                                " AND connections_after=27 AND identity_improved=1"), 1);
     /* line 2: 5623411,20/02/2017,N,,,,,, */
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM lifelong_links WHERE child='5623411'"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links WHERE child='5623411'"
                                " AND consent='N' AND start_date IS NULL"
                                " AND identity_improved IS NULL"), 1);
     env_close(&e);
@@ -353,14 +329,14 @@ START_TEST(examples_matched_year_from_path)
     env e;
     env_open(&e);
     ingest_example(e.h, "matched", 0, 0);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes"), 8154);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM header"), 4989);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM uasc"), 88);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM oc2"), 1888);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM oc3"), 1003);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM lifelong_links"), 120);
-    ck_assert_int_eq(qint(e.h, "SELECT count(DISTINCT year) FROM episodes"), 9);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM quarantine"), 0);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes"), 8154);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header"), 4989);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM uasc"), 88);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc2"), 1888);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc3"), 1003);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links"), 120);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(DISTINCT year) FROM episodes"), 9);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine"), 0);
     env_close(&e);
 }
 END_TEST
@@ -379,13 +355,13 @@ START_TEST(parser_edge_cases)
     ck_assert_int_eq(r.kind, LL_KIND_HEADER);
     ck_assert_int_eq(r.year, 2021);
     ck_assert_uint_eq(r.n_stored, 2);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM header WHERE child='0002' AND sex=2"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header WHERE child='0002' AND sex=2"
                                " AND dob=15339 AND mother='1'"), 1);
     /* No final newline: the last row (empty DUC) is read. */
     ck_assert_int_eq(ingest(e.h, "fixtures/ingest/2021/no_final_newline.csv", 0, &r, &m), LL_OK);
     ck_assert_uint_eq(r.n_read, 2);
     ck_assert_uint_eq(r.n_stored, 2);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM uasc WHERE child='0102' AND duc IS NULL"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM uasc WHERE child='0102' AND duc IS NULL"), 1);
     /* Quoted commas, doubled quotes, newlines; the bad row after two
      * multi-line records is on physical line 9. */
     ck_assert_int_eq(ingest(e.h, "fixtures/ingest/2021/quoted.csv", 0, &r, &m), LL_OK);
@@ -393,16 +369,16 @@ START_TEST(parser_edge_cases)
     ck_assert_uint_eq(r.n_stored, 4);
     ck_assert_uint_eq(r.n_quarantined, 1);
     ck_assert_int_eq(r.replaced, 1); /* the same table, la and year as bom_crlf_header.csv */
-    ck_assert_int_eq(qint(e.h, "SELECT line FROM quarantine"), 9);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM header WHERE child='0201' AND ethnic='WB,RI'"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM header WHERE ethnic='two' || char(10) || 'line'"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM header WHERE child='0203' AND ethnic='say \"hi\"'"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM header WHERE ethnic='three'||char(10,10)||'lines'"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT line FROM quarantine"), 9);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header WHERE child='0201' AND ethnic='WB,RI'"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header WHERE ethnic='two' || char(10) || 'line'"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header WHERE child='0203' AND ethnic='say \"hi\"'"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header WHERE ethnic='three'||char(10,10)||'lines'"), 1);
     /* Both date forms: 29/02/2020 and 2020-02-29 are day 18321, 31/03/2020
      * is 18352 (R: as.numeric(as.Date(c("2020-02-29", "2020-03-31")))). */
     ck_assert_int_eq(ingest(e.h, "fixtures/ingest/2021/dates.csv", 0, &r, &m), LL_OK);
     ck_assert_uint_eq(r.n_stored, 2);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes WHERE decom=18321 AND dec=18352"), 2);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE decom=18321 AND dec=18352"), 2);
     ck_assert_ptr_null(strstr(m.text, "columns not used"));
     /* Lone CR line ends. */
     ck_assert_int_eq(ingest(e.h, "fixtures/ingest/2021/lone_cr.csv", 0, &r, &m), LL_OK);
@@ -505,7 +481,7 @@ START_TEST(broken_set)
     env e;
     env_open(&e);
     ingest_broken(e.h);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM quarantine"), (long long)N_BROKEN);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine"), (long long)N_BROKEN);
     int seen[LL_RULE_COUNT] = {0};
     for (size_t i = 0; i < N_BROKEN; i++) {
         char sql[512];
@@ -516,7 +492,7 @@ START_TEST(broken_set)
                  BROKEN[i].file, BROKEN[i].line, BROKEN[i].rule,
                  BROKEN[i].col ? "q.col='" : "q.col IS NULL", BROKEN[i].col ? BROKEN[i].col : "",
                  BROKEN[i].col ? "'" : "");
-        ck_assert_msg(qint(e.h, sql) == 1, "%s line %d: want %s %s", BROKEN[i].file,
+        ck_assert_msg(tu_qint(e.h, sql) == 1, "%s line %d: want %s %s", BROKEN[i].file,
                       BROKEN[i].line, BROKEN[i].rule, BROKEN[i].col ? BROKEN[i].col : "");
         for (int k = 0; k < LL_RULE_COUNT; k++)
             if (!strcmp(ll_ingest_rule_name(k), BROKEN[i].rule))
@@ -525,29 +501,29 @@ START_TEST(broken_set)
     for (int k = 0; k < LL_RULE_COUNT; k++)
         ck_assert_msg(seen[k], "rule %s never triggered", ll_ingest_rule_name(k));
     /* Reasons name the column and the value; raw lines are kept. */
-    char *s = qtext(e.h, "SELECT reason FROM quarantine WHERE rule='dec_before_decom'");
+    char *s = tu_qtext(e.h, "SELECT reason FROM quarantine WHERE rule='dec_before_decom'");
     ck_assert_str_eq(s, "DEC '01/03/2020' is before DECOM '01/04/2020'");
     free(s);
-    s = qtext(e.h, "SELECT reason || ' / ' || raw FROM quarantine WHERE rule='bad_yn' AND line=3");
+    s = tu_qtext(e.h, "SELECT reason || ' / ' || raw FROM quarantine WHERE rule='bad_yn' AND line=3");
     ck_assert_str_eq(s, "CONSENT 'Yes' is not Y or N / L002,01/01/2020,Yes,01/02/2020,,,,,");
     free(s);
-    s = qtext(e.h, "SELECT reason FROM quarantine q JOIN files USING(file_id)"
+    s = tu_qtext(e.h, "SELECT reason FROM quarantine q JOIN files USING(file_id)"
                    " WHERE kind='episodes' AND rule='duplicate_key'");
     ck_assert_str_eq(s, "CHILD 'E001', DECOM '01/04/2020': line 2 has the same key with"
                         " different values");
     free(s);
     /* The stored rows of the broken files. */
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM header WHERE child='B009' AND sex=2"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes WHERE child='E011' AND place='A2'"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes WHERE child='E012'"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header WHERE child='B009' AND sex=2"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE child='E011' AND place='A2'"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE child='E012'"
                                " AND reason_place_change='multi'||char(10)||'line'"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM oc2 WHERE sdq_score IS NULL"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc2 WHERE sdq_score IS NULL"
                                " AND sdq_reason IS NULL"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM comparison WHERE child='C001'"), 2);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM comparison WHERE la='LB'"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT q5 + ebddiff FROM sdq_items WHERE informant='P'"), 2);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM sdq_items WHERE child='D001'"), 2);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM lifelong_links WHERE child='L008'"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM comparison WHERE child='C001'"), 2);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM comparison WHERE la='LB'"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT q5 + ebddiff FROM sdq_items WHERE informant='P'"), 2);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM sdq_items WHERE child='D001'"), 2);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links WHERE child='L008'"
                                " AND consent='N' AND start_date IS NULL"), 1);
     env_close(&e);
 }
@@ -594,8 +570,8 @@ START_TEST(public_samples)
     }
     /* Random fake data: open episodes with REC X1 (SOURCE.md: 1,413 have no
      * DEC; awk -F, 'NR>1 && $8==""' episodes.csv | wc -l), OC3 ACCOM 01. */
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM quarantine WHERE rule='rec_without_dec'"), 1413);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM quarantine WHERE rule='bad_code'"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine WHERE rule='rec_without_dec'"), 1413);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine WHERE rule='bad_code'"
                                " AND col='ACCOM'"), 2);
     env_close(&e);
 }
@@ -636,7 +612,7 @@ START_TEST(reingest_identical_is_skipped)
     /* ... but not for another year. */
     ck_assert_int_eq(ingest(e.h, "fixtures/broken/2021/uasc.csv", 2022, &r, &m), LL_OK);
     ck_assert_int_eq(r.kind, LL_KIND_UASC);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM uasc WHERE year=2022"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM uasc WHERE year=2022"), 1);
     env_close(&e);
 }
 END_TEST
@@ -662,25 +638,25 @@ START_TEST(resubmission_replaces)
     ck_assert_int_eq(ingest(e.h, path_in(&e, "v2_2022.csv"), 0, &r, &m), LL_OK);
     ck_assert_int_eq(r.replaced, 1);
     ck_assert_ptr_nonnull(strstr(m.text, "resubmitted"));
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes WHERE year=2022"), 2);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes WHERE year=2022 AND child='R1'"), 0);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes WHERE year=2022 AND child='R2'"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE year=2022"), 2);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE year=2022 AND child='R1'"), 0);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE year=2022 AND child='R2'"
                                " AND rec='E11'"), 1);
     /* The earlier file's quarantined row went with it; 2021 is untouched. */
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM quarantine"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM quarantine"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine"
                                " WHERE file_id NOT IN (SELECT file_id FROM files)"), 0);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes"
                                " WHERE file_id NOT IN (SELECT file_id FROM files)"), 0);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM files WHERE kind='episodes' AND year=2022"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes WHERE year=2021"), 2);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM quarantine q JOIN files f USING(file_id)"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM files WHERE kind='episodes' AND year=2022"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE year=2021"), 2);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine q JOIN files f USING(file_id)"
                                " WHERE f.year=2021"), 1);
     /* Another la is another return. */
     ll_error err;
     ck_assert_int_eq(ingest_opt(e.h, path_in(&e, "v1_2022.csv"), 0, "LB", 1, &r, &m, &err), LL_OK);
     ck_assert_int_eq(r.replaced, 0);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes WHERE la='LA' AND year=2022"), 2);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE la='LA' AND year=2022"), 2);
     env_close(&e);
 }
 END_TEST
@@ -698,15 +674,15 @@ START_TEST(programme_rows_replaced_by_key)
     ck_assert_int_eq(r.replaced, 0);
     /* P1 kept from the first file, P2 updated, P3 added.
      * R: as.numeric(as.Date("2021-02-01")) is 18659 */
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM lifelong_links"), 3);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM lifelong_links l JOIN files f"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links"), 3);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links l JOIN files f"
                                " USING(file_id) WHERE child='P1' AND f.path LIKE '%ll1.csv'"), 1);
-    ck_assert_int_eq(qint(e.h, "SELECT start_date FROM lifelong_links WHERE child='P2'"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT start_date FROM lifelong_links WHERE child='P2'"
                                " AND consent='Y'"), 18659);
     /* Ingesting the first file again re-applies it (it is not the latest). */
     ck_assert_int_eq(ingest(e.h, path_in(&e, "ll1.csv"), 0, &r, &m), LL_OK);
     ck_assert_int_eq(r.kind, LL_KIND_LIFELONG_LINKS);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM lifelong_links WHERE child='P2'"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links WHERE child='P2'"
                                " AND consent='N'"), 1);
     ck_assert_int_eq(ingest(e.h, path_in(&e, "ll1.csv"), 0, &r, &m), LL_OK);
     ck_assert_int_eq(r.kind, LL_KIND_SKIPPED);
@@ -745,34 +721,11 @@ static void set_free(strset *s)
     free(s->v);
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    *n = 0;
-    if (f == NULL)
-        return NULL;
-    char *buf = NULL;
-    size_t cap = 0;
-    for (;;) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            buf = realloc(buf, cap);
-            ck_assert_ptr_nonnull(buf);
-        }
-        size_t k = fread(buf + *n, 1, cap - *n, f);
-        if (k == 0)
-            break;
-        *n += k;
-    }
-    fclose(f);
-    return buf;
-}
-
 /* Adds the values of never-stored columns to never, the others to other. */
 static void split_values(const char *path, strset *never, strset *other)
 {
     size_t n;
-    char *buf = slurp(path, &n);
+    char *buf = tu_read(path, &n);
     ll_csvread *r;
     ll_csv_row row;
     ll_error err;
@@ -851,7 +804,7 @@ START_TEST(never_stored_values_absent)
             char path[160], found[32] = "";
             size_t n;
             snprintf(path, sizeof path, "%s%s", e.db, suffix[k]);
-            char *bytes = slurp(path, &n);
+            char *bytes = tu_read(path, &n);
             if (bytes == NULL)
                 continue; /* no -wal after the close */
             size_t hits = find_any(&probe, bytes, n, found, sizeof found);
@@ -866,7 +819,7 @@ START_TEST(never_stored_values_absent)
         }
     }
     /* The quarantined header row with a UPN kept its line, not the UPN. */
-    char *raw = qtext(e.h, "SELECT raw FROM quarantine WHERE raw LIKE ',1,01/02/2010%'");
+    char *raw = tu_qtext(e.h, "SELECT raw FROM quarantine WHERE raw LIKE ',1,01/02/2010%'");
     ck_assert_str_eq(raw, ",1,01/02/2010,WBRI,,,");
     free(raw);
     set_free(&never);
@@ -966,7 +919,7 @@ START_TEST(bad_input_catalogue)
     strcpy(text + o + 65536, "\n");
     write_text(path_in(&e, "field64k.csv"), text);
     ck_assert_int_eq(ingest(e.h, path_in(&e, "field64k.csv"), 2021, &r, &m), LL_OK);
-    ck_assert_int_eq(qint(e.h, "SELECT length(ethnic) FROM header WHERE year=2021"), 65536);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT length(ethnic) FROM header WHERE year=2021"), 65536);
     /* 10,000 columns. */
     o = 0;
     for (int i = 0; i < 10000; i++)
@@ -988,9 +941,9 @@ START_TEST(bad_input_catalogue)
     /* SQL in fields is only text. */
     ck_assert_int_eq(ingest(e.h, "fixtures/ingest/2021/sql.csv", 0, &r, &m), LL_OK);
     ck_assert_uint_eq(r.n_stored, 1);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM header WHERE child='x''); DROP TABLE"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header WHERE child='x''); DROP TABLE"
                                " header; --' AND ethnic='''; DELETE FROM files; --'"), 1);
-    ck_assert_int_gt(qint(e.h, "SELECT count(*) FROM files"), 0);
+    ck_assert_int_gt(tu_qint(e.h, "SELECT count(*) FROM files"), 0);
     /* Another 903 table: skipped, all counts 0, status OK. */
     ck_assert_int_eq(ingest(e.h, "fixtures/ingest/2021/missing.csv", 0, &r, &m), LL_OK);
     ck_assert_int_eq(r.kind, LL_KIND_SKIPPED);
@@ -1015,8 +968,8 @@ START_TEST(readonly_database)
     ck_assert_ptr_nonnull(strstr(err.msg, "readonly"));
     ll_db_close(e.h);
     ck_assert_int_eq(ll_db_open(&e.h, e.db, 0, &err), LL_OK);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM oc3"), 0);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM files"), 1);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc3"), 0);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM files"), 1);
     env_close(&e);
 }
 END_TEST
@@ -1074,7 +1027,7 @@ START_TEST(killed_ingest_changes_nothing)
     ck_assert_int_eq(ll_db_open(&e.h, e.db, 0, &err), LL_OK);
     char *after = fingerprint(e.h);
     ck_assert_str_eq(before, after);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM episodes WHERE child='E001'"), 2);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE child='E001'"), 2);
     free(before);
     free(after);
     env_close(&e);
@@ -1212,10 +1165,10 @@ START_TEST(threads_end_to_end)
     ck_assert_uint_eq(r1.n_stored, r2.n_stored);
     ck_assert_uint_eq(r1.n_duplicates, r2.n_duplicates);
     ck_assert_uint_eq(r1.n_quarantined, r2.n_quarantined);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM (SELECT child, decom, rne, ls, cin, place,"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM (SELECT child, decom, rne, ls, cin, place,"
                                " dec, rec FROM episodes WHERE year=2021 EXCEPT SELECT child, decom,"
                                " rne, ls, cin, place, dec, rec FROM episodes WHERE year=2022)"), 0);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM (SELECT line, rule, col, reason, raw"
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM (SELECT line, rule, col, reason, raw"
                                " FROM quarantine q JOIN files f USING(file_id) WHERE f.year=2021"
                                " EXCEPT SELECT line, rule, col, reason, raw FROM quarantine q"
                                " JOIN files f USING(file_id) WHERE f.year=2022)"), 0);
@@ -1256,7 +1209,7 @@ static int run_cli(const char *out, const char *const *args)
 static int file_has(const char *path, const char *want)
 {
     size_t n;
-    char *buf = slurp(path, &n);
+    char *buf = tu_read(path, &n);
     ck_assert_ptr_nonnull(buf);
     buf = realloc(buf, n + 1);
     buf[n] = '\0';
@@ -1336,8 +1289,8 @@ START_TEST(cli_exit_status)
     }
     ll_error err;
     ck_assert_int_eq(ll_db_open(&e.h, db, 1, &err), LL_OK);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM oc3 WHERE la='LB'"), 2);
-    ck_assert_int_eq(qint(e.h, "SELECT count(*) FROM uasc WHERE year=2021"), 0);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc3 WHERE la='LB'"), 2);
+    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM uasc WHERE year=2021"), 0);
     struct stat st;
     ck_assert_int_eq(stat(db, &st), 0);
     ck_assert_int_eq(st.st_mode & 0777, 0600);
@@ -1364,30 +1317,12 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("ingest");
-    TCase *tc = tcase_create("ingest");
-    tcase_set_timeout(tc, 600); /* valgrind */
-    tcase_add_test(tc, utf8_check);
-    tcase_add_test(tc, reader_rows_and_lines);
-    tcase_add_test(tc, blank_fields);
-    tcase_add_test(tc, year_from_path);
-    tcase_add_test(tc, examples_explicit);
-    tcase_add_test(tc, examples_matched_year_from_path);
-    tcase_add_test(tc, parser_edge_cases);
-    tcase_add_test(tc, broken_set);
-    tcase_add_test(tc, public_samples);
-    tcase_add_test(tc, reingest_identical_is_skipped);
-    tcase_add_test(tc, resubmission_replaces);
-    tcase_add_test(tc, programme_rows_replaced_by_key);
-    tcase_add_test(tc, never_stored_values_absent);
-    tcase_add_test(tc, refused_files_store_nothing);
-    tcase_add_test(tc, bad_input_catalogue);
-    tcase_add_test(tc, readonly_database);
-    tcase_add_test(tc, killed_ingest_changes_nothing);
-    tcase_add_test(tc, parts_give_the_same_outcome);
-    tcase_add_test(tc, threads_end_to_end);
-    tcase_add_test(tc, cli_exit_status);
-    tcase_add_test(tc, summary_rows);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {
+        utf8_check, reader_rows_and_lines, blank_fields, year_from_path, examples_explicit,
+        examples_matched_year_from_path, parser_edge_cases, broken_set, public_samples,
+        reingest_identical_is_skipped, resubmission_replaces, programme_rows_replaced_by_key,
+        never_stored_values_absent, refused_files_store_nothing, bad_input_catalogue,
+        readonly_database, killed_ingest_changes_nothing, parts_give_the_same_outcome,
+        threads_end_to_end, cli_exit_status, summary_rows, NULL};
+    return tu_suite("ingest", tests, 600); /* valgrind */
 }

@@ -50,21 +50,6 @@ static void run(const char *cmd, const char *log)
     ck_assert_msg(rc == 0, "'%s' failed (status %d); see %s", cmd, rc, log);
 }
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    ck_assert(s != NULL);
-    ck_assert_int_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-    s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -79,30 +64,6 @@ static void make_tmpdir(char *dir, size_t size)
     ck_assert(mkdtemp(dir) != NULL);
 }
 
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-/* ---- the hand-made fixtures, loaded straight into a database ------------ */
-
-static int split(char *line, char **f, int max)
-{
-    int n = 0;
-    line[strcspn(line, "\r\n")] = '\0';
-    for (char *p = line;; p++) {
-        if (n < max)
-            f[n++] = p;
-        p = strchr(p, ',');
-        if (!p)
-            break;
-        *p = '\0';
-    }
-    return n;
-}
-
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 struct fix {
@@ -114,15 +75,6 @@ struct fix {
 /* A fresh database in a new folder holding fixtures/match/<name>. */
 static void fix_make(struct fix *fx, const char *name)
 {
-    static const struct tu_colmap ep[] = {
-        {"la", "LA", 't', 0},       {"year", "YEAR", 'i', 0}, {"child", "CHILD", 't', 0},
-        {"decom", "DECOM", 'd', 0}, {"rne", "RNE", 't', 0},   {"ls", "LS", 't', 0},
-        {"cin", "CIN", 't', 0},     {"place", "PLACE", 't', 0}, {"dec", "DEC", 'd', 0},
-        {"rec", "REC", 't', 0},     {"file_id", NULL, 'c', 1}};
-    static const struct tu_colmap hd[] = {
-        {"la", "LA", 't', 0},   {"year", "YEAR", 'i', 0}, {"child", "CHILD", 't', 0},
-        {"sex", "SEX", 'i', 0}, {"dob", "DOB", 'd', 0},   {"ethnic", "ETHNIC", 't', 0},
-        {"file_id", NULL, 'c', 1}};
     static const struct tu_colmap ll[] = {
         {"la", "LA", 't', 0},       {"child", "CHILD", 't', 0},
         {"referral_date", "REFERRAL_DATE", 'd', 0}, {"consent", "CONSENT", 't', 0},
@@ -137,9 +89,9 @@ static void fix_make(struct fix *fx, const char *name)
     ck_assert_msg(ll_db_open(&db, fx->db, 0, &err) == LL_OK, "%s", err.msg);
     ck_assert_int_eq(ll_db_exec(db, "BEGIN", &err), LL_OK);
     snprintf(path, sizeof path, FIX "%s/episodes.csv", name);
-    tu_load_csv(db, path, "episodes", ep, N(ep));
+    tu_load_csv(db, path, "episodes", tu_cols_episodes, TU_NCOLS_EPISODES);
     snprintf(path, sizeof path, FIX "%s/header.csv", name);
-    tu_load_csv(db, path, "header", hd, N(hd));
+    tu_load_csv(db, path, "header", tu_cols_header, TU_NCOLS_HEADER);
     snprintf(path, sizeof path, FIX "%s/lifelong_links.csv", name);
     tu_load_csv(db, path, "lifelong_links", ll, N(ll));
     /* An ingest records one episodes file per (la, year) it loaded. */
@@ -199,13 +151,13 @@ struct csv {
 static void csv_read(struct csv *t, const char *path)
 {
     memset(t, 0, sizeof *t);
-    t->text = slurp(path);
+    t->text = tu_slurp(path, NULL);
     char *save = NULL, *line = strtok_r(t->text, "\n", &save);
     ck_assert_msg(line != NULL, "%s is empty", path);
-    t->ncol = split(line, t->head, MAXCOL);
+    t->ncol = tu_csv_fields(line, t->head, MAXCOL);
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
         ck_assert_int_lt(t->nrow, MAXROW);
-        int n = split(line, t->row[t->nrow], MAXCOL);
+        int n = tu_csv_fields(line, t->row[t->nrow], MAXCOL);
         ck_assert_msg(n >= t->ncol, "%s: short row %d", path, t->nrow + 1);
         t->nrow++;
     }
@@ -391,7 +343,7 @@ START_TEST(basic_library)
     ll_match_free(m);
     ll_cohort_free(co);
     ll_derive_free(d);
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
 }
 END_TEST
 
@@ -481,7 +433,7 @@ START_TEST(basic_cli)
 
     /* Table 1: N in the headers */
     out_path(path, sizeof path, &fx, "out", "table1.csv");
-    char *t1 = slurp(path);
+    char *t1 = tu_slurp(path, NULL);
     ck_assert_msg(strstr(t1, "\"Treated, eligible (N = 3)\"") != NULL, "%s", t1);
     ck_assert_msg(strstr(t1, "\"Comparison pool (candidate rows) (N = 7)\"") != NULL, "%s", t1);
     ck_assert_msg(strstr(t1, "\"Treated, matched (N = 2)\"") != NULL, "%s", t1);
@@ -490,7 +442,7 @@ START_TEST(basic_cli)
     ck_assert_msg(strstr(t1, "male,n (%),\"3 (100.0%)\",\"7 (100.0%)\",\"2 (100.0%)\","
                              "\"2 (100.0%)\",\n") != NULL, "%s", t1);
     free(t1);
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
 }
 END_TEST
 
@@ -516,7 +468,7 @@ START_TEST(basic_ratio_2)
     ck_assert_str_eq(cell(&t, csv_find(&t, "child", "C3", NULL, NULL), "match_id"), "2");
     ck_assert_str_eq(cell(&t, csv_find(&t, "child", "C4", NULL, NULL), "match_id"), "2");
     csv_free(&t);
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
 }
 END_TEST
 
@@ -535,7 +487,7 @@ START_TEST(basic_caliper)
     int r = csv_find(&t, "stage", "analysed", "reason", "no_match_within_caliper");
     ck_assert_str_eq(cell(&t, r, "n"), "2");
     csv_free(&t);
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
 }
 END_TEST
 
@@ -547,7 +499,7 @@ START_TEST(ties_by_la_and_child)
     fix_make(&fx, "ties");
     evaluate(&fx, NULL, "out");
     matches_agree(&fx, "out", "ties/expected/default.csv");
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
 }
 END_TEST
 
@@ -582,7 +534,7 @@ START_TEST(exact_la_and_none)
         ll_cohort_free(co);
         ll_derive_free(d);
     }
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
 }
 END_TEST
 
@@ -629,7 +581,7 @@ START_TEST(months_use_a_child_once)
     ll_match_free(m);
     ll_cohort_free(co);
     ll_derive_free(d);
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
 }
 END_TEST
 
@@ -672,7 +624,7 @@ START_TEST(nothing_to_match)
     ck_assert_str_eq(t.row[0][3], "3");
     ck_assert_str_eq(t.row[1][1], "0");
     csv_free(&t);
-    char *log = slurp(fx.log);
+    char *log = tu_slurp(fx.log, NULL);
     ck_assert_msg(strstr(log, "no comparison group") != NULL, "%s", log);
     free(log);
 
@@ -685,7 +637,7 @@ START_TEST(nothing_to_match)
     ll_cohort_free(co);
     ll_derive_free(d);
     ll_match_free(NULL);
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
 }
 END_TEST
 
@@ -703,7 +655,7 @@ static unsigned long long rng_next(unsigned long long *s)
  * as they are (seed 0); the header stays first. */
 static void copy_shuffled(const char *src, const char *dst, unsigned long long seed)
 {
-    char *text = slurp(src);
+    char *text = tu_slurp(src, NULL);
     size_t cap = 1024, n = 0;
     char **lines = malloc(cap * sizeof *lines);
     char *save = NULL;
@@ -778,7 +730,7 @@ START_TEST(order_of_input_rows_does_not_matter)
     char pa[256], pb[256];
     snprintf(pa, sizeof pa, "%s/a-2020/episodes.csv", fx.dir);
     snprintf(pb, sizeof pb, "%s/b-2020/episodes.csv", fx.dir);
-    char *ta = slurp(pa), *tb = slurp(pb);
+    char *ta = tu_slurp(pa, NULL), *tb = tu_slurp(pb, NULL);
     ck_assert(strlen(ta) == strlen(tb) && strcmp(ta, tb) != 0);
     free(ta);
     free(tb);
@@ -787,12 +739,12 @@ START_TEST(order_of_input_rows_does_not_matter)
     for (int f = 0; f < 5; f++) {
         char path[256];
         out_path(path, sizeof path, &fx, "out_a", files[f]);
-        char *a = slurp(path);
+        char *a = tu_slurp(path, NULL);
         for (int k = 1; k < 3; k++) {
             char out[16];
             snprintf(out, sizeof out, "out_%s", names[k]);
             out_path(path, sizeof path, &fx, out, files[f]);
-            char *b = slurp(path);
+            char *b = tu_slurp(path, NULL);
             ck_assert_msg(strcmp(a, b) == 0, "%s differs between input orders a and %s",
                           files[f], names[k]);
             free(b);
@@ -801,7 +753,7 @@ START_TEST(order_of_input_rows_does_not_matter)
             ck_assert_msg(strlen(a) > 96 * 40, "matches.csv too short: %s", a);
         free(a);
     }
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
 }
 END_TEST
 
@@ -1038,7 +990,7 @@ START_TEST(greedy_rule_brute_force)
     cfg.analysis.caliper = 1.0;
     cfg.analysis.exact = LL_EXACT_NONE;
     brute_force(db, &cfg);
-    remove_tree(fx.dir);
+    tu_remove_tree(fx.dir);
 }
 END_TEST
 
@@ -1285,27 +1237,15 @@ END_TEST
 Suite *make_suite(void)
 {
     Suite *s = suite_create("match");
-    TCase *tc = tcase_create("hand-made");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, basic_library);
-    tcase_add_test(tc, basic_cli);
-    tcase_add_test(tc, basic_ratio_2);
-    tcase_add_test(tc, basic_caliper);
-    tcase_add_test(tc, ties_by_la_and_child);
-    tcase_add_test(tc, exact_la_and_none);
-    tcase_add_test(tc, months_use_a_child_once);
-    tcase_add_test(tc, nothing_to_match);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("example");
-    tcase_set_timeout(tc, 600);
-    tcase_add_test(tc, order_of_input_rows_does_not_matter);
-    tcase_add_test(tc, greedy_rule_brute_force);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("balance");
-    tcase_add_test(tc, smd_against_r);
-    tcase_add_test(tc, smd_of_a_separated_covariate);
-    tcase_add_test(tc, balance_csv_layout);
-    tcase_add_test(tc, table1_known);
-    suite_add_tcase(s, tc);
+    const TTest *const hand_made_tests[] = {
+        basic_library, basic_cli, basic_ratio_2, basic_caliper, ties_by_la_and_child,
+        exact_la_and_none, months_use_a_child_once, nothing_to_match, NULL};
+    tu_tcase(s, "hand-made", hand_made_tests, 120);
+    const TTest *const example_tests[] = {
+        order_of_input_rows_does_not_matter, greedy_rule_brute_force, NULL};
+    tu_tcase(s, "example", example_tests, 600);
+    const TTest *const balance_tests[] = {
+        smd_against_r, smd_of_a_separated_covariate, balance_csv_layout, table1_known, NULL};
+    tu_tcase(s, "balance", balance_tests, 0);
     return s;
 }

@@ -800,33 +800,19 @@ END_TEST
 Suite *make_suite(void)
 {
     Suite *s = suite_create("models");
-    TCase *g = tcase_create("glm");
-    tcase_add_test(g, glm_small_matches_r);
-    tcase_add_test(g, glm_not_converged_keeps_r_iterate);
-    tcase_add_test(g, glm_aliased_column_is_na);
-    tcase_add_test(g, glm_zero_column_is_na);
-    tcase_add_test(g, glm_nearly_aliased_kept_like_r);
-    tcase_add_test(g, glm_complete_separation);
-    tcase_add_test(g, glm_quasi_separation);
-    tcase_add_test(g, glm_bad_input);
-    tcase_add_test(g, glm_explicit_adjusted_odds_ratio);
-    suite_add_tcase(s, g);
-    TCase *m = tcase_create("lmm");
-    tcase_add_test(m, lmm_small_unsorted_with_singleton_cluster);
-    tcase_add_test(m, lmm_row_order_does_not_matter);
-    tcase_add_test(m, lmm_singular_fit);
-    tcase_add_test(m, lmm_degenerate_inputs);
-    tcase_add_test(m, lmm_explicit_sdq);
-    suite_add_tcase(s, m);
-    TCase *v = tcase_create("survival");
-    tcase_add_test(v, km_summary_times);
-    tcase_add_test(v, km_all_censored_and_to_zero);
-    tcase_add_test(v, logrank_three_groups);
-    tcase_add_test(v, logrank_two_groups_and_degenerate);
-    tcase_add_test(v, cox_efron_ties_one_covariate);
-    tcase_add_test(v, cox_two_covariates);
-    tcase_add_test(v, cox_not_computable);
-    tcase_add_test(v, surv_explicit_homelessness);
-    suite_add_tcase(s, v);
+    const TTest *const glm_tests[] = {
+        glm_small_matches_r, glm_not_converged_keeps_r_iterate, glm_aliased_column_is_na,
+        glm_zero_column_is_na, glm_nearly_aliased_kept_like_r, glm_complete_separation,
+        glm_quasi_separation, glm_bad_input, glm_explicit_adjusted_odds_ratio, NULL};
+    tu_tcase(s, "glm", glm_tests, 0);
+    const TTest *const lmm_tests[] = {
+        lmm_small_unsorted_with_singleton_cluster, lmm_row_order_does_not_matter,
+        lmm_singular_fit, lmm_degenerate_inputs, lmm_explicit_sdq, NULL};
+    tu_tcase(s, "lmm", lmm_tests, 0);
+    const TTest *const survival_tests[] = {
+        km_summary_times, km_all_censored_and_to_zero, logrank_three_groups,
+        logrank_two_groups_and_degenerate, cox_efron_ties_one_covariate, cox_two_covariates,
+        cox_not_computable, surv_explicit_homelessness, NULL};
+    tu_tcase(s, "survival", survival_tests, 0);
     return s;
 }

@@ -24,6 +24,7 @@
  * repeated key, so N rows give N/1000 quarantined and the rest stored. */
 #define LL_FUZZ_NO_MAIN
 #define FUZZ_CHECK(cond, ...) ck_assert_msg(cond, __VA_ARGS__)
+#include "sqlutil.h"
 #include "testutil.h"
 
 #include "../fuzz/fuzz_ingest.c"
@@ -50,40 +51,9 @@ static void make_tmpdir(char *dir, size_t size)
     ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
-}
-
-/* The whole file, NUL-terminated (caller frees); NULL when it cannot be read. */
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap + 1);
-    ck_assert_ptr_nonnull(buf);
-    for (size_t k; (k = fread(buf + len, 1, cap - len, f)) > 0;) {
-        len += k;
-        if (len == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            ck_assert_ptr_nonnull(buf);
-        }
-    }
-    fclose(f);
-    buf[len] = '\0';
-    if (n != NULL)
-        *n = len;
-    return buf;
-}
-
 static int file_has(const char *path, const char *want)
 {
-    char *text = slurp(path, NULL);
+    char *text = tu_read(path, NULL);
     ck_assert_msg(text != NULL, "cannot read %s", path);
     int has = strstr(text, want) != NULL;
     free(text);
@@ -173,34 +143,9 @@ static sqlite3 *open_db(const char *path)
     return db;
 }
 
-static long long q_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
-                  sqlite3_errmsg(db));
-    ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "%s: %s", sql, sqlite3_errmsg(db));
-    long long v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-/* The first column of the first row as text (caller frees; "" for NULL). */
-static char *q_text(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK, "%s: %s", sql,
-                  sqlite3_errmsg(db));
-    ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "%s: %s", sql, sqlite3_errmsg(db));
-    const char *t = (const char *)sqlite3_column_text(st, 0);
-    char *v = strdup(t ? t : "");
-    sqlite3_finalize(st);
-    ck_assert_ptr_nonnull(v);
-    return v;
-}
-
 static void assert_integrity(sqlite3 *db)
 {
-    char *ok = q_text(db, "PRAGMA integrity_check");
+    char *ok = tu_qtext(db, "PRAGMA integrity_check");
     ck_assert_str_eq(ok, "ok");
     free(ok);
 }
@@ -208,7 +153,7 @@ static void assert_integrity(sqlite3 *db)
 /* The files table and the row counts of every table, to compare states. */
 static char *state(sqlite3 *db)
 {
-    return q_text(db,
+    return tu_qtext(db,
         "SELECT (SELECT ifnull(group_concat(file_id||':'||kind||':'||year||':'||n_read||':'"
         "||n_stored||':'||n_quarantined, ';'), '') FROM files) || '|' ||"
         " (SELECT count(*) FROM header) || ',' || (SELECT count(*) FROM episodes) || ','"
@@ -260,7 +205,7 @@ static int replay_dir(const char *dir)
         if (e->d_name[0] == '.')
             continue;
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        char *data = slurp(path, &len);
+        char *data = tu_read(path, &len);
         ck_assert_msg(data != NULL, "cannot read %s", path);
         fuzz_one((const uint8_t *)data, len);
         free(data);
@@ -345,7 +290,7 @@ START_TEST(sigkill_mid_large_file)
     /* The database opens, is whole, and holds exactly the two files done. */
     sqlite3 *h = open_db(db);
     assert_integrity(h);
-    char *s = q_text(h, "SELECT group_concat(kind||':'||n_read||':'||n_stored, ',') FROM files");
+    char *s = tu_qtext(h, "SELECT group_concat(kind||':'||n_read||':'||n_stored, ',') FROM files");
     ck_assert_str_eq(s, "header:602:602,uasc:13:13");
     free(s);
     s = state(h);
@@ -362,7 +307,7 @@ START_TEST(sigkill_mid_large_file)
              EXPLICIT "/903/2020/uasc.csv,skipped,,0,0,0,0,0\n"
              "%s,episodes,2021,1000000,999000,0,1000,0\n"
              EXPLICIT "/903/2020/oc3.csv,oc3,2021,127,127,0,0,0\n", big);
-    char *got = slurp(summary, NULL);
+    char *got = tu_read(summary, NULL);
     ck_assert_str_eq(got, want);
     free(got);
     h = open_db(db);
@@ -370,9 +315,9 @@ START_TEST(sigkill_mid_large_file)
     s = state(h);
     ck_assert_str_eq(strchr(s, '|'), "|602,999000,13,0,127,0,0,0,1000");
     free(s);
-    ck_assert_int_eq(q_int(h, "SELECT count(*) FROM episodes WHERE child='C0999999'"), 1);
+    ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM episodes WHERE child='C0999999'"), 1);
     sqlite3_close(h);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
@@ -417,11 +362,11 @@ START_TEST(full_disk)
     ck_assert_int_eq(run(log, NULL, args), 3);
     h = open_db(db);
     assert_integrity(h);
-    ck_assert_int_eq(q_int(h, "SELECT count(*) FROM episodes"), 99900);
-    ck_assert_int_eq(q_int(h, "SELECT count(*) FROM quarantine"), 100);
+    ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM episodes"), 99900);
+    ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM quarantine"), 100);
     sqlite3_close(h);
     free(before);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
@@ -445,16 +390,15 @@ START_TEST(readonly_database_file)
     }
     ck_assert_int_eq(chmod(db, 0400), 0);
     size_t n0, n1;
-    char *bytes0 = slurp(db, &n0);
+    char *bytes0 = tu_read(db, &n0);
     ck_assert_ptr_nonnull(bytes0);
     run_opts o = {0, 1, 0};
     const char *args[] = {"ingest", "--db", db, "fixtures/broken/2021/oc3.csv", NULL};
     int rc = run(log, &o, args);
     if (rc == 126 || rc == 127) {
-        printf("test_reliability: readonly_database_file: skipped (cannot run %s as nobody)\n",
-               tu_lleval_path());
+        tu_skip("readonly_database_file", "cannot run %s as nobody", tu_lleval_path());
         free(bytes0);
-        remove_tree(dir);
+        tu_remove_tree(dir);
         return;
     }
     ck_assert_int_eq(rc, 2);
@@ -462,7 +406,7 @@ START_TEST(readonly_database_file)
     snprintf(want, sizeof want, "lleval ingest: %s: cannot write the database: the file is "
                                 "read-only", db);
     ck_assert_msg(file_has(log, want), "no message '%s'", want);
-    char *bytes1 = slurp(db, &n1);
+    char *bytes1 = tu_read(db, &n1);
     ck_assert_ptr_nonnull(bytes1);
     ck_assert(n0 == n1 && memcmp(bytes0, bytes1, n0) == 0);
     free(bytes0);
@@ -470,10 +414,10 @@ START_TEST(readonly_database_file)
     ck_assert_int_eq(chmod(db, 0600), 0);
     sqlite3 *h = open_db(db);
     assert_integrity(h);
-    ck_assert_int_eq(q_int(h, "SELECT count(*) FROM oc3"), 0);
-    ck_assert_int_eq(q_int(h, "SELECT count(*) FROM files"), 1);
+    ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM oc3"), 0);
+    ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM files"), 1);
     sqlite3_close(h);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
@@ -541,7 +485,7 @@ START_TEST(bad_inputs_one_run)
              "%s,oc3,2021,1,0,0,1,0\n"
              "fixtures/ingest/2021/sql.csv,header,2021,1,1,0,0,0\n",
              p[0], p[1], p[2], p[3], p[5], p[4]);
-    char *got = slurp(summary, NULL);
+    char *got = tu_read(summary, NULL);
     ck_assert_str_eq(got, want);
     free(got);
     /* One message per refused file, naming it and saying why. */
@@ -573,9 +517,9 @@ START_TEST(bad_inputs_one_run)
     char *st = state(h);
     ck_assert_str_eq(strchr(st, '|'), "|1,0,0,0,0,0,0,0,1");
     free(st);
-    ck_assert_int_eq(q_int(h, "SELECT count(*) FROM files"), 3);
+    ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM files"), 3);
     sqlite3_close(h);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
@@ -616,7 +560,7 @@ static int cmp_str(const void *a, const void *b)
 static void split_file(const char *path, strs *never, strs *other)
 {
     size_t n;
-    char *buf = slurp(path, &n);
+    char *buf = tu_read(path, &n);
     ll_csvread *r;
     ll_csv_row row;
     ll_error err;
@@ -688,7 +632,7 @@ static int assert_absent_under(const char *dir, const strs *probe)
             files += assert_absent_under(path, probe);
         } else if (S_ISREG(st.st_mode)) {
             size_t n;
-            char *buf = slurp(path, &n);
+            char *buf = tu_read(path, &n);
             ck_assert_ptr_nonnull(buf);
             const char *hit = find_any(probe, buf, n);
             ck_assert_msg(hit == NULL, "%s holds the never-stored value '%s'", path, hit);
@@ -768,7 +712,7 @@ static size_t check_cell_text(const char *cell, int min_cell, const char *path, 
 static size_t check_publish_csv(const char *path, int min_cell, char *names, size_t nsize)
 {
     size_t n, seen = 0;
-    char *buf = slurp(path, &n);
+    char *buf = tu_read(path, &n);
     ll_csvread *r;
     ll_csv_row row;
     ll_error err;
@@ -815,8 +759,8 @@ static void check_publish(const char *out, int min_cell)
     snprintf(dir, sizeof dir, "%s/publish", out);
     DIR *d = opendir(dir);
     if (d == NULL) {
-        printf("test_reliability: outputs_private: %s does not exist yet (the report module "
-               "writes it): the publish/ check was skipped\n", dir);
+        tu_skip("outputs_private", "%s does not exist (the report module writes it): the "
+                "publish/ check did not run", dir);
         return;
     }
     for (struct dirent *e; (e = readdir(d)) != NULL;) {
@@ -871,7 +815,7 @@ START_TEST(outputs_private)
     probes_of(&probe, &never, &other);
     ck_assert_uint_gt(probe.n, 1000); /* UPNs, postcodes and URNs */
     size_t n;
-    char *bytes = slurp(db, &n);
+    char *bytes = tu_read(db, &n);
     ck_assert_ptr_nonnull(bytes);
     const char *hit = find_any(&probe, bytes, n);
     ck_assert_msg(hit == NULL, "the database holds the never-stored value '%s'", hit);
@@ -882,21 +826,14 @@ START_TEST(outputs_private)
     strs_free(&never);
     strs_free(&other);
     strs_free(&probe);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("reliability");
-    TCase *tc = tcase_create("reliability");
-    tcase_set_timeout(tc, 600);
-    tcase_add_test(tc, fuzz_regressions_replay);
-    tcase_add_test(tc, sigkill_mid_large_file);
-    tcase_add_test(tc, full_disk);
-    tcase_add_test(tc, readonly_database_file);
-    tcase_add_test(tc, bad_inputs_one_run);
-    tcase_add_test(tc, outputs_private);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {
+        fuzz_regressions_replay, sigkill_mid_large_file, full_disk, readonly_database_file,
+        bad_inputs_one_run, outputs_private, NULL};
+    return tu_suite("reliability", tests, 600);
 }

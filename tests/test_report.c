@@ -30,21 +30,6 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-    buf[n] = '\0';
-    fclose(f);
-    return buf;
-}
-
 static int exists(const char *path)
 {
     return access(path, F_OK) == 0;
@@ -54,13 +39,6 @@ static void make_tmp(char *dir, size_t size, const char *tag)
 {
     snprintf(dir, size, "/tmp/lleval-report-%s-XXXXXX", tag);
     ck_assert(mkdtemp(dir) != NULL);
-}
-
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
 }
 
 static size_t count_of(const char *hay, const char *needle)
@@ -269,7 +247,7 @@ static long t1_count(const char *s, int sdq)
  * sets, hand-made, with small counts). */
 static void hand_table1(hand *h)
 {
-    h->t1_text = slurp("fixtures/report/table1.csv");
+    h->t1_text = tu_slurp("fixtures/report/table1.csv", NULL);
     char *f[8], *save = NULL;
     ll_table1 *t = &h->t1;
     memset(t, 0, sizeof *t);
@@ -360,7 +338,7 @@ static int small_count(const char *s, const char *end, int min_cell)
 /* Every field of the named columns of a CSV (no quoted commas in them). */
 static void csv_no_small(const char *path, const char *const *cols, int min_cell)
 {
-    char *text = slurp(path);
+    char *text = tu_slurp(path, NULL);
     char *save = NULL, *line = strtok_r(text, "\n", &save);
     int want[64] = {0}, ncol = 0;
     for (char *p = line, *f; p; p = f ? f + 1 : NULL, ncol++) {
@@ -435,7 +413,7 @@ static void md_no_small(const char *md, int min_cell)
 /* The field of a CSV row whose first fields are key (comma-joined). */
 static void csv_field(char *out, size_t size, const char *path, const char *key, int col)
 {
-    char *text = slurp(path);
+    char *text = tu_slurp(path, NULL);
     size_t kl = strlen(key);
     out[0] = '\0';
     for (char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
@@ -475,8 +453,8 @@ static void self_contained(const char *html)
 static void well_formed(const char *path)
 {
     if (!exists("/usr/bin/xmllint")) {
-        fprintf(stderr, "test_report: xmllint not found (apt-get install libxml2-utils): "
-                        "well-formedness not checked\n");
+        tu_skip("well_formed", "/usr/bin/xmllint not found (apt-get install libxml2-utils): "
+                "well-formedness not checked");
         return;
     }
     char out[512];
@@ -487,7 +465,7 @@ static void well_formed(const char *path)
     snprintf(cmd, sizeof cmd, "/usr/bin/xmllint --html --noout '%s' 2>&1 | grep 'error' | "
                               "grep -v 'Tag [a-zA-Z]* invalid' > '%s'", path, out);
     ck_assert_int_ne(system(cmd), -1);
-    char *errs = slurp(out);
+    char *errs = tu_slurp(out, NULL);
     ck_assert_msg(errs[0] == '\0', "HTML parser errors: %.300s", errs);
     free(errs);
     remove(out);
@@ -515,7 +493,7 @@ START_TEST(hand_report)
     hand_init(&h);
     char dir[128], path[300], v[64];
     make_tmp(dir, sizeof dir, "hand");
-    char *t1_before = slurp("fixtures/report/table1.csv");
+    char *t1_before = tu_slurp("fixtures/report/table1.csv", NULL);
     ll_report_input in = hand_input(&h, NULL);
     ll_error err = {0};
     FILE *log = tmpfile();
@@ -597,12 +575,12 @@ START_TEST(hand_report)
     snprintf(path, sizeof path, "%s/publish/sample_sizes.csv", dir);
     csv_no_small(path, all, mc);
     snprintf(path, sizeof path, "%s/report.md", dir);
-    char *md = slurp(path);
+    char *md = tu_slurp(path, NULL);
     md_no_small(md, mc);
     ck_assert_ptr_nonnull(strstr(md, "![Children still in the same home a year later, by group](charts/stability.png)"));
     free(md);
     snprintf(path, sizeof path, "%s/report.html", dir);
-    char *html = slurp(path);
+    char *html = tu_slurp(path, NULL);
     html_no_small(html, mc);
     self_contained(html);
     charts_inline(html, HAND_CHARTS);
@@ -613,7 +591,7 @@ START_TEST(hand_report)
 
     /* the charts draw no withheld value */
     snprintf(path, sizeof path, "%s/charts/stability.dat", dir);
-    char *dat = slurp(path);
+    char *dat = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(strstr(dat, "Same home a year later\tc\tc\tc\tc"));
     ck_assert_ptr_null(strstr(dat, "7.5"));
     free(dat);
@@ -625,13 +603,13 @@ START_TEST(hand_report)
         }
     }
     /* secure/ is only read */
-    char *t1_after = slurp("fixtures/report/table1.csv");
+    char *t1_after = tu_slurp("fixtures/report/table1.csv", NULL);
     ck_assert_str_eq(t1_before, t1_after);
     snprintf(path, sizeof path, "%s/secure", dir);
     ck_assert(!exists(path));
     free(t1_before);
     free(t1_after);
-    remove_tree(dir);
+    tu_remove_tree(dir);
     hand_free(&h);
 }
 END_TEST
@@ -651,7 +629,7 @@ START_TEST(no_gnuplot)
     fclose(log);
     ck_assert_ptr_nonnull(strstr(logbuf, "gnuplot not found"));
     snprintf(path, sizeof path, "%s/report.html", dir);
-    char *html = slurp(path);
+    char *html = tu_slurp(path, NULL);
     ck_assert_ptr_null(strstr(html, "<svg"));
     ck_assert_ptr_nonnull(strstr(html, "Chart not drawn: gnuplot was not found"));
     self_contained(html);
@@ -662,11 +640,11 @@ START_TEST(no_gnuplot)
     snprintf(path, sizeof path, "%s/charts/stability.svg", dir);
     ck_assert(!exists(path));
     snprintf(path, sizeof path, "%s/report.md", dir);
-    char *md = slurp(path);
+    char *md = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(strstr(md, "Chart not drawn"));
     free(md);
     free(logbuf);
-    remove_tree(dir);
+    tu_remove_tree(dir);
     hand_free(&h);
 }
 END_TEST
@@ -690,7 +668,7 @@ START_TEST(single_group)
     ll_error err = {0};
     ck_assert_msg(ll_report_write(dir, &in, NULL, &err) == LL_OK, "%s", err.msg);
     snprintf(path, sizeof path, "%s/report.html", dir);
-    char *html = slurp(path);
+    char *html = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(strstr(html, "There is no comparison group"));
     ck_assert_ptr_null(strstr(html, "chart-balance"));
     ck_assert_ptr_null(strstr(html, "Comparison</th>"));
@@ -699,7 +677,7 @@ START_TEST(single_group)
     well_formed(path);
     snprintf(path, sizeof path, "%s/publish/table1.csv", dir);
     ck_assert(!exists(path));
-    remove_tree(dir);
+    tu_remove_tree(dir);
     hand_free(&h);
 }
 END_TEST
@@ -718,7 +696,7 @@ START_TEST(degenerate_inputs)
     ll_error err = {0};
     ck_assert_msg(ll_report_write(dir, &in, NULL, &err) == LL_OK, "%s", err.msg);
     snprintf(path, sizeof path, "%s/report.html", dir);
-    char *html = slurp(path);
+    char *html = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(strstr(html, "Matching was asked for but could not be done"));
     ck_assert_ptr_nonnull(strstr(html, "run.json was not available"));
     self_contained(html);
@@ -726,7 +704,7 @@ START_TEST(degenerate_inputs)
     well_formed(path);
     in.est = NULL;
     ck_assert_int_eq(ll_report_write(dir, &in, NULL, &err), LL_EINPUT);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
@@ -789,16 +767,16 @@ START_TEST(example_strict_min_cell)
     csv_field(v, sizeof v, path, "analysed,treated,", 3);
     ck_assert_str_eq(v, "95");
     snprintf(path, sizeof path, "%s/out/publish/sample_sizes.csv", dir);
-    char *ss = slurp(path);
+    char *ss = tu_slurp(path, NULL);
     /* the comparison row adds up: unmatched = 850 - 95 (its own rounding: 750) */
     ck_assert_str_eq(ss, "group,all,matched,unmatched\ntreated,95,95,c\ncomparison,850,95,755\n");
     free(ss);
     snprintf(path, sizeof path, "%s/out/report.md", dir);
-    char *md = slurp(path);
+    char *md = tu_slurp(path, NULL);
     md_no_small(md, mc);
     free(md);
     snprintf(path, sizeof path, "%s/out/report.html", dir);
-    char *html = slurp(path);
+    char *html = tu_slurp(path, NULL);
     html_no_small(html, mc);
     self_contained(html);
     charts_inline(html, EXAMPLE_CHARTS);
@@ -808,10 +786,10 @@ START_TEST(example_strict_min_cell)
     well_formed(path);
     /* secure/ keeps the full figures */
     snprintf(path, sizeof path, "%s/out/secure/flow.csv", dir);
-    char *secure = slurp(path);
+    char *secure = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(strstr(secure, "analysed,treated,no_match_within_caliper,1\n"));
     free(secure);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
@@ -821,8 +799,8 @@ START_TEST(browser_draws_every_chart)
 {
     const char *chromium = "/usr/bin/chromium";
     if (!exists(chromium)) {
-        fprintf(stderr, "test_report: %s not found: browser check skipped "
-                        "(apt-get install chromium)\n", chromium);
+        tu_skip("browser_draws_every_chart", "%s not found (apt-get install chromium)",
+                chromium);
         return;
     }
     char dir[128], url[400], shot[400], dom[400], profile[400], arg_shot[460], arg_prof[460];
@@ -855,31 +833,25 @@ START_TEST(browser_draws_every_chart)
                         "--disable-component-update", "--disable-sync", arg_prof,
                         "--dump-dom", url, NULL};
     ck_assert_int_eq(run_argv(argv_dom, dom, 120), 0);
-    char *text = slurp(dom);
+    char *text = tu_slurp(dom, NULL);
     size_t n = 0;
     while (EXAMPLE_CHARTS[n])
         n++;
     ck_assert_uint_eq(count_of(text, "<svg "), n);
     ck_assert_ptr_nonnull(strstr(text, "1. Headline figures"));
     free(text);
-    remove_tree(dir);
+    tu_remove_tree(dir);
 }
 END_TEST
 
 Suite *make_suite(void)
 {
     Suite *s = suite_create("report");
-    TCase *tc = tcase_create("report");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, hand_report);
-    tcase_add_test(tc, no_gnuplot);
-    tcase_add_test(tc, single_group);
-    tcase_add_test(tc, degenerate_inputs);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("end_to_end");
-    tcase_set_timeout(tc, 600);
-    tcase_add_test(tc, example_strict_min_cell);
-    tcase_add_test(tc, browser_draws_every_chart);
-    suite_add_tcase(s, tc);
+    const TTest *const report_tests[] = {
+        hand_report, no_gnuplot, single_group, degenerate_inputs, NULL};
+    tu_tcase(s, "report", report_tests, 120);
+    const TTest *const end_to_end_tests[] = {
+        example_strict_min_cell, browser_draws_every_chart, NULL};
+    tu_tcase(s, "end_to_end", end_to_end_tests, 600);
     return s;
 }

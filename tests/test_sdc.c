@@ -173,15 +173,7 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("sdc");
-    TCase *tc = tcase_create("rules");
-    tcase_add_test(tc, counts);
-    tcase_add_test(tc, cells);
-    tcase_add_test(tc, safe);
-    tcase_add_test(tc, rounding);
-    tcase_add_test(tc, money);
-    tcase_add_test(tc, config_params);
-    tcase_add_test(tc, published_proportion);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {counts, cells, safe, rounding, money, config_params,
+                                  published_proportion, NULL};
+    return tu_suite("sdc", tests, 0);
 }

@@ -727,24 +727,10 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("stats");
-    TCase *tc = tcase_create("stats");
-    tcase_add_test(tc, test_mean_var_sd);
-    tcase_add_test(tc, test_median_quantile);
-    tcase_add_test(tc, test_wilson);
-    tcase_add_test(tc, test_prop2);
-    tcase_add_test(tc, test_risk_ratio);
-    tcase_add_test(tc, test_evalue);
-    tcase_add_test(tc, test_fisher);
-    tcase_add_test(tc, test_mde);
-    tcase_add_test(tc, test_example_binary_rows);
-    tcase_add_test(tc, test_ttest_one);
-    tcase_add_test(tc, test_ttest_paired);
-    tcase_add_test(tc, test_ttest_welch);
-    tcase_add_test(tc, test_wilcoxon);
-    tcase_add_test(tc, test_smd);
-    tcase_add_test(tc, test_quantiles_inplace);
-    tcase_add_test(tc, quantile_type7_matches_r);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {
+        test_mean_var_sd, test_median_quantile, test_wilson, test_prop2, test_risk_ratio,
+        test_evalue, test_fisher, test_mde, test_example_binary_rows, test_ttest_one,
+        test_ttest_paired, test_ttest_welch, test_wilcoxon, test_smd, test_quantiles_inplace,
+        quantile_type7_matches_r, NULL};
+    return tu_suite("stats", tests, 0);
 }

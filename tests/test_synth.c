@@ -21,46 +21,6 @@
 
 /* ---- files and directories ---- */
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    ck_assert_msg(f != NULL, "cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    ck_assert_ptr_nonnull(b);
-    ck_assert_int_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-    b[n] = '\0';
-    fclose(f);
-    if (len)
-        *len = (size_t)n;
-    return b;
-}
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d)) != NULL) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char sub[1024];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            remove_tree(sub);
-        }
-        if (d)
-            closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static char *temp_dir(void)
 {
     char tmpl[] = "/tmp/test_synth_XXXXXX";
@@ -93,7 +53,7 @@ static const char *const TABLES[] = {"header", "episodes", "uasc", "oc2", "oc3"}
 static int same_file(const char *a, const char *b)
 {
     size_t na, nb;
-    char *x = slurp(a, &na), *y = slurp(b, &nb);
+    char *x = tu_slurp(a, &na), *y = tu_slurp(b, &nb);
     int same = na == nb && memcmp(x, y, na) == 0;
     free(x);
     free(y);
@@ -128,7 +88,7 @@ typedef void (*row_fn)(void *ctx, char **f, int nf, const char *line);
  * commas (the generator never quotes) and checked for its field count. */
 static long each_row(const char *path, const char *header, row_fn fn, void *ctx)
 {
-    char *b = slurp(path, NULL);
+    char *b = tu_slurp(path, NULL);
     size_t hl = strlen(header);
     ck_assert_msg(strncmp(b, header, hl) == 0 && b[hl] == '\n', "%s: header is '%.*s'", path,
                   (int)hl, b);
@@ -459,7 +419,7 @@ static void setup_main(void)
 
 static void teardown_main(void)
 {
-    remove_tree(dir_main);
+    tu_remove_tree(dir_main);
     free(dir_main);
     free(eps_main.ep);
 }
@@ -522,7 +482,7 @@ START_TEST(same_seed_same_bytes)
     ck_assert_int_ne(access(path, F_OK), 0);
     const char *d[] = {d1, d2, d3, d4};
     for (int i = 0; i < 4; i++) {
-        remove_tree(d[i]);
+        tu_remove_tree(d[i]);
         free((void *)d[i]);
     }
 }
@@ -544,7 +504,7 @@ START_TEST(rows_valid_and_counted)
     ck_assert_int_gt(eps_main.leading_zero, 0);
     char path[512];
     snprintf(path, sizeof path, "%s/synth.json", dir_main);
-    char *json = slurp(path, NULL);
+    char *json = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(strstr(json, "\"seed\": 11,"));
     ck_assert_ptr_nonnull(strstr(json, "\"children\": 1000,"));
     ck_assert_ptr_nonnull(strstr(json, "\"years\": [2016, 2024]"));
@@ -757,19 +717,12 @@ END_TEST
 Suite *make_suite(void)
 {
     Suite *s = suite_create("synth");
-    TCase *quick = tcase_create("params");
-    tcase_add_test(quick, params_defaults_and_checks);
-    tcase_add_test(quick, same_seed_same_bytes);
-    tcase_set_timeout(quick, 120);
-    suite_add_tcase(s, quick);
-    TCase *data = tcase_create("data");
-    tcase_add_unchecked_fixture(data, setup_main, teardown_main);
-    tcase_add_test(data, rows_valid_and_counted);
-    tcase_add_test(data, x1_chains_are_contiguous);
-    tcase_add_test(data, open_episodes_repeat_until_closed);
-    tcase_add_test(data, programme_shares_plausible);
-    tcase_add_test(data, item_level_sdq_valid);
-    tcase_set_timeout(data, 120);
-    suite_add_tcase(s, data);
+    const TTest *const params_tests[] = {
+        params_defaults_and_checks, same_seed_same_bytes, NULL};
+    tu_tcase(s, "params", params_tests, 120);
+    const TTest *const data_tests[] = {
+        rows_valid_and_counted, x1_chains_are_contiguous, open_episodes_repeat_until_closed,
+        programme_shares_plausible, item_level_sdq_valid, NULL};
+    tcase_add_unchecked_fixture(tu_tcase(s, "data", data_tests, 120), setup_main, teardown_main);
     return s;
 }

@@ -6,6 +6,8 @@
 #include <check.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,10 +46,92 @@ __attribute__((unused, noinline)) static const char *tu_lleval_path(void)
     return path;
 }
 
+/* The whole file, NUL-terminated (caller frees), its length in *len (may
+ * be NULL; 0 on failure); NULL when it cannot be opened. */
+__attribute__((unused)) static char *tu_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (len)
+        *len = 0;
+    if (f == NULL)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    ck_assert_ptr_nonnull(buf);
+    for (size_t k; (k = fread(buf + n, 1, cap - n, f)) > 0;) {
+        n += k;
+        if (n == cap) {
+            cap *= 2;
+            buf = realloc(buf, cap + 1);
+            ck_assert_ptr_nonnull(buf);
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+/* tu_read of a file that must exist. */
+__attribute__((unused)) static char *tu_slurp(const char *path, size_t *len)
+{
+    char *s = tu_read(path, len);
+    ck_assert_msg(s != NULL, "cannot open %s", path);
+    return s;
+}
+
+/* Removes a folder and everything in it. */
+__attribute__((unused)) static void tu_remove_tree(const char *dir)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    ck_assert_int_eq(system(cmd), 0);
+}
+
 /* A number cell of a CSV file; NAN for an empty one (NA). */
 static inline double tu_num(const char *s)
 {
     return *s ? strtod(s, NULL) : NAN;
+}
+
+/* Says that (part of) the check `name` could not run, and why: a line
+ * "SKIP name: why" on stdout, which scripts/run-tests.sh counts, so that a
+ * check that could not run is never counted as passed. */
+__attribute__((unused, format(printf, 2, 3))) static void tu_skip(const char *name,
+                                                                  const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("SKIP %s: ", name);
+    vprintf(fmt, ap);
+    printf("\n");
+    fflush(stdout);
+    va_end(ap);
+}
+
+/* Adds to s the test case name with the tests of the NULL-terminated list
+ * and a timeout in seconds (0: Check's default); returns it (for a
+ * fixture). */
+__attribute__((unused)) static TCase *tu_tcase(Suite *s, const char *name,
+                                               const TTest *const *tests, double timeout)
+{
+    TCase *tc = tcase_create(name);
+    if (timeout > 0)
+        tcase_set_timeout(tc, timeout);
+    for (size_t k = 0; tests[k] != NULL; k++)
+        tcase_add_test(tc, tests[k]);
+    suite_add_tcase(s, tc);
+    return tc;
+}
+
+/* A suite of one test case of the same name. */
+__attribute__((unused)) static Suite *tu_suite(const char *name, const TTest *const *tests,
+                                               double timeout)
+{
+    Suite *s = suite_create(name);
+    tu_tcase(s, name, tests, timeout);
+    return s;
 }
 
 Suite *make_suite(void);
