@@ -189,8 +189,8 @@ static void km_curve(FILE *d, FILE *s, const ll_est_curve *km, int min_cell, int
             in_gap = 1;
         }
         if (vis)
-            fprintf(d, "%.6g\t%.6g\n", km->time[k], km->surv[k]);
-        level = km->surv[k];
+            fprintf(d, "%.6g\t%.6g\n", km->time[k], ll_sdc_round(km->surv[k], 2));
+        level = ll_sdc_round(km->surv[k], 2); /* whole percentages, as the table */
         prev_vis = vis;
     }
     if (in_gap)
