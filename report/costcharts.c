@@ -13,11 +13,11 @@
 void rp_costview_build(rp_costview *out, const rp_view *v)
 {
     memset(out, 0, sizeof *out);
-    const rp_est *t = rp_find(v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "after");
-    const rp_est *c = rp_find(v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_COMPARISON, "after");
+    const rp_est *t = RP_FIND(v, PLACEMENTS, MEAN, TREATED, "after");
+    const rp_est *c = RP_FIND(v, PLACEMENTS, MEAN, COMPARISON, "after");
     out->moves_hidden = (t && t->hidden) || (v->two && c && c->hidden);
-    const rp_est *rd = rp_find(v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_RISK_DIFFERENCE, LL_EGROUP_CONTRAST, NULL);
-    const rp_est *pt = rp_find(v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
+    const rp_est *rd = RP_FIND(v, HOMELESS_EVER, RISK_DIFFERENCE, CONTRAST, NULL);
+    const rp_est *pt = RP_FIND(v, HOMELESS_EVER, PROPORTION, TREATED, NULL);
     out->homeless_hidden = v->two ? (rd == NULL || rd->hidden) : (pt && pt->hidden);
 }
 

@@ -62,6 +62,11 @@ static inline ll_egroup_id rp_egroup(int g)
  * empty), or NULL. */
 const rp_est *rp_find(const rp_view *v, ll_outcome_id outcome, ll_estimand_id estimand,
                       ll_egroup_id group, const char *term);
+/* rp_find with the enum names' prefixes left off:
+ * RP_FIND(v, STABLE_12M, PROPORTION, TREATED, NULL). */
+#define RP_FIND(v, outcome, estimand, group, term)                                         \
+    rp_find((v), LL_OUTCOME_##outcome, LL_ESTIMAND_##estimand, LL_EGROUP_##group, (term))
+
 /* 1 when the row is present, computable (estimate not NAN) and not hidden. */
 int rp_shown(const rp_est *r);
 /* Rule 8: 1 when every group of the outcome has at least min_n children

@@ -57,9 +57,9 @@ static const char *n_of(rp_ctx *c, const rp_est *r)
 
 static void stability(rp_ctx *c)
 {
-    const rp_est *t = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
-    const rp_est *k = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, LL_EGROUP_COMPARISON, NULL);
-    const rp_est *d = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_RISK_DIFFERENCE, LL_EGROUP_ANY, NULL);
+    const rp_est *t = RP_FIND(c->v, STABLE_12M, PROPORTION, TREATED, NULL);
+    const rp_est *k = RP_FIND(c->v, STABLE_12M, PROPORTION, COMPARISON, NULL);
+    const rp_est *d = RP_FIND(c->v, STABLE_12M, RISK_DIFFERENCE, ANY, NULL);
     if (t == NULL)
         return;
     if (!c->v->two) {
@@ -80,8 +80,8 @@ static void stability(rp_ctx *c)
 
 static void placements(rp_ctx *c)
 {
-    const rp_est *tb = rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "before");
-    const rp_est *ta = rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "after");
+    const rp_est *tb = RP_FIND(c->v, PLACEMENTS, MEAN, TREATED, "before");
+    const rp_est *ta = RP_FIND(c->v, PLACEMENTS, MEAN, TREATED, "after");
     if (ta == NULL)
         return;
     if (!c->v->two) {
@@ -90,12 +90,12 @@ static void placements(rp_ctx *c)
                 " Children who took part had on average %s placements in the year after joining "
                 "and %s in the year before; mean change %s.",
                 fig(c, ta, 0), num(c, tb),
-                fig(c, rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_TREATED, NULL), 0));
+                fig(c, RP_FIND(c->v, PLACEMENTS, MEAN_CHANGE, TREATED, NULL), 0));
         return;
     }
-    const rp_est *ca = rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_COMPARISON, "after");
-    const rp_est *cb = rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, LL_EGROUP_COMPARISON, "before");
-    const rp_est *did = rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_DIFFERENCE_IN_DIFFERENCES, LL_EGROUP_ANY, NULL);
+    const rp_est *ca = RP_FIND(c->v, PLACEMENTS, MEAN, COMPARISON, "after");
+    const rp_est *cb = RP_FIND(c->v, PLACEMENTS, MEAN, COMPARISON, "before");
+    const rp_est *did = RP_FIND(c->v, PLACEMENTS, DIFFERENCE_IN_DIFFERENCES, ANY, NULL);
     rp_para(c->doc, RB_ITEM,
             RP_STRONG_ON "Placements." RP_STRONG_OFF
             " Children who took part had on average %s placements in the year after joining (%s "
@@ -107,12 +107,12 @@ static void placements(rp_ctx *c)
 
 static void sdq(rp_ctx *c)
 {
-    const rp_est *b = rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "baseline");
-    const rp_est *y3 = rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "year3");
+    const rp_est *b = RP_FIND(c->v, SDQ, MEAN, TREATED, "baseline");
+    const rp_est *y3 = RP_FIND(c->v, SDQ, MEAN, TREATED, "year3");
     if (b == NULL)
         return;
-    const rp_est *mm = c->v->two ? rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MIXED_MODEL, LL_EGROUP_ANY, "years:treated")
-                                 : rp_find(c->v, LL_OUTCOME_SDQ, LL_ESTIMAND_MIXED_MODEL, LL_EGROUP_ANY, "years");
+    const rp_est *mm = c->v->two ? RP_FIND(c->v, SDQ, MIXED_MODEL, ANY, "years:treated")
+                                 : RP_FIND(c->v, SDQ, MIXED_MODEL, ANY, "years");
     rp_para(c->doc, RB_ITEM,
             RP_STRONG_ON "Emotional and behavioural difficulties (SDQ)." RP_STRONG_OFF
             " The mean total difficulties score (0 to 40, lower is better) of the children who "
@@ -126,9 +126,9 @@ static void sdq(rp_ctx *c)
 
 static void connections(rp_ctx *c)
 {
-    const rp_est *b = rp_find(c->v, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "before");
-    const rp_est *a = rp_find(c->v, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "after");
-    const rp_est *ch = rp_find(c->v, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_TREATED, NULL);
+    const rp_est *b = RP_FIND(c->v, CONNECTIONS, MEAN, TREATED, "before");
+    const rp_est *a = RP_FIND(c->v, CONNECTIONS, MEAN, TREATED, "after");
+    const rp_est *ch = RP_FIND(c->v, CONNECTIONS, MEAN_CHANGE, TREATED, NULL);
     if (b == NULL)
         return;
     rp_para(c->doc, RB_ITEM,
@@ -140,7 +140,7 @@ static void connections(rp_ctx *c)
 
 static void identity(rp_ctx *c)
 {
-    const rp_est *p = rp_find(c->v, LL_OUTCOME_IDENTITY_IMPROVED, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
+    const rp_est *p = RP_FIND(c->v, IDENTITY_IMPROVED, PROPORTION, TREATED, NULL);
     if (p == NULL)
         return;
     rp_para(c->doc, RB_ITEM,
@@ -152,8 +152,8 @@ static void identity(rp_ctx *c)
 
 static void homelessness(rp_ctx *c)
 {
-    const rp_est *t = rp_find(c->v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
-    const rp_est *k = rp_find(c->v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, LL_EGROUP_COMPARISON, NULL);
+    const rp_est *t = RP_FIND(c->v, HOMELESS_EVER, PROPORTION, TREATED, NULL);
+    const rp_est *k = RP_FIND(c->v, HOMELESS_EVER, PROPORTION, COMPARISON, NULL);
     if (t == NULL)
         return;
     if (!rp_outcome_reportable(c->v, LL_OUTCOME_HOMELESS_EVER)) {
@@ -172,7 +172,7 @@ static void homelessness(rp_ctx *c)
             " %s of the care leavers who took part had been homeless, against %s in %s (%s and "
             "%s care leavers); hazard ratio %s.",
             fig(c, t, 1), fig(c, k, 1), comparison_words(c), n_of(c, t), n_of(c, k),
-            fig(c, rp_find(c->v, LL_OUTCOME_HOMELESSNESS, LL_ESTIMAND_HAZARD_RATIO, LL_EGROUP_ANY, NULL), 0));
+            fig(c, RP_FIND(c->v, HOMELESSNESS, HAZARD_RATIO, ANY, NULL), 0));
 }
 
 static void costs(rp_ctx *c)
@@ -231,8 +231,8 @@ void rp_section_headline(rp_ctx *c)
 
 static void evalue(rp_ctx *c)
 {
-    const rp_est *p = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_E_VALUE, LL_EGROUP_ANY, "point");
-    const rp_est *l = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_E_VALUE, LL_EGROUP_ANY, "ci_limit");
+    const rp_est *p = RP_FIND(c->v, STABLE_12M, E_VALUE, ANY, "point");
+    const rp_est *l = RP_FIND(c->v, STABLE_12M, E_VALUE, ANY, "ci_limit");
     if (!rp_shown(p))
         return;
     const char *limit =
@@ -283,8 +283,8 @@ void rp_section_trust(rp_ctx *c)
         evalue(c);
     } else
         rp_balance_warning(c);
-    const rp_est *t = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL);
-    const rp_est *mde = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_MDE, LL_EGROUP_ANY, NULL);
+    const rp_est *t = RP_FIND(c->v, STABLE_12M, PROPORTION, TREATED, NULL);
+    const rp_est *mde = RP_FIND(c->v, STABLE_12M, MDE, ANY, NULL);
     if (t != NULL && !t->n_hidden && t->e->n < 50)
         rp_para(c->doc, RB_ITEM,
                 "Small numbers: the main outcome rests on %s children who took part, so "

@@ -256,8 +256,8 @@ static int connections(rp_ctx *c, ll_error *err)
         return LL_OK;
     rp_bars b = {.ncat = 2, .nser = 1, .cat = {"Before", "After"}, .ser = {"Treated"},
                  .ylabel = "People in the child's network (mean)", .ymax = NAN, .digits = 1};
-    fill(&b, 0, 0, rp_find(c->v, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "before"));
-    fill(&b, 1, 0, rp_find(c->v, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, "after"));
+    fill(&b, 0, 0, RP_FIND(c->v, CONNECTIONS, MEAN, TREATED, "before"));
+    fill(&b, 1, 0, RP_FIND(c->v, CONNECTIONS, MEAN, TREATED, "after"));
     int rc = bars_chart(c, &b, 0, "connections", "People in the child's network before and after",
                         "Bars are means with 95% t intervals.", err);
     est_table(c, "Table 4.5. Connections", LL_OUTCOME_CONNECTIONS, 0);
@@ -275,7 +275,7 @@ static int identity(rp_ctx *c, ll_error *err)
     rp_bars b = {.ncat = 1, .nser = 1, .cat = {"Better sense of identity"}, .ser = {"Treated"},
                  .ylabel = "Children reporting a better sense of identity (%)", .ymax = 100,
                  .pct = 1};
-    fill(&b, 0, 0, rp_find(c->v, LL_OUTCOME_IDENTITY_IMPROVED, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL));
+    fill(&b, 0, 0, RP_FIND(c->v, IDENTITY_IMPROVED, PROPORTION, TREATED, NULL));
     int rc = bars_chart(c, &b, 0, "identity", "Children reporting a better sense of identity",
                         "The bar is a percentage with its 95% Wilson interval.", err);
     est_table(c, "Table 4.6. Sense of identity (identity_improved)", LL_OUTCOME_IDENTITY_IMPROVED, 0);
