@@ -127,28 +127,6 @@ static int compare_step(ev_run *r, ll_error *err)
     return LL_OK;
 }
 
-/* Provenance for run.json and the report: the command line, the input
- * files of the database and each authority's data end date. */
-static int provenance(ev_run *r, sqlite3 *db, ll_error *err)
-{
-    ll_run_info *p = &r->run;
-    p->argc = r->opt->argc;
-    p->argv = r->opt->argv;
-    p->started = r->started;
-    p->design = r->co->design == LL_COMPARISON_MATCH      ? "match"
-                : r->co->design == LL_COMPARISON_EXPLICIT ? "explicit"
-                                                          : "none";
-    p->db_path = r->opt->db_path;
-    p->seed = r->opt->cfg->costs.seed;
-    size_t n = ll_derive_n_las(r->d);
-    if ((p->ends = malloc((n + 1) * sizeof *p->ends)) == NULL)
-        return ll_error_set(err, LL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        p->ends[i] = (ll_la_end){ll_derive_la_code(r->d, i), ll_derive_data_end(r->d, i, NULL)};
-    p->n_ends = n;
-    return ll_run_info_read_inputs(p, db, err);
-}
-
 /* Seconds on a monotonic clock, for the phase timings in the log. */
 static double now_s(void)
 {
@@ -190,7 +168,7 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
     if ((rc = ll_derive_store(db, r->d, r->a, &r->co->flow, err)) ||
         (rc = ev_store_estimates(r, db, err)))
         return rc;
-    if ((rc = provenance(r, db, err)) != LL_OK)
+    if ((rc = ev_provenance(r, db, err)) != LL_OK)
         return rc;
     char path[LL_EV_PATH];
     snprintf(path, sizeof path, "%s/run.json", r->opt->out_dir);
@@ -215,7 +193,7 @@ int ll_evaluate_run(const ll_evaluate_options *opt, ll_error *err)
                             opt->db_path);
     if ((rc = ll_db_open(&db, opt->db_path, 0, err)) == LL_OK)
         rc = run_steps(&r, db, err);
-    ll_run_info_clear(&r.run);
+    ev_provenance_clear(&r.run);
     ll_estimates_free(r.est);
     ll_costs_result_free(r.costs);
     free(r.kids);

@@ -51,5 +51,9 @@ int ev_balance(ev_run *r, ll_error *err);
 int ev_estimates(ev_run *r, ll_error *err);
 int ev_costs(ev_run *r, ll_error *err);
 int ev_store_estimates(ev_run *r, sqlite3 *db, ll_error *err);
+/* Fills r->run (evaluate/provenance.c); ev_provenance_clear frees what it
+ * holds (inputs, ends).  Errors: LL_EDB, LL_ENOMEM. */
+int ev_provenance(ev_run *r, sqlite3 *db, ll_error *err);
+void ev_provenance_clear(ll_run_info *info);
 
 #endif

@@ -151,6 +151,59 @@ START_TEST(typed_keys)
 }
 END_TEST
 
+/* The Kaplan-Meier curve and numbers at risk the report draws, against R:
+ *   library(survival); t <- c(17,18,18,19,20,21,22,18.5); e <- c(0,1,0,1,0,0,1,1)
+ *   f <- survfit(Surv(t, e) ~ 1); f$time; f$n.risk; f$n.event; f$surv
+ *   summary(f, times = 18:21)$n.risk   # 7 4 3 2
+ * The comparison group (one care leaver, censored at 22) has its own curve;
+ * without a comparison group it is not computed. */
+START_TEST(summary_curves_match_r)
+{
+    const double t[8] = {17, 18, 18, 19, 20, 21, 22, 18.5}, e[8] = {0, 1, 0, 1, 0, 0, 1, 1};
+    ll_est_child kids[9];
+    memset(kids, 0, sizeof kids);
+    for (int i = 0; i < 9; i++) {
+        kids[i].treated = i < 8;
+        kids[i].homeless_time = i < 8 ? t[i] : 22;
+        kids[i].homeless_event = i < 8 ? e[i] : 0;
+        for (int k = 0; k < 4; k++)
+            kids[i].sdq[k] = NAN;
+        kids[i].sdq[2] = i == 3 ? 12 : NAN;
+    }
+    ll_est_options opt = {1, LL_SDQ_CARER};
+    ll_est_summary s;
+    ck_assert_int_eq(ll_estimate_summary(&s, kids, 9, &opt, NULL), LL_OK);
+    const double time[7] = {17, 18, 18.5, 19, 20, 21, 22};
+    const size_t risk[7] = {8, 7, 5, 4, 3, 2, 1}, ev[7] = {0, 1, 1, 1, 0, 0, 1};
+    const double surv[7] = {1, 0.85714285714285710, 0.68571428571428572, 0.51428571428571423,
+                            0.51428571428571423, 0.51428571428571423, 0};
+    ck_assert_uint_eq(s.km[0].n, 8);
+    ck_assert_uint_eq(s.km[0].n_times, 7);
+    for (int k = 0; k < 7; k++) {
+        ck_assert_rel(s.km[0].time[k], time[k], 1e-15);
+        ck_assert_uint_eq(s.km[0].n_risk[k], risk[k]);
+        ck_assert_uint_eq(s.km[0].n_event[k], ev[k]);
+        ck_assert_abs(s.km[0].surv[k], surv[k], 1e-15);
+    }
+    const long at[LL_KM_N_AGES] = {7, 4, 3, 2};
+    for (int k = 0; k < LL_KM_N_AGES; k++)
+        ck_assert_int_eq(s.km[0].risk_at[k], at[k]);
+    ck_assert_uint_eq(s.leavers[0], 8);
+    ck_assert_uint_eq(s.leaver_events[0], 4);
+    ck_assert_uint_eq(s.sdq_children[0], 1);
+    ck_assert_uint_eq(s.km[1].n, 1);
+    ck_assert_int_eq(s.km[1].risk_at[3], 1); /* at risk at 21, censored at 22 */
+    ll_est_summary_clear(&s);
+    opt.has_comparison = 0;
+    ck_assert_int_eq(ll_estimate_summary(&s, kids, 9, &opt, NULL), LL_OK);
+    ck_assert_uint_eq(s.n[1], 0);
+    ck_assert_uint_eq(s.km[1].n, 0);
+    ck_assert_ptr_null(s.km[1].time);
+    ll_est_summary_clear(&s);
+    ll_est_summary_clear(NULL);
+}
+END_TEST
+
 START_TEST(empty_cohort)
 {
     ll_estimates *t = NULL;
@@ -170,6 +223,7 @@ END_TEST
 Suite *make_suite(void)
 {
     const TTest *const tests[] = {
-        explicit_matches_r, matched_matches_r, single_child, empty_cohort, typed_keys, NULL};
+        explicit_matches_r, matched_matches_r, single_child, empty_cohort, typed_keys,
+        summary_curves_match_r, NULL};
     return tu_suite("estimate", tests, 60);
 }

@@ -335,6 +335,22 @@ START_TEST(basic_library)
         }
     }
     ck_assert_int_eq(seen, 7);
+    /* the analysis rows from cohort + pairing: every entry and the two
+     * comparison children; the analysis cohort is the 2 + 2 matched ones
+     * (T3 eligible but unmatched, TOLD ineligible) */
+    ll_analysis *a = NULL;
+    ck_assert_msg(ll_derive_cohort_analysis(&a, d, co, pg, &err) == LL_OK, "%s", err.msg);
+    ck_assert_uint_eq(a->n, co->n + 2);
+    ck_assert_int_eq(a->matched, 1);
+    size_t in = 0;
+    for (size_t i = 0; i < a->n; i++)
+        in += (size_t)ll_analysis_in_cohort(a, &a->rows[i]);
+    ck_assert_uint_eq(in, 4);
+    ll_analysis_free(a);
+    ll_pairing wrong = *pg;
+    wrong.n_entries = co->n + 1;
+    ck_assert_int_eq(ll_derive_cohort_analysis(&a, d, co, &wrong, &err), LL_EINPUT);
+    ck_assert_ptr_null(a);
     /* balance rows: 3 treated, 7 candidate rows, 2 + 2 matched */
     ck_assert_uint_eq(m->n_x_treated, 3);
     ck_assert_uint_eq(m->n_x_candidates, 7);

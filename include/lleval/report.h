@@ -7,7 +7,6 @@
 #include "lleval/derive.h"
 #include "lleval/error.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -33,18 +32,11 @@ typedef struct ll_run_info {
     const char *design;   /* "explicit", "match" or "none" */
     const char *db_path;
     unsigned long seed;   /* the Monte Carlo seed */
-    ll_input_file *inputs; /* owned (ll_run_info_clear) */
+    ll_input_file *inputs; /* the pipeline's (evaluate frees them) */
     size_t n_inputs;
-    ll_la_end *ends;       /* owned; every la of the data in order */
+    ll_la_end *ends;       /* every la of the data in order */
     size_t n_ends;
 } ll_run_info;
-
-/* Reads the input files from db's files table into info->inputs (in
- * file_id order).  Errors: LL_EDB, LL_ENOMEM. */
-int ll_run_info_read_inputs(ll_run_info *info, sqlite3 *db, ll_error *err);
-
-/* Frees what info owns (inputs, ends) and sets them to NULL. */
-void ll_run_info_clear(ll_run_info *info);
 
 /* "YYYY-MM-DDTHH:MM:SSZ" of info->started in buf (at least 32 bytes). */
 void ll_run_info_time(char *buf, size_t size, const ll_run_info *info);
