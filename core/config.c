@@ -111,6 +111,8 @@ static const struct key_desc KEYS[] = {
     {"analysis", "exact", T_CHOICE, OFF(analysis.exact), "la", EXACT_CHOICES, 0, 0, 0},
     {"report", "min_cell", T_INT, OFF(report.min_cell), "5", NULL, LL_CONFIG_MIN_CELL_LEAST,
      1000000, 0},
+    {"report", "rounding", T_INT, OFF(report.rounding), "5", NULL, 1, 1000000, 0},
+    {"report", "min_n", T_INT, OFF(report.min_n), "10", NULL, 1, 1000000, 0},
     COST_KEYS3(LL_COST_MOVE, "cost_per_move", "224", "2009-10",
                "GMCA Unit Cost Database SS2.5, finding a subsequent placement"),
     COST_KEYS3(LL_COST_WEEKLY_FOSTER, "weekly_foster", "700", "2013-14",
@@ -586,6 +588,22 @@ static void unpair_costs(ll_config *cfg)
     }
 }
 
+/* [report] rounding must not exceed min_cell (SPEC 2.5, 8): a rounding base
+ * above it would round shown counts to multiples that no longer protect. */
+static int check_report(struct parse *p)
+{
+    const ll_config *c = p->cfg;
+    if (c->report.rounding <= c->report.min_cell)
+        return LL_OK;
+    int line = 0;
+    for (size_t i = 0; i < N_KEYS; i++)
+        if (p->seen[i] && !strcmp(KEYS[i].section, "report") && c->line[i] > line)
+            line = c->line[i];
+    return ll_error_set(p->err, LL_EINPUT, "%s:%d: [report] rounding = %d is above min_cell = %d "
+                        "(it must be from 1 to min_cell)", p->name, line, c->report.rounding,
+                        c->report.min_cell);
+}
+
 static int run_parse(struct parse *p)
 {
     if (copy_text(p->cfg->file, sizeof p->cfg->file, p->name))
@@ -599,7 +617,7 @@ static int run_parse(struct parse *p)
     if (rc < 0)
         return ll_error_set(p->err, LL_ENOMEM, "%s: out of memory", p->name);
     unpair_costs(p->cfg);
-    return LL_OK;
+    return check_report(p);
 }
 
 int ll_config_load(ll_config *cfg, const char *path, ll_error *err)

@@ -25,7 +25,8 @@ static int ess_of(const ll_estimate *e, double *ess, long *nc)
 /* A signed whole number of percentage points: "+22", "-8", "0". */
 static const char *signed_points(rp_ctx *c, double x)
 {
-    const char *s = rp_num(c->a, 100 * x, 0);
+    char b[40];
+    const char *s = rp_strdup(c->a, ll_sdc_percent(b, sizeof b, x));
     return s[0] == '-' || !strcmp(s, "0") ? s : rp_printf(c->a, "+%s", s);
 }
 
@@ -50,7 +51,7 @@ static const char *pct_or(rp_ctx *c, const rp_est *r)
         return "not available";
     if (r->hidden)
         return RP_NUM_ON "c" RP_NUM_OFF;
-    return rp_est_ci(c->a, r, 1, 0);
+    return rp_est_ci(c->a, r, 1);
 }
 
 /* Why the adjusted and crude differences differ, in one sentence. */
@@ -67,7 +68,7 @@ static const char *why_differ(rp_ctx *c, const ll_estimate *adj, const ll_estima
                      "while the adjusted figure compares the children who took part with "
                      "comparison children weighted to resemble them in age, time in care, "
                      "placement history, legal status and the other measured characteristics.",
-                     rp_num(c->a, fabs(gap), 0));
+                     rp_printf(c->a, "%.0f", fabs(gap)));
 }
 
 void rp_adjusted_headline(rp_ctx *c)
@@ -77,8 +78,8 @@ void rp_adjusted_headline(rp_ctx *c)
     const rp_est *d = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_RISK_DIFFERENCE, LL_EGROUP_ANY, NULL);
     const rp_est *a = rp_find(c->v, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_ADJUSTED_RISK_DIFFERENCE, LL_EGROUP_ANY, NULL);
     const char *crude = points(c, d), *adj = points(c, a);
-    const char *nt = t ? rp_count(c->a, t->e->n, t->n_hidden) : "0";
-    const char *nc = k ? rp_count(c->a, k->e->n, k->n_hidden) : "0";
+    const char *nt = t ? rp_count(c->a, &c->v->sdc, t->e->n) : "0";
+    const char *nc = k ? rp_count(c->a, &c->v->sdc, k->e->n) : "0";
     const char *start = rp_printf(c->a,
                                   RP_STRONG_ON "Placement stability." RP_STRONG_OFF
                                   " %s of the children who took part were still in the same "
@@ -99,7 +100,7 @@ void rp_adjusted_headline(rp_ctx *c)
     const char *ess_text = !a->hidden && ess_of(a->e, &ess, &ncomp)
                                ? rp_printf(c->a, " The comparison children's weights amount to "
                                                  "an effective sample size of %s.",
-                                           rp_num(c->a, ess, 0))
+                                           rp_printf(c->a, "%.0f", ess))
                                : "";
     const char *why = !a->hidden && rp_shown(d) ? why_differ(c, a->e, d->e) : "";
     rp_para(c->doc, RB_ITEM,
@@ -123,7 +124,7 @@ void rp_adjusted_ess_warning(rp_ctx *c)
             "amount to an effective sample size of %s (below %s), so "
             "its confidence interval may be too narrow. Comparison children who resemble the "
             "children who took part are scarce; read the adjusted figure with care.",
-            rp_num(c->a, ess, 0),
+            rp_printf(c->a, "%.0f", ess),
             ess < 50.0 ? "50" : "a quarter of the comparison children");
 }
 
@@ -179,63 +180,32 @@ static rp_est *find_row(rp_view *v, const char *estimand, const char *term)
     return NULL;
 }
 
-/* The placements AIPW row rests on both groups' children with
- * placements_after known (rule 4): withheld when either is small. */
-static void adjusted_placements_view(rp_view *v)
-{
-    rp_est *r = NULL;
-    for (size_t i = 0; i < v->n_est; i++)
-        if (!strcmp(v->est[i].e->outcome, "placements") &&
-            !strcmp(v->est[i].e->estimand, "adjusted_difference"))
-            r = &v->est[i];
-    if (r == NULL)
-        return;
-    for (int g = 0; g < 2; g++) {
-        const rp_est *m = rp_find(v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, g ? LL_EGROUP_COMPARISON : LL_EGROUP_TREATED, "after");
-        if (m == NULL)
-            continue;
-        r->extra |= rp_small(m->e->n, v->min_cell);
-        if (m->n_cell != RP_NOCELL && r->ndep < RP_MAXDEP)
-            r->dep[r->ndep++] = m->n_cell;
-    }
-}
-
+/* The subgroup rows (SPEC 8): a level's risk difference is a crude 2 x 2
+ * figure (rule 3, the level's counts by group); an interaction test is a
+ * safe statistic that needs min_n children in every arm x level cell of
+ * the levels present (rule 4).  The adjusted rows are safe statistics and
+ * are decided by the view's own rule 4. */
 void rp_adjusted_view(rp_view *v)
 {
     if (!v->two)
         return;
-    adjusted_placements_view(v);
     long n[4][4][2], x[4][4][2];
     level_counts(v, n, x);
-    int mc = v->min_cell;
     for (int k = 0; k < 4; k++) {
         rp_est *inter = find_row(v, "interaction", VARS[k].code);
-        size_t ncell[4], ecell[4];
-        int m = 0, ok = inter != NULL;
+        int inter_hidden = 0;
         for (int l = 0; l < VARS[k].n; l++) {
             char term[LL_EST_TEXT];
             snprintf(term, sizeof term, "%s:%s", VARS[k].code, VARS[k].level[l]);
             rp_est *r = find_row(v, "subgroup_risk_difference", term);
-            int present = n[k][l][0] + n[k][l][1] > 0;
-            /* rule 4: every arm x level cell of the interaction test */
-            if (inter != NULL && present)
-                inter->extra |= rp_small(n[k][l][0], mc) || rp_small(n[k][l][1], mc);
-            if (r == NULL) {
-                ok = 0;
-                continue;
-            }
-            /* rule 3: the level's 2 x 2 table */
-            for (int g = 0; g < 2; g++)
-                r->extra |= rp_small(x[k][l][g], mc) || rp_small(n[k][l][g] - x[k][l][g], mc);
-            ncell[m] = r->n_cell;
-            ecell[m++] = r->ev_cell;
+            if (n[k][l][0] + n[k][l][1] > 0)
+                inter_hidden |= !ll_sdc_safe_ok(&v->sdc, n[k][l], 2);
+            if (r != NULL)
+                r->hidden = !ll_sdc_two_by_two_ok(&v->sdc, x[k][l][0], n[k][l][0], x[k][l][1],
+                                                  n[k][l][1]);
         }
-        /* the levels add up to the interaction row's children and events */
-        if (ok && m == VARS[k].n) {
-            rp_cell_line(v->cells, ncell, (size_t)m, inter->n_cell);
-            if (inter->ev_cell != RP_NOCELL && ecell[0] != RP_NOCELL)
-                rp_cell_line(v->cells, ecell, (size_t)m, inter->ev_cell);
-        }
+        if (inter != NULL)
+            inter->hidden = inter_hidden;
     }
 }
 
@@ -337,8 +307,8 @@ static void subgroup_table(rp_ctx *c)
                 continue;
             const char *est = points(c, r);
             rp_table_row(t, rp_printf(c->a, "%s: %s", VARS[v].label, VARS[v].level_label[l]),
-                         rp_count(c->a, r->e->n, r->n_hidden),
-                         rp_count(c->a, r->e->events, r->events_hidden),
+                         rp_count(c->a, &c->v->sdc, r->e->n),
+                         rp_count(c->a, &c->v->sdc, r->e->events),
                          est ? est : "not computable",
                          isnan(r->e->p_value) ? "" : r->hidden ? "c" : rp_pvalue(c->a, r->e->p_value));
         }
@@ -349,10 +319,10 @@ static void subgroup_table(rp_ctx *c)
                            : isnan(r->e->statistic)
                                ? "not computable"
                                : rp_printf(c->a, "interaction: chi-square " RP_NUM_ON "%s" RP_NUM_OFF,
-                                           rp_num(c->a, r->e->statistic, 2));
+                                           rp_num(c->a, r->e->statistic));
         rp_table_row(t, rp_printf(c->a, "%s: does the difference vary?", VARS[v].label),
-                     rp_count(c->a, r->e->n, r->n_hidden),
-                     rp_count(c->a, r->e->events, r->events_hidden), test,
+                     rp_count(c->a, &c->v->sdc, r->e->n),
+                     rp_count(c->a, &c->v->sdc, r->e->events), test,
                      isnan(r->e->p_value) || r->hidden ? (r->hidden ? "c" : "")
                                                        : rp_pvalue(c->a, r->e->p_value));
     }

@@ -51,11 +51,12 @@ int rp_chart_flow(rp_ctx *c, ll_error *err)
             if (r->reason[0] || strcmp(r->stage, FLOW_STAGES[s]) != 0)
                 continue;
             int g = r->group == LL_GROUP_TREATED ? 0 : 1;
-            val[ns][g] = (long)r->n;
-            hid[ns][g] = fl->flag[i] != 0;
+            /* what the table shows: c, or the rounded count */
+            val[ns][g] = fl->pub[i];
+            hid[ns][g] = fl->pub[i] < 0;
             any = 1;
-            if (!hid[ns][g] && (double)r->n > top)
-                top = (double)r->n;
+            if (!hid[ns][g] && (double)val[ns][g] > top)
+                top = (double)val[ns][g];
         }
         if (any)
             lab[ns++] = rp_stage_label(FLOW_STAGES[s]);
@@ -117,10 +118,13 @@ int rp_chart_love(rp_ctx *c, ll_error *err)
         lab[j] = rp_cov_label(j);
         fprintf(d.f, "%zu", j);
         rp_dat_text(d.f, lab[j]);
-        rp_dat_num(d.f, r->smd_before, 0, 1);
-        rp_dat_num(d.f, b->has_after ? r->smd_after : NAN, 0, 1);
+        int sb = rp_balance_shown(c, j, 0), sa = b->has_after && rp_balance_shown(c, j, 1);
+        rp_dat_num(d.f, rp_balance_smd(c, j, 0), !sb && !isnan(r->smd_before), 1);
+        rp_dat_num(d.f, b->has_after ? rp_balance_smd(c, j, 1) : NAN, b->has_after && !sa, 1);
         fputc('\n', d.f);
-        double m = fmax(fabs(r->smd_before), b->has_after ? fabs(r->smd_after) : 0);
+        if ((!sb && !isnan(r->smd_before)) || (b->has_after && !sa))
+            fprintf(s.f, "set label 'c' at 0,%zu center font ',9' front\n", j);
+        double m = fmax(sb ? fabs(rp_balance_smd(c, j, 0)) : 0, sa ? fabs(rp_balance_smd(c, j, 1)) : 0);
         if (isfinite(m) && m * 1.1 > lim)
             lim = m * 1.1;
     }
@@ -149,7 +153,8 @@ int rp_chart_love(rp_ctx *c, ll_error *err)
                           b->has_after ? "Covariate balance before and after matching (Love plot)"
                                        : "Covariate balance (Love plot)",
                           "Each point is a standardised mean difference; points inside the "
-                          "dashed lines (|SMD| < 0.1) are well balanced.",
+                          "dashed lines (|SMD| < 0.1) are well balanced; c marks a withheld "
+                          "one (a small count).",
                           data, script, err);
 }
 
@@ -184,8 +189,8 @@ static void km_curve(FILE *d, FILE *s, const ll_est_curve *km, int min_cell, int
             in_gap = 1;
         }
         if (vis)
-            fprintf(d, "%.6g\t%.6g\n", km->time[k], km->surv[k]);
-        level = km->surv[k];
+            fprintf(d, "%.6g\t%.6g\n", km->time[k], ll_sdc_round(km->surv[k], 2));
+        level = ll_sdc_round(km->surv[k], 2); /* whole percentages, as the table */
         prev_vis = vis;
     }
     if (in_gap)

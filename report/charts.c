@@ -67,7 +67,9 @@ rp_bar rp_bar_of(const rp_est *r)
     return b;
 }
 
-/* A value for the data file: c when withheld, NaN when not computable. */
+/* A value for the data file: c when withheld, NaN when not computable;
+ * rounded as the tables show it (percentages whole, other figures to 2
+ * decimals). */
 void rp_dat_num(FILE *f, double x, int hidden, double scale)
 {
     if (hidden)
@@ -75,7 +77,7 @@ void rp_dat_num(FILE *f, double x, int hidden, double scale)
     else if (isnan(x))
         fputs("\tNaN", f);
     else
-        fprintf(f, "\t%.10g", x * scale);
+        fprintf(f, "\t%.10g", ll_sdc_round(x * scale, scale == 100 ? 0 : 2));
 }
 
 /* Text without tabs or control characters, for a data-file column. */

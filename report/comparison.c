@@ -27,9 +27,8 @@ static void design_text(rp_ctx *c)
                 cfg->analysis.exact == LL_EXACT_LA ? ", in the same local authority" : "",
                 cfg->analysis.caliper, m->caliper_width, cfg->analysis.ratio,
                 cfg->analysis.ratio == 1 ? "" : "ren",
-                rp_count(c->a, (long)m->n_candidate_rows, rp_small((long)m->n_candidate_rows, c->v->min_cell)),
-                rp_count(c->a, (long)m->n_candidate_children,
-                         rp_small((long)m->n_candidate_children, c->v->min_cell)),
+                rp_count(c->a, &c->v->sdc, (long)m->n_candidate_rows),
+                rp_count(c->a, &c->v->sdc, (long)m->n_candidate_children),
                 m->n_months);
         if (m->glm_status != LL_OK)
             rp_para(c->doc, RB_WARN,
@@ -57,54 +56,51 @@ static void design_text(rp_ctx *c)
     }
 }
 
-static void link_flow(rp_ctx *c, size_t cell, const char *stage, const char *reason, ll_group g)
-{
-    size_t f = rp_flow_cell(c->flow, stage, reason, g);
-    if (f != RP_NOCELL && rp_cell_value(&c->cells, f) == rp_cell_value(&c->cells, cell))
-        rp_cell_link(&c->cells, cell, f);
-}
-
-/* Sample sizes: matched designs All / Matched / Unmatched by group (the
- * columns add up); otherwise the children of each group.  Registered
- * before the disclosure control runs, with links to the same numbers in
- * the flow. */
+/* Sample sizes: matched designs All / Matched / Unmatched by group;
+ * otherwise the children of each group.  Each shown under rule 1 on its
+ * own (rounded, or c). */
 void rp_sample_sizes_register(rp_ctx *c)
 {
     const ll_match *m = c->in->match;
-    const ll_group T = LL_GROUP_TREATED, C = LL_GROUP_COMPARISON;
-    for (int k = 0; k < 6; k++) {
+    for (int k = 0; k < 6; k++)
         c->ss[k] = 0;
-        c->ss_cell[k] = RP_NOCELL;
-    }
     if (m != NULL) {
         long v[6] = {(long)m->n_treated_eligible, (long)m->n_treated_matched,
                      (long)(m->n_treated_eligible - m->n_treated_matched),
                      (long)m->n_candidate_children, (long)c->v->co.n[1],
                      (long)m->n_candidate_children - (long)c->v->co.n[1]};
-        for (int k = 0; k < 6; k++)
-            c->ss_cell[k] = rp_cell_add(&c->cells, c->ss[k] = v[k]);
-        rp_cell_line(&c->cells, c->ss_cell + 1, 2, c->ss_cell[0]);
-        rp_cell_line(&c->cells, c->ss_cell + 4, 2, c->ss_cell[3]);
-        link_flow(c, c->ss_cell[0], "eligible", "", T);
-        link_flow(c, c->ss_cell[1], "analysed", "", T);
-        link_flow(c, c->ss_cell[2], "analysed", "no_match_within_caliper", T);
-        link_flow(c, c->ss_cell[4], "analysed", "", C);
+        memcpy(c->ss, v, sizeof v);
         c->ss_cols = 3;
-        return;
+    } else {
+        c->ss[0] = (long)c->v->co.n[0];
+        c->ss[3] = (long)c->v->co.n[1];
+        c->ss_cols = 1;
     }
-    c->ss_cell[0] = rp_cell_add(&c->cells, c->ss[0] = (long)c->v->co.n[0]);
-    c->ss_cell[3] = rp_cell_add(&c->cells, c->ss[3] = (long)c->v->co.n[1]);
-    link_flow(c, c->ss_cell[0], "analysed", "", T);
-    link_flow(c, c->ss_cell[3], "analysed", "", C);
-    c->ss_cols = 1;
+    const ll_sdc *s = &c->v->sdc;
+    for (int k = 0; k < 6; k++)
+        c->ss_pub[k] = ll_sdc_small(s, c->ss[k]) ? -1 : ll_sdc_round_count(c->ss[k], s->rounding);
+    /* all = matched + unmatched: the unmatched published as the difference
+     * of the published others (as a flow line, report/flow.c), so that the
+     * row adds up and three independently rounded counts do not pin one */
+    for (int g = 0; g < 2 && c->ss_cols == 3; g++) {
+        long *p = c->ss_pub + 3 * g, d = p[0] - p[1];
+        if (p[0] >= 0 && p[1] >= 0 && p[2] > 0 && d > s->min_cell &&
+            d % (s->rounding > 1 ? s->rounding : 1) == 0)
+            p[2] = d;
+    }
+}
+
+/* A published sample size: its rounded count, or c. */
+static const char *ss_text(rp_ctx *c, int k)
+{
+    return c->ss_pub[k] < 0 ? RP_NUM_ON "c" RP_NUM_OFF
+                            : rp_printf(c->a, RP_NUM_ON "%ld" RP_NUM_OFF, c->ss_pub[k]);
 }
 
 static void sample_sizes(rp_ctx *c)
 {
     const ll_match *m = c->in->match;
     int two = c->v->two;
-    for (int k = 0; k < 6; k++)
-        c->ss_flag[k] = (unsigned char)rp_cell_hidden(&c->cells, c->ss_cell[k]);
     rp_table *t = c->ss_cols == 3
                       ? rp_table_new(c->doc, "Table 3.1. Sample sizes (children)", 4, "Group",
                                      "All eligible", "Matched", "Unmatched")
@@ -115,14 +111,76 @@ static void sample_sizes(rp_ctx *c)
     t->numeric = 0xE;
     for (int g = 0; g < (two ? 2 : 1); g++) {
         const char *name = g ? (m ? "Comparison (candidate children)" : "Comparison") : "Treated";
-        const long *v = c->ss + 3 * g;
-        const unsigned char *f = c->ss_flag + 3 * g;
         if (c->ss_cols == 3)
-            rp_table_row(t, name, rp_count(c->a, v[0], f[0]), rp_count(c->a, v[1], f[1]),
-                         rp_count(c->a, v[2], f[2]));
+            rp_table_row(t, name, ss_text(c, 3 * g), ss_text(c, 3 * g + 1), ss_text(c, 3 * g + 2));
         else
-            rp_table_row(t, name, rp_count(c->a, v[0], f[0]));
+            rp_table_row(t, name, ss_text(c, 3 * g));
     }
+}
+
+/* The group sizes behind the balance's before (after = 0) or after
+ * columns. */
+static void balance_sizes(const rp_ctx *c, int after, long n[2])
+{
+    const ll_match *m = c->in->match;
+    if (m != NULL) {
+        n[0] = (long)(after ? m->n_x_matched_t : m->n_x_treated);
+        n[1] = (long)(after ? m->n_x_matched_c : m->n_x_candidates);
+    } else if (c->t1 != NULL && c->t1->ncol >= 2) {
+        n[0] = c->t1->set_n[0];
+        n[1] = c->t1->set_n[1];
+    } else {
+        n[0] = (long)c->v->co.n[0];
+        n[1] = (long)c->v->co.n[1];
+    }
+}
+
+/* The published counts (rounded) of covariate j in the treated (g = 0) or
+ * comparison group before or after matching, as proportions. */
+static double published_share(const rp_ctx *c, size_t j, int after, int g)
+{
+    const ll_balance_row *r = &c->balance.row[j];
+    long n[2];
+    balance_sizes(c, after, n);
+    double mean = after ? (g ? r->mean_c_after : r->mean_t_after)
+                        : (g ? r->mean_c_before : r->mean_t_before);
+    long base = ll_sdc_round_count(n[g], c->v->sdc.rounding);
+    if (isnan(mean) || base <= 0)
+        return NAN;
+    long x = ll_sdc_round_count(lround(mean * (double)n[g]), c->v->sdc.rounding);
+    return (double)(x > base ? base : x) / (double)base;
+}
+
+double rp_balance_smd(const rp_ctx *c, size_t j, int after)
+{
+    const ll_balance_row *r = &c->balance.row[j];
+    double exact = after ? r->smd_after : r->smd_before;
+    if (ll_match_cov_continuous(j) || isnan(exact))
+        return exact;
+    /* SPEC 5's SMD, with the before groups' variances, of the published counts */
+    double bt = published_share(c, j, 0, 0), bc = published_share(c, j, 0, 1);
+    double pt = after ? published_share(c, j, 1, 0) : bt, pc = after ? published_share(c, j, 1, 1) : bc;
+    if (isnan(bt) || isnan(bc) || isnan(pt) || isnan(pc))
+        return NAN; /* no counts to publish it from */
+    double den = sqrt((bt * (1 - bt) + bc * (1 - bc)) / 2);
+    if (den > 0)
+        return (pt - pc) / den;
+    return pt == pc ? NAN : (pt > pc ? INFINITY : -INFINITY);
+}
+
+int rp_balance_shown(const rp_ctx *c, size_t j, int after)
+{
+    const ll_balance_row *r = &c->balance.row[j];
+    long n[2];
+    balance_sizes(c, after, n);
+    if (ll_match_cov_continuous(j))
+        return ll_sdc_safe_ok(&c->v->sdc, n, 2);
+    double mt = after ? r->mean_t_after : r->mean_t_before;
+    double mc = after ? r->mean_c_after : r->mean_c_before;
+    if (isnan(mt) || isnan(mc))
+        return 0;
+    long xt = lround(mt * (double)n[0]), xc = lround(mc * (double)n[1]);
+    return ll_sdc_two_by_two_ok(&c->v->sdc, xt, n[0], xc, n[1]);
 }
 
 static void table1(rp_ctx *c)
@@ -133,7 +191,7 @@ static void table1(rp_ctx *c)
     const char *h[9] = {"Characteristic", "Statistic"};
     for (size_t k = 0; k < t1->ncol; k++)
         h[2 + k] = rp_printf(c->a, "%s (N = %s)", t1->set_name[k],
-                             rp_count_plain(c->a, t1->set_n[k], t1->set_n_flag[k]));
+                             rp_count_plain(c->a, &c->v->sdc, t1->set_n[k]));
     h[2 + t1->ncol] = "SMD";
     size_t nc = t1->ncol + 3;
     rp_table *t = rp_table_new(c->doc,
@@ -156,11 +214,18 @@ static void table1(rp_ctx *c)
             const char *v = t1->cell[i * t1->ncol + k];
             cells[2 + k] = v[0] ? rp_printf(c->a, RP_NUM_ON "%s" RP_NUM_OFF, v) : "";
         }
-        double smd = t1->smd[i][0] ? strtod(t1->smd[i], NULL) : NAN;
-        cells[2 + t1->ncol] = rp_num(c->a, smd, 3);
+        cells[2 + t1->ncol] = t1->smd[i][0] ? rp_printf(c->a, RP_NUM_ON "%s" RP_NUM_OFF, t1->smd[i]) : "";
         rp_table_row(t, cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6],
                      cells[7], cells[8]);
     }
+}
+
+/* A balance figure: c when withheld, "" when not defined. */
+static const char *shown_num(rp_arena *a, double x, int shown)
+{
+    if (isnan(x))
+        return "";
+    return shown ? rp_num(a, x) : "c";
 }
 
 static void balance_table(rp_ctx *c)
@@ -179,14 +244,18 @@ static void balance_table(rp_ctx *c)
     t->numeric = 0x1E;
     for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
         const ll_balance_row *r = &b->row[j];
-        const char *flag = (b->has_after ? fabs(r->smd_after) : fabs(r->smd_before)) >= 0.1
+        const char *flag = rp_balance_shown(c, j, b->has_after) &&
+                                   (b->has_after ? fabs(r->smd_after) : fabs(r->smd_before)) >= 0.1
                                ? " (imbalanced)" : "";
         const char *name = rp_printf(c->a, "%s%s", rp_cov_label(j), flag);
+        int sb = rp_balance_shown(c, j, 0), sa = b->has_after && rp_balance_shown(c, j, 1);
         if (b->has_after)
-            rp_table_row(t, name, rp_num(c->a, r->smd_before, 3), rp_num(c->a, r->smd_after, 3),
-                         rp_num(c->a, r->vr_before, 2), rp_num(c->a, r->vr_after, 2));
+            rp_table_row(t, name, shown_num(c->a, rp_balance_smd(c, j, 0), sb),
+                         shown_num(c->a, rp_balance_smd(c, j, 1), sa),
+                         shown_num(c->a, r->vr_before, sb), shown_num(c->a, r->vr_after, sa));
         else
-            rp_table_row(t, name, rp_num(c->a, r->smd_before, 3), rp_num(c->a, r->vr_before, 2));
+            rp_table_row(t, name, shown_num(c->a, rp_balance_smd(c, j, 0), sb),
+                         shown_num(c->a, r->vr_before, sb));
     }
 }
 
@@ -202,27 +271,39 @@ void rp_balance_warning(rp_ctx *c)
     if (!c->has_balance)
         return;
     const ll_balance *b = &c->balance;
+    char big[40];
     if (b->adequate) {
         rp_para(c->doc, RB_NOTE,
                 "The groups are balanced on every measured characteristic: every standardised "
-                "mean difference is below 0.1 (largest %.3f).",
-                b->max_abs_smd);
+                "mean difference is below 0.1.");
         return;
     }
-    const char *worst = "";
+    /* the largest SMD that is shown (a withheld one is not named) */
+    const char *worst = NULL;
     double w = -1;
+    int withheld = 0;
     for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
-        double s = fabs(b->has_after ? b->row[j].smd_after : b->row[j].smd_before);
-        if (!isnan(s) && s > w) {
+        double s = fabs(rp_balance_smd(c, j, b->has_after));
+        if (isnan(s))
+            continue;
+        if (!rp_balance_shown(c, j, b->has_after)) {
+            withheld |= s >= 0.1;
+            continue;
+        }
+        if (s > w) {
             w = s;
             worst = rp_cov_label(j);
         }
     }
     rp_para(c->doc, RB_WARN,
             "The groups are not balanced: at least one standardised mean difference is 0.1 or "
-            "more (largest %.3f, %s). Differences in outcomes may partly reflect these "
-            "differences between the children rather than the programme.",
-            b->max_abs_smd, worst);
+            "more%s%s. Differences in outcomes may partly reflect these differences between the "
+            "children rather than the programme.",
+            worst && w >= 0.1 ? rp_printf(c->a, " (largest shown %s, %s)",
+                                          ll_sdc_decimal(big, sizeof big, w), worst)
+                              : "",
+            withheld ? ", among them a characteristic whose figures are withheld (small numbers)"
+                     : "");
 }
 
 int rp_section_comparison(rp_ctx *c, ll_error *err)

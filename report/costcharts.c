@@ -1,57 +1,33 @@
-/* Cost avoidance under disclosure control, and its two charts.  A cost
- * figure rests on the effects (mean differences and the homelessness risk
- * difference) and on the numbers of children: it is withheld when any of
- * those is.  The waterfall then stops floating its bars (a floating bar
- * would show the running total it starts from) and the tornado shows each
- * input's change in the net figure, which for most inputs does not depend
- * on the other effects. */
+/* Cost avoidance under disclosure control, and its two charts.  Money is
+ * shown to 2 significant figures and never withheld for a small component
+ * (SPEC 8 rule 6); only the homelessness term, which with the number of
+ * care leavers and the unit cost would give the counts back, is shown just
+ * where rule 3 shows the difference in homelessness.  When it is withheld
+ * the waterfall stops floating its bars (a floating bar would show the
+ * running total it starts from). */
 #include "sections.h"
 
 #include <math.h>
 #include <string.h>
 
-void rp_costview_register(rp_costview *out, const rp_view *v, const rp_flow *flow)
-{
-    memset(out, 0, sizeof *out);
-    out->n_cell = out->l_cell = RP_NOCELL;
-    const ll_costs_result *r = v->in->costs;
-    if (r == NULL)
-        return;
-    out->n_cell = rp_cell_add(v->cells, (long)r->inputs.n_treated);
-    out->l_cell = rp_cell_add(v->cells, (long)r->inputs.n_leavers);
-    size_t fa = rp_flow_cell(flow, "analysed", "", LL_GROUP_TREATED);
-    size_t fl = rp_flow_cell(flow, "homeless_ever", "", LL_GROUP_TREATED);
-    if (rp_cell_value(v->cells, fa) == (long)r->inputs.n_treated)
-        rp_cell_link(v->cells, out->n_cell, fa);
-    if (rp_cell_value(v->cells, fl) == (long)r->inputs.n_leavers)
-        rp_cell_link(v->cells, out->l_cell, fl);
-}
-
 void rp_costview_build(rp_costview *out, const rp_view *v)
 {
+    memset(out, 0, sizeof *out);
     const rp_est *t = RP_FIND(v, PLACEMENTS, MEAN, TREATED, "after");
     const rp_est *c = RP_FIND(v, PLACEMENTS, MEAN, COMPARISON, "after");
-    out->moves_hidden = (t && (t->hidden || t->n_hidden)) ||
-                        (v->two && c && (c->hidden || c->n_hidden));
-    out->weeks_hidden = out->moves_hidden;
+    out->moves_hidden = (t && t->hidden) || (v->two && c && c->hidden);
     const rp_est *rd = RP_FIND(v, HOMELESS_EVER, RISK_DIFFERENCE, CONTRAST, NULL);
     const rp_est *pt = RP_FIND(v, HOMELESS_EVER, PROPORTION, TREATED, NULL);
-    out->homeless_hidden = v->two ? (rd && rd->hidden) : (pt && pt->hidden);
-    out->n_hidden = rp_cell_hidden(v->cells, out->n_cell);
-    out->l_hidden = rp_cell_hidden(v->cells, out->l_cell);
-    out->totals_hidden = out->moves_hidden || out->homeless_hidden || out->n_hidden ||
-                         out->l_hidden;
+    out->homeless_hidden = v->two ? (rd == NULL || rd->hidden) : (pt && pt->hidden);
 }
 
 int rp_tornado_shown(const rp_costview *cv, const char *in)
 {
-    if (cv->n_hidden)
-        return 0;
     if (!strcmp(in, "homeless") || !strcmp(in, "homelessness_cost"))
-        return !cv->homeless_hidden && !cv->l_hidden;
-    if (!strcmp(in, "programme_cost_per_child"))
-        return 1;
-    return !cv->moves_hidden; /* moves, weeks, their unit costs, persistence, discount */
+        return !cv->homeless_hidden;
+    if (!strcmp(in, "moves") || !strncmp(in, "weeks_", 6))
+        return !cv->moves_hidden;
+    return 1;
 }
 
 static const char *input_label(const char *in)
@@ -99,22 +75,26 @@ static size_t waterfall_bars(wf_bar *w, rp_ctx *c)
     const rp_costview *cv = c->cv;
     const ll_costs_model *m = &r->model;
     size_t n = 0;
-    w[n++] = (wf_bar){"Fewer moves", m->saving_moves, 0, cv->moves_hidden || cv->n_hidden, NAN, NAN};
+    w[n++] = (wf_bar){"Fewer moves", m->saving_moves, 0, 0, NAN, NAN};
     for (int g = 0; g < LL_PG_N; g++)
         if (r->inputs.unit[LL_COST_WEEKLY_FOSTER + g] != 0 && m->saving_weeks[g] != 0)
             w[n++] = (wf_bar){rp_printf(c->a, "Weeks in %s", ll_placement_group_name(g)),
-                              m->saving_weeks[g], 0, cv->weeks_hidden || cv->n_hidden, NAN, NAN};
-    w[n++] = (wf_bar){"Homelessness", m->saving_homeless, 0, cv->homeless_hidden || cv->l_hidden,
-                      NAN, NAN};
-    w[n++] = (wf_bar){"Gross saving", m->gross, 1, cv->totals_hidden, r->gross.p05, r->gross.p95};
+                              m->saving_weeks[g], 0, 0, NAN, NAN};
+    w[n++] = (wf_bar){"Homelessness", m->saving_homeless, 0, cv->homeless_hidden, NAN, NAN};
+    w[n++] = (wf_bar){"Gross saving", m->gross, 1, 0, r->gross.p05, r->gross.p95};
     if (m->adjusted != m->gross) {
-        w[n++] = (wf_bar){"Attribution, optimism bias", m->adjusted - m->gross, 0,
-                          cv->totals_hidden, NAN, NAN};
-        w[n++] = (wf_bar){"Adjusted saving", m->adjusted, 1, cv->totals_hidden, NAN, NAN};
+        w[n++] = (wf_bar){"Attribution, optimism bias", m->adjusted - m->gross, 0, 0, NAN, NAN};
+        w[n++] = (wf_bar){"Adjusted saving", m->adjusted, 1, 0, NAN, NAN};
     }
     if (r->has_programme_cost) {
-        w[n++] = (wf_bar){"Programme cost", -m->programme_cost, 0, cv->n_hidden, NAN, NAN};
-        w[n++] = (wf_bar){"Net saving", m->net, 1, cv->totals_hidden, r->net.p05, r->net.p95};
+        w[n++] = (wf_bar){"Programme cost", -m->programme_cost, 0, 0, NAN, NAN};
+        w[n++] = (wf_bar){"Net saving", m->net, 1, 0, r->net.p05, r->net.p95};
+    }
+    /* the chart draws what the tables show: 2 significant figures */
+    for (size_t k = 0; k < n; k++) {
+        w[k].value = ll_sdc_money_value(w[k].value);
+        w[k].p05 = ll_sdc_money_value(w[k].p05);
+        w[k].p95 = ll_sdc_money_value(w[k].p95);
     }
     return n;
 }
@@ -145,8 +125,7 @@ static void waterfall_data(FILE *d, const wf_bar *w, size_t n, int floating, dou
             }
             fprintf(d, "\t%.10g\t%.10g", from / 1000, to / 1000);
             char money[64];
-            snprintf(money, sizeof money, "%s%.0fk", w[k].value < 0 ? "-" : "",
-                     fabs(w[k].value) / 1000);
+            ll_sdc_money(money, sizeof money, w[k].value);
             fprintf(d, "\t%s\t%.10g", money, fmax(from, to) / 1000);
             rp_dat_num(d, w[k].p05, 0, 0.001);
             rp_dat_num(d, w[k].p95, 0, 0.001);
@@ -162,7 +141,7 @@ int rp_chart_waterfall(rp_ctx *c, ll_error *err)
 {
     wf_bar w[16];
     size_t n = waterfall_bars(w, c);
-    int floating = !c->cv->totals_hidden;
+    int floating = !c->cv->homeless_hidden;
     rp_sb d, s;
     if (!rp_sb_open2(&d, &s, c->a))
         return ll_error_set(err, LL_ENOMEM, "out of memory");
@@ -225,7 +204,7 @@ int rp_chart_tornado(rp_ctx *c, ll_error *err)
         for (size_t k = 0; k < n; k++) {
             const ll_costs_tornado *t = &r->tornado[idx[k]];
             int shown = rp_tornado_shown(c->cv, t->input);
-            double v = ((side ? t->net_high : t->net_low) - centre) / 1000;
+            double v = ll_sdc_money_value((side ? t->net_high : t->net_low) - centre) / 1000;
             fprintf(d.f, "%zu", k);
             rp_dat_text(d.f, lab[k]);
             rp_dat_num(d.f, v, !shown, 1);

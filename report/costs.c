@@ -24,13 +24,14 @@ static const char *interval(rp_arena *a, const ll_costs_figure *f, int hidden, i
         return "";
     if (money)
         return rp_printf(a, RP_NUM_ON "%s to %s" RP_NUM_OFF, rp_money(a, f->p05), rp_money(a, f->p95));
-    return rp_printf(a, RP_NUM_ON "%s to %s" RP_NUM_OFF, rp_num(a, f->p05, 2), rp_num(a, f->p95, 2));
+    (void)money; /* benefit per pound is money too: 2 significant figures */
+    return rp_printf(a, RP_NUM_ON "%s to %s" RP_NUM_OFF, rp_money(a, f->p05), rp_money(a, f->p95));
 }
 
 static void summary_table(rp_ctx *c)
 {
     const ll_costs_result *r = c->in->costs;
-    int h = c->cv->totals_hidden;
+    int h = 0; /* totals are shown rounded, never withheld (rule 6) */
     rp_table *t = rp_table_new(c->doc,
                                rp_printf(c->a, "Table 5.1. Cost avoidance over %d years (%s prices)",
                                          r->inputs.horizon_years, r->base_year),
@@ -40,10 +41,10 @@ static void summary_table(rp_ctx *c)
         return;
     t->numeric = 0xE;
     rp_table_row(t, "Saving from placements (moves and weeks in care)",
-                 money_or_c(c->a, r->model.saving_placements, c->cv->moves_hidden || c->cv->n_hidden),
+                 money_or_c(c->a, r->model.saving_placements, 0),
                  "", "");
     rp_table_row(t, "Saving from homelessness avoided",
-                 money_or_c(c->a, r->model.saving_homeless, c->cv->homeless_hidden || c->cv->l_hidden),
+                 money_or_c(c->a, r->model.saving_homeless, c->cv->homeless_hidden),
                  "", "");
     rp_table_row(t, "Gross saving", money_or_c(c->a, r->gross.deterministic, h),
                  money_or_c(c->a, r->gross.median, h), interval(c->a, &r->gross, h, 1));
@@ -52,17 +53,17 @@ static void summary_table(rp_ctx *c)
                      money_or_c(c->a, r->model.adjusted, h), "", "");
     if (!r->has_programme_cost)
         return;
-    rp_table_row(t, "Programme cost", money_or_c(c->a, r->model.programme_cost, c->cv->n_hidden), "", "");
+    rp_table_row(t, "Programme cost", money_or_c(c->a, r->model.programme_cost, 0), "", "");
     rp_table_row(t, "Net saving", money_or_c(c->a, r->net.deterministic, h),
                  money_or_c(c->a, r->net.median, h), interval(c->a, &r->net, h, 1));
     rp_table_row(t, "Benefit per £1 spent",
-                 h ? "c" : rp_printf(c->a, RP_NUM_ON "%s" RP_NUM_OFF, rp_num(c->a, r->benefit_per_pound.deterministic, 2)),
-                 h ? "c" : rp_printf(c->a, RP_NUM_ON "%s" RP_NUM_OFF, rp_num(c->a, r->benefit_per_pound.median, 2)),
+                 money_or_c(c->a, r->benefit_per_pound.deterministic, 0),
+                 money_or_c(c->a, r->benefit_per_pound.median, 0),
                  interval(c->a, &r->benefit_per_pound, h, 0));
     rp_table_row(t, "Share of Monte Carlo draws with a net saving above 0",
-                 h ? "c" : rp_pct(c->a, r->share_net_positive), "", "");
+                 rp_pct(c->a, r->share_net_positive), "", "");
     rp_table_row(t, "Switching value: placement moves avoided per child for a net of 0",
-                 h ? "c" : rp_num(c->a, r->switch_moves, 3), "", "");
+                 rp_num(c->a, r->switch_moves), "", "");
     rp_table_row(t, "Switching value: programme cost per child for a net of 0",
                  money_or_c(c->a, r->switch_programme_cost, h), "", "");
 }
@@ -82,10 +83,25 @@ static void effects_table(rp_ctx *c)
             continue;
         int hidden = !strcmp(w->item, "homeless") ? c->cv->homeless_hidden : c->cv->moves_hidden;
         rp_table_row(t, rp_cost_input_label(c->a, w->item),
-                     hidden ? "c" : rp_num(c->a, w->estimate, 3),
-                     hidden ? (isnan(w->std_error) ? "" : "c") : rp_num(c->a, w->std_error, 3),
+                     hidden ? "c" : rp_num(c->a, w->estimate),
+                     hidden ? (isnan(w->std_error) ? "" : "c") : rp_num(c->a, w->std_error),
                      rp_clean(c->a, w->unit));
     }
+}
+
+/* A unit cost as configured (an input, not a result: shown in full). */
+static const char *unit_money(rp_arena *a, double x)
+{
+    char d[64], out[96];
+    snprintf(d, sizeof d, "%.0f", fabs(x));
+    size_t n = strlen(d), k = 0;
+    for (size_t i = 0; i < n && k + 2 < sizeof out; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = d[i];
+    }
+    out[k] = '\0';
+    return rp_printf(a, "%s\xc2\xa3%s", x <= -0.5 ? "-" : "", out);
 }
 
 static void units_table(rp_ctx *c)
@@ -103,8 +119,8 @@ static void units_table(rp_ctx *c)
         const char *src = u->value == 0 && k != LL_COST_PROGRAMME
                               ? "not costed (no sourced default)"
                               : rp_clean(c->a, u->source);
-        rp_table_row(t, ll_cost_key((ll_cost_id)k), u->given ? rp_money(c->a, u->value) : "not given",
-                     u->price_year, u->given ? rp_money(c->a, u->uprated) : "",
+        rp_table_row(t, ll_cost_key((ll_cost_id)k), u->given ? unit_money(c->a, u->value) : "not given",
+                     u->price_year, u->given ? unit_money(c->a, u->uprated) : "",
                      rp_clean(c->a, u->unit), src);
     }
 }
@@ -112,7 +128,7 @@ static void units_table(rp_ctx *c)
 static void observed(rp_ctx *c)
 {
     const ll_costs_result *r = c->in->costs;
-    int h = c->cv->moves_hidden || c->cv->n_hidden;
+    int h = 0; /* money is never withheld for a small component (rule 6) */
     rp_para(c->doc, RB_WARN,
             "There is no comparison group, so there is no counterfactual: nothing avoided can be "
             "estimated, and no saving is claimed.");
@@ -173,7 +189,7 @@ static void adjusted_words(rp_ctx *c)
         return;
     }
     double z = gsl_cdf_ugaussian_Pinv(0.975); /* qnorm(0.975), SPEC 7 */
-    int hp = cv->moves_hidden || cv->n_hidden;
+    int hp = cv->moves_hidden;
     rp_para(c->doc, RB_P,
             "Per child who took part, the adjusted placement saving is %s a year (%s95%% "
             "interval %s to %s; %s before adjustment); over %d years for the %s children it "
@@ -186,9 +202,9 @@ static void adjusted_words(rp_ctx *c)
             money_or_c(c->a, r->model.annual_saving - z * r->annual_saving_se, hp),
             money_or_c(c->a, r->model.annual_saving + z * r->annual_saving_se, hp),
             money_or_c(c->a, r->annual_saving_crude, hp), r->inputs.horizon_years,
-            cv->n_hidden ? "c" : rp_printf(c->a, "%.0f", r->inputs.n_treated),
+            rp_count_plain(c->a, &c->v->sdc, (long)r->inputs.n_treated),
             money_or_c(c->a, r->model.saving_placements, hp),
-            money_or_c(c->a, r->gross.deterministic, cv->totals_hidden), r->base_year,
+            money_or_c(c->a, r->gross.deterministic, 0), r->base_year,
             hp ? "" : rp_printf(c->a, " %s", drivers(c)));
     if (c->in->design != NULL && !strcmp(c->in->design, "explicit") && c->has_balance &&
         !c->balance.adequate)
@@ -236,11 +252,13 @@ int rp_section_costs(rp_ctx *c, ll_error *err)
                 "group conference, and set programme_cost_per_child in the [costs] section of "
                 "the configuration (and programme_cost_per_child_price_year when the cost is not "
                 "at base-year prices).");
-    if (c->cv->totals_hidden)
-        rp_para(c->doc, RB_NOTE,
-                "Totals that include a withheld effect are shown as c: they rest on 1 to %d "
-                "children with or without an outcome (disclosure control).",
-                c->v->min_cell);
+    rp_para(c->doc, RB_NOTE,
+            "Sums of money are rounded to 2 significant figures.%s",
+            c->cv->homeless_hidden
+                ? " The homelessness term is withheld (c) because the difference in "
+                  "homelessness rests on 1 to a few care leavers; the totals that include it are "
+                  "shown rounded."
+                : "");
     if (!r->placement_computable) {
         effects_table(c);
         units_table(c);

@@ -1,7 +1,9 @@
-/* Disclosure control (SPEC 8) as the report applies it: the register of
- * published counts and its lines, the disclosure-controlled views of the
- * estimates, the participant flow, Table 1 and the costs, and the
- * published tables of publish/. */
+/* Disclosure control (SPEC 8) as the report applies it: the
+ * disclosure-controlled views of the estimates, the participant flow,
+ * Table 1 and the costs, and the published tables of publish/.  The rules
+ * themselves are the pure functions of lleval/sdc.h (report/sdc.c): each
+ * count c or rounded on its own, each figure decided from the counts it
+ * rests on; there is no secondary suppression. */
 #ifndef LLEVAL_REPORT_DISCLOSURE_H
 #define LLEVAL_REPORT_DISCLOSURE_H
 
@@ -11,42 +13,19 @@
 #include "lleval/costs.h"
 #include "lleval/estimate.h"
 #include "lleval/report.h"
+#include "lleval/sdc.h"
 
 typedef struct rp_flow rp_flow;
 
 /* 1 when 1 <= n <= min_cell. */
 int rp_small(long n, int min_cell);
 
-/* The register of published counts (report/cells.c). */
-#define RP_NOCELL ((size_t)-1)
-typedef struct rp_cells {
-    long *val;
-    unsigned char *flag; /* after rp_cells_run */
-    size_t n, cap_val;
-    size_t *mem;
-    size_t nmem, cap_mem;
-    ll_sdc_line *line;
-    size_t nl, cap_line;
-    int nomem;
-} rp_cells;
-size_t rp_cell_add(rp_cells *c, long v); /* RP_NOCELL when out of memory */
-void rp_cell_line(rp_cells *c, const size_t *members, size_t n, size_t total);
-void rp_cell_link(rp_cells *c, size_t a, size_t b); /* the same number in two places */
-int rp_cells_run(rp_cells *c, int min_cell);
-int rp_cell_hidden(const rp_cells *c, size_t i);  /* 0 for RP_NOCELL */
-int rp_cell_primary(const rp_cells *c, size_t i);
-long rp_cell_value(const rp_cells *c, size_t i);
-void rp_cells_free(rp_cells *c);
-
-/* The report's view of one estimates row after disclosure control. */
-#define RP_MAXDEP 9
+/* The report's view of one estimates row after disclosure control (rules
+ * 1-4: each figure decided from the counts it rests on, on its own). */
 typedef struct rp_est {
-    const ll_estimate *e;
-    size_t n_cell, ev_cell;      /* its n and events in the register */
-    size_t dep[RP_MAXDEP];       /* the counts its figures rest on */
-    int ndep;
-    int extra;                   /* withheld for a count not in the register */
-    int n_hidden, events_hidden; /* the counts are shown as c */
+    const ll_estimate *e;        /* a shown proportion: a copy with the figures of its
+                                  * published counts (view.c) */
+    int n_hidden, events_hidden; /* the counts are from 1 to min_cell: c */
     int hidden;                  /* the figures are shown as c */
 } rp_est;
 
@@ -59,25 +38,19 @@ typedef struct rp_cohort {
 
 typedef struct rp_view {
     const ll_report_input *in;
-    rp_cells *cells;
-    int min_cell;
+    ll_sdc sdc;
+    int min_cell; /* sdc.min_cell */
     int two;   /* a comparison group */
     rp_cohort co;
     rp_est *est; /* parallel to in->est->rows */
     size_t n_est;
-    size_t surv[9]; /* survival grid cells: (treated, comparison, total) x (events, non-events, n) */
-    /* Care leavers at risk at the reported ages by group (-1: none) and their
-     * cells: a chain from the group's care leavers, so that the children
-     * leaving the risk set between two ages cannot be worked out. */
+    /* Care leavers at risk at the reported ages by group (-1: none). */
     long risk[2][LL_KM_N_AGES];
-    size_t risk_cell[2][LL_KM_N_AGES];
 } rp_view;
 
-/* Registers the estimates' counts (linking them to the flow's), before the
- * run; rp_view_finish reads the flags after it. */
-int rp_view_build(rp_view *v, const ll_report_input *in, rp_cells *cells,
-                  const rp_flow *flow, rp_arena *a);
-void rp_view_finish(rp_view *v);
+/* Decides, row by row, which counts and figures of the estimates may be
+ * shown.  Returns LL_OK or LL_ENOMEM. */
+int rp_view_build(rp_view *v, const ll_report_input *in, rp_arena *a);
 
 /* The estimates group of group index g (0 treated, 1 comparison). */
 static inline ll_egroup_id rp_egroup(int g)
@@ -96,63 +69,67 @@ const rp_est *rp_find(const rp_view *v, ll_outcome_id outcome, ll_estimand_id es
 
 /* 1 when the row is present, computable (estimate not NAN) and not hidden. */
 int rp_shown(const rp_est *r);
+/* Rule 8: 1 when every group of the outcome has at least min_n children
+ * with it known; 0 also when the outcome has no rows. */
+int rp_outcome_reportable(const rp_view *v, ll_outcome_id outcome);
 
-/* Count text: "c" when hidden, else the number, wrapped in number markers. */
-char *rp_count(rp_arena *a, long n, int hidden);
-char *rp_count_plain(rp_arena *a, long n, int hidden);
+/* Rule 8's sentence for care leavers, and the words that explain the rules
+ * (min_cell, rounding, min_n). */
+#define RP_TOO_FEW                                                                  \
+    "Too few care leavers to report this outcome for one authority; see section 10 of " \
+    "the specification for pooling (lleval pool)."
+#define RP_SDC_WORDS                                                                 \
+    "A number marked c is from 1 to %d and withheld; other numbers are rounded to "   \
+    "the nearest %d; a mean or model estimate is shown when each group has at least " \
+    "%d children."
+
+/* Count text under rule 1: "c" for 1..min_cell, else the count rounded to
+ * the rounding base, wrapped in number markers; "" for n < 0. */
+char *rp_count(rp_arena *a, const ll_sdc *s, long n);
+char *rp_count_plain(rp_arena *a, const ll_sdc *s, long n);
 
 /* "est (lo to hi)" for a row, as percentages (pct = 1) or numbers. */
-char *rp_est_ci(rp_arena *a, const rp_est *r, int pct, int digits);
+char *rp_est_ci(rp_arena *a, const rp_est *r, int pct);
 
-/* Table 1, suppressed. */
+/* Table 1 under rules 1, 2, 4 and 5: counts rounded or c, percentages of
+ * the published counts (c when a count or its complement is small), means
+ * and medians when the set has min_n children, a binary row's SMD c when
+ * any count or complement in any set is small. */
 typedef struct rp_table1 {
     size_t ncol;          /* value columns (sets) */
     size_t nrow;
     char **set_name;      /* without " (N = n)" */
     long *set_n;
-    unsigned char *set_n_flag;
-    size_t *set_cell;     /* N's cell in the register */
     long *count;          /* nrow x ncol: the count of a cell, -1 if none */
-    size_t *cnt_cell;     /* nrow x ncol: its register cell */
-    size_t *cmp_cell;     /* nrow x ncol: the cell of its complement N - count */
     char **characteristic, **statistic;
-    char **cell;          /* nrow x ncol display text (suppressed) */
-    char **smd;           /* nrow */
+    char **cell;          /* nrow x ncol display text (controlled) */
+    char **smd;           /* nrow: display text (controlled) */
 } rp_table1;
-/* Copies compare's table and registers its counts (and links each set's N
- * to the flow count it equals); rp_table1_finish applies the flags. */
-int rp_table1_build(rp_table1 **out, rp_arena *a, const struct ll_table1 *src, rp_cells *cells,
-                    const rp_flow *flow, ll_error *err);
-void rp_table1_finish(rp_table1 *t, rp_arena *a, const rp_cells *cells);
+int rp_table1_build(rp_table1 **out, rp_arena *a, const struct ll_table1 *src, const ll_sdc *s,
+                    ll_error *err);
 
-/* Participant flow, suppressed. */
+/* Participant flow. */
 struct rp_flow {
     size_t n;
     const ll_flow_row *row;   /* borrowed */
-    size_t *cell;             /* per row: its cell in the register */
-    unsigned char *flag;      /* per row: hidden (after rp_flow_finish) */
+    long *pub;                /* per row: the published count, -1 for c */
 };
-/* Registers the flow's counts and lines (and, in a matched design, ties the
- * matched treated to the matched comparison children). */
-int rp_flow_build(rp_flow **out, rp_arena *a, const ll_flow *f, rp_cells *cells, int matched,
-                  ll_error *err);
-void rp_flow_finish(rp_flow *fl, const rp_cells *cells);
-/* The register cell of (stage, reason, group), or RP_NOCELL. */
-size_t rp_flow_cell(const rp_flow *fl, const char *stage, const char *reason, ll_group g);
-/* The count of (stage, reason, group), or -1; *hidden (may be NULL) its flag. */
-long rp_flow_count(const rp_flow *fl, const char *stage, const char *reason, ll_group g,
-                   int *hidden);
+/* Rounds the flow (rule 1) so that a stage's line adds up where it holds
+ * no c (flow.c says why). */
+int rp_flow_build(rp_flow **out, rp_arena *a, const ll_flow *f, const ll_sdc *s, ll_error *err);
+/* The count of (stage, reason, group), or -1. */
+long rp_flow_count(const rp_flow *fl, const char *stage, const char *reason, ll_group g);
+/* The published text of (stage, reason, group): "c", the count, or "". */
+const char *rp_flow_text(rp_arena *a, const rp_flow *fl, const char *stage, const char *reason,
+                         ll_group g);
 
-/* Cost figures that may be shown. */
+/* Cost figures that may be shown (rule 6: money is never withheld for a
+ * small component; the homelessness term only where rule 3 shows the
+ * difference in homelessness; the effects as their estimates are). */
 typedef struct rp_costview {
-    int effect_hidden[LL_COSTS_NTORNADO]; /* by tornado input index of costs.c's order */
-    int moves_hidden, weeks_hidden, homeless_hidden;
-    int totals_hidden;   /* gross, adjusted, net, MC, switching values */
-    int n_hidden, l_hidden;
-    size_t n_cell, l_cell;
+    int moves_hidden;    /* the placement effects (rule 4) */
+    int homeless_hidden; /* the homelessness difference (rule 3) */
 } rp_costview;
-/* Registers N and L (linked to the flow), then, after the run, decides. */
-void rp_costview_register(rp_costview *out, const rp_view *v, const rp_flow *flow);
 void rp_costview_build(rp_costview *out, const rp_view *v);
 /* 1 when the tornado input (its static name) can be shown. */
 int rp_tornado_shown(const rp_costview *cv, const char *input);

@@ -76,10 +76,11 @@ void rp_html_text(FILE *f, const char *s);
 
 /* ---- formatting --------------------------------------------------------- */
 
-char *rp_pct(rp_arena *a, double p);                 /* "74%" */
+/* Every displayed figure rounds half away from zero (SPEC 8, lleval/sdc.h). */
+char *rp_pct(rp_arena *a, double p);                 /* whole percentage: "74%" */
 char *rp_pct_ci(rp_arena *a, double lo, double hi);  /* "66% to 81%" */
-char *rp_num(rp_arena *a, double x, int digits);     /* "1.34"; "" for NAN */
-char *rp_money(rp_arena *a, double x);               /* "£1,234,567", "-£800" */
+char *rp_num(rp_arena *a, double x);                 /* rule 4: "1.34", "123"; "" for NAN */
+char *rp_money(rp_arena *a, double x);               /* rule 6: "£2.2m", "-£800" */
 char *rp_pvalue(rp_arena *a, double p);              /* "0.002", "< 0.001" */
 
 /* Human names. */

@@ -1,8 +1,8 @@
 /* Participant flow under disclosure control, and section 2 of the report.
  * In flow.csv a stage's count plus its reasons is the count of the stage
- * before (for the outcome stages: of `analysed`), so each such stage with
- * its reasons is a line of cells with a total for the secondary
- * suppression. */
+ * before (for the outcome stages: of `analysed`); every count is shown as c
+ * (1 to min_cell) or rounded on its own (SPEC 8 rule 1), which keeps a c
+ * from being worked out from the stage before. */
 #include "sections.h"
 
 #include <string.h>
@@ -17,93 +17,91 @@ static int is_outcome_stage(const char *stage)
     return 1;
 }
 
-/* Registers the lines of one group: each main row with its reason rows,
- * totalled by its parent stage. */
-static void group_lines(rp_cells *cells, const rp_flow *fl, ll_group g, size_t *tmp)
+/* One line of the flow: the row of a stage (at i) with its reason rows adds
+ * up to its parent row.  When no count of the line is withheld, its first
+ * reason that is not 0 is published as the published parent less the
+ * published others (if that is a count above min_cell; a reader can tell
+ * which from the line adding up),
+ * so that the published line adds up and that reason tells nothing the
+ * others do not.  Rounded on their own, the reasons of the outcome stages
+ * each give the analysed children a fresh window of +-4, and a handful of
+ * such windows pin the analysed count -- and with it a withheld count that
+ * is its difference from the eligible one (test_attack found one in the
+ * matched example). */
+static void add_up(rp_flow *fl, const ll_sdc *s, size_t parent, size_t i)
 {
-    long prev_main = -1, analysed = -1;
-    for (size_t i = 0; i < fl->n; i++) {
-        const ll_flow_row *r = &fl->row[i];
-        if (r->group != g || r->reason[0])
+    const ll_flow_row *r = &fl->row[i];
+    long rest = fl->pub[parent] - fl->pub[i];
+    size_t big = (size_t)-1;
+    if (fl->pub[parent] < 0 || fl->pub[i] < 0)
+        return;
+    for (size_t j = i + 1; j < fl->n; j++) {
+        const ll_flow_row *q = &fl->row[j];
+        if (q->group != r->group || strcmp(q->stage, r->stage) || !q->reason[0])
             continue;
-        int outcome = is_outcome_stage(r->stage);
-        long parent = outcome ? analysed : prev_main;
-        if (parent >= 0) {
-            size_t n = 0;
-            for (size_t j = i; j < fl->n; j++) {
-                const ll_flow_row *q = &fl->row[j];
-                if (q->group == g && strcmp(q->stage, r->stage) == 0 && (j == i || q->reason[0]))
-                    tmp[n++] = fl->cell[j];
-            }
-            rp_cell_line(cells, tmp, n, fl->cell[parent]);
-        }
-        if (!outcome)
-            prev_main = (long)i;
-        if (strcmp(r->stage, "analysed") == 0)
-            analysed = (long)i;
+        if (fl->pub[j] < 0)
+            return; /* a c in the line: each count rounded on its own */
+        if (big == (size_t)-1 && q->n > 0)
+            big = j;
+        rest -= fl->pub[j];
     }
+    if (big == (size_t)-1 || fl->row[big].n == 0)
+        return;
+    long derived = rest + fl->pub[big];
+    if (derived > s->min_cell && derived % (s->rounding > 1 ? s->rounding : 1) == 0)
+        fl->pub[big] = derived;
 }
 
-int rp_flow_build(rp_flow **out, rp_arena *a, const ll_flow *f, rp_cells *cells, int matched,
-                  ll_error *err)
+int rp_flow_build(rp_flow **out, rp_arena *a, const ll_flow *f, const ll_sdc *s, ll_error *err)
 {
-    size_t n = f ? f->n : 0;
     rp_flow *fl = rp_alloc(a, sizeof *fl);
-    size_t *tmp = rp_alloc(a, (n + 1) * sizeof *tmp);
-    if (fl == NULL || tmp == NULL || (fl->flag = rp_alloc(a, n + 1)) == NULL ||
-        (fl->cell = rp_alloc(a, (n + 1) * sizeof *fl->cell)) == NULL)
+    size_t n = f ? f->n : 0;
+    if (fl == NULL || (fl->pub = rp_alloc(a, (n + 1) * sizeof *fl->pub)) == NULL)
         return ll_error_set(err, LL_ENOMEM, "out of memory");
     fl->n = n;
     fl->row = f ? f->rows : NULL;
-    for (size_t i = 0; i < n; i++)
-        fl->cell[i] = rp_cell_add(cells, (long)f->rows[i].n);
-    group_lines(cells, fl, LL_GROUP_TREATED, tmp);
-    group_lines(cells, fl, LL_GROUP_COMPARISON, tmp);
-    /* matched comparison children come one (or ratio) per matched child */
-    if (matched)
-        rp_cell_link(cells, rp_flow_cell(fl, "analysed", "", LL_GROUP_COMPARISON),
-                     rp_flow_cell(fl, "analysed", "", LL_GROUP_TREATED));
-    /* weeks_after counts the same children as placements_after */
-    for (int g = 0; g < 2; g++)
-        for (size_t k = 0; k < 2; k++) {
-            const char *why = k ? "followup_incomplete" : "";
-            rp_cell_link(cells, rp_flow_cell(fl, "weeks_after", why, (ll_group)g),
-                         rp_flow_cell(fl, "placements_after", why, (ll_group)g));
+    for (size_t i = 0; i < n; i++) {
+        long v = (long)fl->row[i].n;
+        fl->pub[i] = ll_sdc_small(s, v) ? -1 : ll_sdc_round_count(v, s->rounding);
+    }
+    for (int g = 0; g < 2; g++) {
+        long prev = -1, analysed = -1;
+        for (size_t i = 0; i < n; i++) {
+            const ll_flow_row *r = &fl->row[i];
+            if ((int)r->group != g || r->reason[0])
+                continue;
+            int outcome = is_outcome_stage(r->stage);
+            long parent = outcome ? analysed : prev;
+            if (parent >= 0)
+                add_up(fl, s, (size_t)parent, i);
+            if (!outcome)
+                prev = (long)i;
+            if (!strcmp(r->stage, "analysed"))
+                analysed = (long)i;
         }
+    }
     *out = fl;
-    return cells->nomem ? ll_error_set(err, LL_ENOMEM, "out of memory") : LL_OK;
+    return LL_OK;
 }
 
-void rp_flow_finish(rp_flow *fl, const rp_cells *cells)
-{
-    for (size_t i = 0; i < fl->n; i++)
-        fl->flag[i] = (unsigned char)rp_cell_hidden(cells, fl->cell[i]);
-}
-
-size_t rp_flow_cell(const rp_flow *fl, const char *stage, const char *reason, ll_group g)
+const char *rp_flow_text(rp_arena *a, const rp_flow *fl, const char *stage, const char *reason,
+                         ll_group g)
 {
     for (size_t i = 0; fl && i < fl->n; i++) {
         const ll_flow_row *r = &fl->row[i];
         if (r->group == g && !strcmp(r->stage, stage) && !strcmp(r->reason, reason))
-            return fl->cell[i];
+            return fl->pub[i] < 0 ? "c" : rp_printf(a, "%ld", fl->pub[i]);
     }
-    return RP_NOCELL;
+    return "";
 }
 
-/* The count of (stage, reason, group), or -1; *hidden its flag. */
-long rp_flow_count(const rp_flow *fl, const char *stage, const char *reason, ll_group g,
-                   int *hidden)
+long rp_flow_count(const rp_flow *fl, const char *stage, const char *reason, ll_group g)
 {
     for (size_t i = 0; fl && i < fl->n; i++) {
         const ll_flow_row *r = &fl->row[i];
-        if (r->group == g && !strcmp(r->stage, stage) && !strcmp(r->reason, reason)) {
-            if (hidden)
-                *hidden = fl->flag[i] != 0;
+        if (r->group == g && !strcmp(r->stage, stage) && !strcmp(r->reason, reason))
             return (long)r->n;
-        }
     }
-    if (hidden)
-        *hidden = 0;
     return -1;
 }
 
@@ -121,9 +119,8 @@ static int stage_rank(const char *stage)
 
 static const char *cell(rp_arena *a, const rp_flow *fl, const ll_flow_row *key, ll_group g)
 {
-    int hidden;
-    long n = rp_flow_count(fl, key->stage, key->reason, g, &hidden);
-    return n < 0 ? "" : rp_count(a, n, hidden);
+    const char *t = rp_flow_text(a, fl, key->stage, key->reason, g);
+    return t[0] ? rp_printf(a, RP_NUM_ON "%s" RP_NUM_OFF, t) : t;
 }
 
 static void flow_table(rp_ctx *c)
@@ -174,9 +171,10 @@ int rp_section_flow(rp_ctx *c, ll_error *err)
             "Each stage counts the children who reached it; the rows below a stage count the "
             "children who stopped there and why, so that a stage and its reasons add up to the "
             "stage before. Outcome rows count the analysed children whose outcome is known. "
-            "Numbers from 1 to %d are shown as c, and where a c could be worked out from a "
-            "total another number is withheld too.",
-            c->v->min_cell);
+            "Numbers from 1 to %d are shown as c and every other number is rounded to the "
+            "nearest %d; where no number of a stage is withheld, its largest reason is the "
+            "rounded stage before less the others, so that the rows add up.",
+            c->v->min_cell, c->v->sdc.rounding);
     int rc = rp_chart_flow(c, err);
     if (rc == LL_OK)
         flow_table(c);

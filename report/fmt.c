@@ -9,10 +9,10 @@
 
 char *rp_pct(rp_arena *a, double p)
 {
+    char b[40];
     if (isnan(p))
         return rp_strdup(a, "");
-    double v = 100.0 * p;
-    return rp_printf(a, "%.*f%%", fabs(v) < 1 && v != 0 ? 1 : 0, v);
+    return rp_printf(a, "%s%%", ll_sdc_percent(b, sizeof b, p));
 }
 
 char *rp_pct_ci(rp_arena *a, double lo, double hi)
@@ -22,36 +22,16 @@ char *rp_pct_ci(rp_arena *a, double lo, double hi)
     return rp_printf(a, "%s to %s", rp_pct(a, lo), rp_pct(a, hi));
 }
 
-char *rp_num(rp_arena *a, double x, int digits)
+char *rp_num(rp_arena *a, double x)
 {
-    if (isnan(x))
-        return rp_strdup(a, "");
-    if (isinf(x))
-        return rp_strdup(a, x > 0 ? "Inf" : "-Inf");
-    char *s = rp_printf(a, "%.*f", digits, x);
-    if (strcmp(s, "-0") == 0 || strspn(s, "-0.") == strlen(s))
-        s = rp_printf(a, "%.*f", digits, 0.0);
-    return s;
+    char b[40];
+    return rp_strdup(a, ll_sdc_decimal(b, sizeof b, x));
 }
 
 char *rp_money(rp_arena *a, double x)
 {
-    if (isnan(x))
-        return rp_strdup(a, "");
-    char digits[64], out[96];
-    snprintf(digits, sizeof digits, "%.0f", fabs(x));
-    size_t n = strlen(digits), k = 0;
-    if (x <= -0.5)
-        out[k++] = '-';
-    memcpy(out + k, "\xc2\xa3", 2); /* £ */
-    k += 2;
-    for (size_t i = 0; i < n && k + 2 < sizeof out; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            out[k++] = ',';
-        out[k++] = digits[i];
-    }
-    out[k] = '\0';
-    return rp_strdup(a, out);
+    char b[64];
+    return rp_strdup(a, ll_sdc_money(b, sizeof b, x));
 }
 
 char *rp_pvalue(rp_arena *a, double p)
@@ -60,10 +40,10 @@ char *rp_pvalue(rp_arena *a, double p)
         return rp_strdup(a, "");
     if (p < 0.001)
         return rp_strdup(a, "< 0.001");
-    return rp_printf(a, "%.3f", p);
+    return rp_printf(a, "%.3f", ll_sdc_round(p, 3));
 }
 
-char *rp_est_ci(rp_arena *a, const rp_est *r, int pct, int digits)
+char *rp_est_ci(rp_arena *a, const rp_est *r, int pct)
 {
     if (r == NULL)
         return rp_strdup(a, "");
@@ -72,12 +52,11 @@ char *rp_est_ci(rp_arena *a, const rp_est *r, int pct, int digits)
     const ll_estimate *e = r->e;
     if (isnan(e->estimate))
         return rp_strdup(a, "not computable");
-    const char *est = pct ? rp_pct(a, e->estimate) : rp_num(a, e->estimate, digits);
+    const char *est = pct ? rp_pct(a, e->estimate) : rp_num(a, e->estimate);
     if (isnan(e->conf_low) || isnan(e->conf_high))
         return rp_printf(a, RP_NUM_ON "%s" RP_NUM_OFF, est);
     const char *ci = pct ? rp_pct_ci(a, e->conf_low, e->conf_high)
-                         : rp_printf(a, "%s to %s", rp_num(a, e->conf_low, digits),
-                                     rp_num(a, e->conf_high, digits));
+                         : rp_printf(a, "%s to %s", rp_num(a, e->conf_low), rp_num(a, e->conf_high));
     return rp_printf(a, RP_NUM_ON "%s" RP_NUM_OFF " (95%% CI " RP_NUM_ON "%s" RP_NUM_OFF ")",
                      est, ci);
 }

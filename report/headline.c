@@ -9,8 +9,6 @@
 #include <math.h>
 #include <string.h>
 
-#define WITHHELD "withheld: it rests on 1 to %d children"
-
 static const char *comparison_words(const rp_ctx *c)
 {
     return c->in->design && !strcmp(c->in->design, "match") ? "a matched comparison group"
@@ -18,25 +16,32 @@ static const char *comparison_words(const rp_ctx *c)
 }
 
 /* "74% (95% CI 66% to 81%)" or c or the reason it is missing. */
-static const char *fig(rp_ctx *c, const rp_est *r, int pct, int digits)
+static const char *fig(rp_ctx *c, const rp_est *r, int pct)
 {
     if (r == NULL)
         return "not available";
     if (r->hidden)
         return RP_NUM_ON "c" RP_NUM_OFF;
-    return rp_est_ci(c->a, r, pct, digits);
+    return rp_est_ci(c->a, r, pct);
 }
 
-static const char *num(rp_ctx *c, const rp_est *r, int digits)
+/* Whole percentage points (rule 2), half away from zero. */
+static const char *pp(rp_ctx *c, double x)
+{
+    char b[40];
+    return rp_strdup(c->a, ll_sdc_percent(b, sizeof b, x));
+}
+
+static const char *num(rp_ctx *c, const rp_est *r)
 {
     if (!rp_shown(r))
         return r && r->hidden ? RP_NUM_ON "c" RP_NUM_OFF : "not available";
-    return rp_printf(c->a, RP_NUM_ON "%s" RP_NUM_OFF, rp_num(c->a, r->e->estimate, digits));
+    return rp_printf(c->a, RP_NUM_ON "%s" RP_NUM_OFF, rp_num(c->a, r->e->estimate));
 }
 
 static const char *n_of(rp_ctx *c, const rp_est *r)
 {
-    return r ? rp_count(c->a, r->e->n, r->n_hidden) : "0";
+    return r ? rp_count(c->a, &c->v->sdc, r->e->n) : "0";
 }
 
 static void stability(rp_ctx *c)
@@ -49,7 +54,7 @@ static void stability(rp_ctx *c)
                 RP_STRONG_ON "Placement stability." RP_STRONG_OFF
                 " %s of the children who took part were still in the same home a year later "
                 "(%s children). There is no comparison group.",
-                fig(c, t, 1, 0), n_of(c, t));
+                fig(c, t, 1), n_of(c, t));
         return;
     }
     rp_adjusted_headline(c); /* the adjusted difference with the crude one beside it */
@@ -66,8 +71,8 @@ static void placements(rp_ctx *c)
                 RP_STRONG_ON "Placements." RP_STRONG_OFF
                 " Children who took part had on average %s placements in the year after joining "
                 "and %s in the year before; mean change %s.",
-                fig(c, ta, 0, 2), num(c, tb, 2),
-                fig(c, RP_FIND(c->v, PLACEMENTS, MEAN_CHANGE, TREATED, NULL), 0, 2));
+                fig(c, ta, 0), num(c, tb),
+                fig(c, RP_FIND(c->v, PLACEMENTS, MEAN_CHANGE, TREATED, NULL), 0));
         return;
     }
     const rp_est *ca = RP_FIND(c->v, PLACEMENTS, MEAN, COMPARISON, "after");
@@ -78,8 +83,8 @@ static void placements(rp_ctx *c)
             " Children who took part had on average %s placements in the year after joining (%s "
             "in the year before), against %s (%s before) in %s. Their change was %s placements "
             "per child relative to the comparison group's change.",
-            fig(c, ta, 0, 2), num(c, tb, 2), fig(c, ca, 0, 2), num(c, cb, 2), comparison_words(c),
-            fig(c, did, 0, 2));
+            fig(c, ta, 0), num(c, tb), fig(c, ca, 0), num(c, cb), comparison_words(c),
+            fig(c, did, 0));
 }
 
 static void sdq(rp_ctx *c)
@@ -94,11 +99,11 @@ static void sdq(rp_ctx *c)
             RP_STRONG_ON "Emotional and behavioural difficulties (SDQ)." RP_STRONG_OFF
             " The mean total difficulties score (0 to 40, lower is better) of the children who "
             "took part was %s at baseline and %s three years later. %s %s points per year.",
-            fig(c, b, 0, 1), fig(c, y3, 0, 1),
+            fig(c, b, 0), fig(c, y3, 0),
             c->v->two ? "In the mixed model their scores changed, compared with the comparison "
                         "group's, by"
                       : "In the mixed model their scores changed by",
-            fig(c, mm, 0, 2));
+            fig(c, mm, 0));
 }
 
 static void connections(rp_ctx *c)
@@ -112,7 +117,7 @@ static void connections(rp_ctx *c)
             RP_STRONG_ON "Connections." RP_STRONG_OFF
             " The number of people in a child's network went from a mean of %s before to %s "
             "after (mean change %s; no comparison group for this outcome).",
-            num(c, b, 1), num(c, a, 1), fig(c, ch, 0, 1));
+            num(c, b), num(c, a), fig(c, ch, 0));
 }
 
 static void identity(rp_ctx *c)
@@ -124,7 +129,7 @@ static void identity(rp_ctx *c)
             RP_STRONG_ON "Identity." RP_STRONG_OFF
             " %s of the children who took part reported a better sense of identity (%s "
             "children; no comparison group for this outcome).",
-            fig(c, p, 1, 0), n_of(c, p));
+            fig(c, p, 1), n_of(c, p));
 }
 
 static void homelessness(rp_ctx *c)
@@ -133,19 +138,23 @@ static void homelessness(rp_ctx *c)
     const rp_est *k = RP_FIND(c->v, HOMELESS_EVER, PROPORTION, COMPARISON, NULL);
     if (t == NULL)
         return;
+    if (!rp_outcome_reportable(c->v, LL_OUTCOME_HOMELESS_EVER)) {
+        rp_para(c->doc, RB_ITEM, RP_STRONG_ON "Homelessness." RP_STRONG_OFF " %s", RP_TOO_FEW);
+        return;
+    }
     if (!c->v->two) {
         rp_para(c->doc, RB_ITEM,
                 RP_STRONG_ON "Homelessness." RP_STRONG_OFF
                 " %s of the care leavers who took part had been homeless (%s care leavers).",
-                fig(c, t, 1, 0), n_of(c, t));
+                fig(c, t, 1), n_of(c, t));
         return;
     }
     rp_para(c->doc, RB_ITEM,
             RP_STRONG_ON "Homelessness." RP_STRONG_OFF
             " %s of the care leavers who took part had been homeless, against %s in %s (%s and "
             "%s care leavers); hazard ratio %s.",
-            fig(c, t, 1, 0), fig(c, k, 1, 0), comparison_words(c), n_of(c, t), n_of(c, k),
-            fig(c, RP_FIND(c->v, HOMELESSNESS, HAZARD_RATIO, ANY, NULL), 0, 2));
+            fig(c, t, 1), fig(c, k, 1), comparison_words(c), n_of(c, t), n_of(c, k),
+            fig(c, RP_FIND(c->v, HOMELESSNESS, HAZARD_RATIO, ANY, NULL), 0));
 }
 
 static void costs(rp_ctx *c)
@@ -165,26 +174,9 @@ static void costs(rp_ctx *c)
                 "estimated: %s.", rp_clean(c->a, r->placement_why));
         return;
     }
-    const rp_costview *cv = c->cv;
     const ll_costs_figure *f = r->has_programme_cost ? &r->net : &r->gross;
     const char *what = r->has_programme_cost ? "net saving (after the programme's cost)"
                                              : "gross saving (no programme cost was given)";
-    if (cv->totals_hidden) {
-        if (cv->moves_hidden || cv->n_hidden)
-            rp_para(c->doc, RB_ITEM, RP_STRONG_ON "Costs." RP_STRONG_OFF " The estimated saving is "
-                    "c (" WITHHELD ").", c->v->min_cell);
-        else
-            rp_para(c->doc, RB_ITEM,
-                    RP_STRONG_ON "Costs." RP_STRONG_OFF
-                    " Placement moves and weeks in each kind of placement over %d years come to "
-                    "%s " RP_NUM_ON "%s" RP_NUM_OFF " (%s prices); the total with homelessness "
-                    "is c (" WITHHELD ").",
-                    r->inputs.horizon_years,
-                    r->model.saving_placements < 0 ? "an extra cost (a negative saving) of"
-                                                   : "an estimated saving of",
-                    rp_money(c->a, fabs(r->model.saving_placements)), r->base_year, c->v->min_cell);
-        return;
-    }
     rp_para(c->doc, RB_ITEM,
             RP_STRONG_ON "Costs." RP_STRONG_OFF
             " The estimated %s over %d years is " RP_NUM_ON "%s" RP_NUM_OFF "%s"
@@ -198,22 +190,21 @@ static void costs(rp_ctx *c)
 void rp_section_headline(rp_ctx *c)
 {
     rp_heading(c->doc, RB_H2, "headline", "1. Headline figures");
-    int ht, hc;
-    long nt = rp_flow_count(c->flow, "analysed", "", LL_GROUP_TREATED, &ht);
-    long nc = rp_flow_count(c->flow, "analysed", "", LL_GROUP_COMPARISON, &hc);
+    const ll_sdc *sd = &c->v->sdc;
+    long nt = rp_flow_count(c->flow, "analysed", "", LL_GROUP_TREATED);
+    long nc = rp_flow_count(c->flow, "analysed", "", LL_GROUP_COMPARISON);
     if (c->v->two)
         rp_para(c->doc, RB_P,
                 "This report compares %s children who took part in Lifelong Links with %s "
-                "children in %s. Intervals are 95%% confidence intervals; a figure marked c is "
-                "withheld because it rests on 1 to %d children.",
-                rp_count(c->a, nt < 0 ? 0 : nt, ht), rp_count(c->a, nc < 0 ? 0 : nc, hc),
-                comparison_words(c), c->v->min_cell);
+                "children in %s. Intervals are 95%% confidence intervals. " RP_SDC_WORDS,
+                rp_count(c->a, sd, nt < 0 ? 0 : nt), rp_count(c->a, sd, nc < 0 ? 0 : nc),
+                comparison_words(c), sd->min_cell, sd->rounding, sd->min_n);
     else
         rp_para(c->doc, RB_P,
                 "This report describes %s children who took part in Lifelong Links, before and "
-                "after; there is no comparison group. Intervals are 95%% confidence intervals; a "
-                "figure marked c is withheld because it rests on 1 to %d children.",
-                rp_count(c->a, nt < 0 ? 0 : nt, ht), c->v->min_cell);
+                "after; there is no comparison group. Intervals are 95%% confidence intervals. "
+                RP_SDC_WORDS,
+                rp_count(c->a, sd, nt < 0 ? 0 : nt), sd->min_cell, sd->rounding, sd->min_n);
     stability(c);
     placements(c);
     sdq(c);
@@ -237,16 +228,16 @@ static void evalue(rp_ctx *c)
         : l->e->estimate <= 1.0
             ? " The confidence interval already includes no difference, so no unmeasured "
               "factor is needed to make the difference uncertain."
-            : rp_printf(c->a, " A factor of " RP_NUM_ON "%.2f" RP_NUM_OFF
+            : rp_printf(c->a, " A factor of " RP_NUM_ON "%s" RP_NUM_OFF
                               " would be enough to make the confidence interval include no "
                               "difference.",
-                        l->e->estimate);
+                        rp_num(c->a, l->e->estimate));
     rp_para(c->doc, RB_ITEM,
             "E-value (placement stability): to explain away the difference in stability, a "
             "factor that was not measured would have to make a child both more likely to take "
             "part and more likely to stay in the same home, each by a risk ratio of at least "
-            RP_NUM_ON "%.2f" RP_NUM_OFF "%s.%s (VanderWeele and Ding 2017.)",
-            p->e->estimate,
+            RP_NUM_ON "%s" RP_NUM_OFF "%s.%s (VanderWeele and Ding 2017.)",
+            rp_num(c->a, p->e->estimate),
             adjusted ? ", over and above the characteristics that were measured (it is the "
                        "E-value of the adjusted difference)"
                      : " (this is the E-value of the crude difference, which does not take "
@@ -286,19 +277,21 @@ void rp_section_trust(rp_ctx *c)
     } else
         rp_balance_warning(c);
     const rp_est *t = RP_FIND(c->v, STABLE_12M, PROPORTION, TREATED, NULL);
+    const rp_est *mde = RP_FIND(c->v, STABLE_12M, MDE, ANY, NULL);
     if (t != NULL && !t->n_hidden && t->e->n < 50)
         rp_para(c->doc, RB_ITEM,
                 "Small numbers: the main outcome rests on %s children who took part, so "
                 "intervals are wide and only large differences can be detected%s.",
-                rp_count(c->a, t->e->n, 0),
-                rp_shown(RP_FIND(c->v, STABLE_12M, MDE, ANY, NULL))
-                    ? rp_printf(c->a, " (with 80%% power, differences of about %s points or more)",
-                                rp_num(c->a, 100 * RP_FIND(c->v, STABLE_12M, MDE, ANY, NULL)->e->estimate, 0))
-                    : "");
+                rp_count(c->a, &c->v->sdc, t->e->n),
+                rp_shown(mde) ? rp_printf(c->a, " (with 80%% power, differences of about %s "
+                                                "points or more)", pp(c, mde->e->estimate))
+                              : "");
     data_dates(c);
     rp_para(c->doc, RB_ITEM,
-            "Disclosure control: numbers from 1 to %d, and figures that rest on them, are shown "
-            "as c; where a c could be worked out from a total, a further number is withheld. "
-            "The full figures stay in the secure folder, which is not for publication.",
-            c->v->min_cell);
+            "Disclosure control: numbers from 1 to %d are shown as c and every other number is "
+            "rounded to the nearest %d on its own, so that no c can be worked out from a total; "
+            "percentages come from the unrounded numbers; a mean or model estimate needs %d "
+            "children in each group; sums of money are rounded to 2 significant figures. The "
+            "full figures stay in the secure folder, which is not for publication.",
+            c->v->sdc.min_cell, c->v->sdc.rounding, c->v->sdc.min_n);
 }

@@ -141,17 +141,24 @@ void rp_section_methods(rp_ctx *c)
             "drawn jointly in the Monte Carlo from their covariance), GMCA Unit Cost Database, "
             "GDP deflators.");
     rp_para(c->doc, RB_P,
-            "Disclosure control: every count from 1 to %d is shown as c (0 is shown); a "
-            "proportion or band share is c when its events or non-events are; a two-group figure "
-            "when either group's events or non-events are; a mean, median or t-based figure when "
-            "a group's number of children is; the mixed model when either group's number of "
-            "children is; a Kaplan-Meier row when its number at risk or events so far are. Where "
-            "counts add up to a total (the participant flow, the sample sizes, Table 1, a "
-            "group's events and non-events, the two groups and their contrast, the SDQ bands), a "
-            "line with a single c has its smallest other count withheld too, until no c can be "
-            "worked out by subtraction. A figure is also withheld when a count it rests on was "
-            "withheld this way. Charts leave such values out and mark their place c.",
-            c->v->min_cell);
+            "Disclosure control (SPEC 8), following the DfE's practice for local-authority "
+            "tables and the ONS/Eurostat output-checking rules for safe and unsafe statistics: "
+            "every count from 1 to %d is shown as c, 0 stays 0, and every other count (totals "
+            "too) is rounded to the nearest multiple of %d on its own, so that no c can be worked "
+            "out by subtraction and nothing else is withheld to protect it. Percentages are "
+            "computed from the unrounded counts and shown whole; a proportion is c when its "
+            "events or non-events are from 1 to %d; a crude two-group figure (risk difference "
+            "and ratio, odds ratio, crude E-value, minimum detectable difference, log-rank, "
+            "hazard ratio) when any cell of its two-by-two table is, and a Kaplan-Meier row when "
+            "its number at risk or events so far are. Means, medians, mean changes, the mixed "
+            "model and adjusted estimates are safe statistics: shown, to 2 decimals (3 "
+            "significant figures from 100), when every group they rest on has at least %d "
+            "children. A binary characteristic's percentages, SMD and variance ratio are c when "
+            "any of its counts is, since an SMD with the group sizes gives the counts back. "
+            "Money is rounded to 2 significant figures and withheld only for the homelessness "
+            "term, with the difference in homelessness. Every figure rounds half away from "
+            "zero. Charts draw what the tables show and mark a withheld value c.",
+            c->v->sdc.min_cell, c->v->sdc.rounding, c->v->sdc.min_cell, c->v->sdc.min_n);
     configuration(c);
     provenance(c);
     rp_section_strobe(c);

@@ -84,11 +84,11 @@ static const char *estimate_text(rp_arena *a, const rp_est *r)
     if (r->hidden)
         return RP_NUM_ON "c" RP_NUM_OFF;
     if (!isnan(e->estimate))
-        return rp_est_ci(a, r, is_pct(e->estimand), 2);
+        return rp_est_ci(a, r, is_pct(e->estimand));
     if (!isnan(e->statistic))
         return rp_printf(a, "%s = " RP_NUM_ON "%s" RP_NUM_OFF,
                          !strcmp(e->estimand, "wilcoxon_signed_rank") ? "V" : "chi-square",
-                         rp_num(a, e->statistic, 2));
+                         rp_num(a, e->statistic));
     return rp_printf(a, "not computable: %.160s", rp_clean(a, e->method));
 }
 
@@ -117,8 +117,7 @@ static void est_table(rp_ctx *c, const char *caption, ll_outcome_id outcome, int
             continue;
         const char *p = isnan(e->p_value) ? "" : r->hidden ? "c" : rp_pvalue(c->a, e->p_value);
         rp_table_row(t, estimand_label(e->estimand), group_label(e->group), term_label(c->a, e),
-                     rp_count(c->a, e->n, r->n_hidden),
-                     e->events < 0 ? "" : rp_count(c->a, e->events, r->events_hidden),
+                     rp_count(c->a, &c->v->sdc, e->n), rp_count(c->a, &c->v->sdc, e->events),
                      estimate_text(c->a, r), p);
     }
 }
@@ -143,6 +142,23 @@ static int bars_chart(rp_ctx *c, const rp_bars *b, int lines, const char *name, 
 
 /* ---- the subsections --------------------------------------------------------- */
 
+/* Rule 8: 1 (and the sentence in place of the chart and tables) when a
+ * group of the outcome has fewer than min_n children with it known. */
+static int too_few(rp_ctx *c, ll_outcome_id outcome, int leavers)
+{
+    if (rp_outcome_reportable(c->v, outcome))
+        return 0;
+    if (leavers)
+        rp_para(c->doc, RB_NOTE, "%s", RP_TOO_FEW);
+    else
+        rp_para(c->doc, RB_NOTE,
+                "Too few children with this outcome known to report it for one authority "
+                "(fewer than %d in a group); see section 10 of the specification for pooling "
+                "(lleval pool).",
+                c->v->sdc.min_n);
+    return 1;
+}
+
 static int stability(rp_ctx *c, ll_error *err)
 {
     rp_heading(c->doc, RB_H3, "stability", "4.1 Placement stability");
@@ -150,6 +166,8 @@ static int stability(rp_ctx *c, ll_error *err)
             "A child counts as stable when no placement move began in the twelve months after "
             "the index date. Children whose year is not yet over are left out; so are children "
             "who left care within the year, unless configured otherwise.");
+    if (too_few(c, LL_OUTCOME_STABLE_12M, 0))
+        return LL_OK;
     rp_bars b = {.ncat = 1, .nser = c->v->two ? 2 : 1, .cat = {"Same home a year later"},
                  .ylabel = "Children in the same home a year later (%)", .ymax = 100, .pct = 1};
     for (int g = 0; g < (int)b.nser; g++) {
@@ -170,6 +188,8 @@ static int placements(rp_ctx *c, ll_error *err)
             "Placements are the placement spells that overlap the year before, or the year "
             "after, the index date (a child who never moves has one). The difference in changes "
             "compares each group's change from before to after.");
+    if (too_few(c, LL_OUTCOME_PLACEMENTS, 0))
+        return LL_OK;
     rp_bars b = {.ncat = 2, .nser = c->v->two ? 2 : 1, .cat = {"Year before", "Year after"},
                  .ylabel = "Placements per child (mean)", .ymax = NAN, .digits = 2};
     for (int g = 0; g < (int)b.nser; g++) {
@@ -192,6 +212,8 @@ static int sdq(rp_ctx *c, ll_error *err)
             "to 40; lower is better. Scores are the latest in the year before the index date "
             "(baseline) and in each following year. The mixed model uses every score of every "
             "child and estimates the change per year.");
+    if (too_few(c, LL_OUTCOME_SDQ, 0))
+        return LL_OK;
     rp_bars b = {.ncat = 4, .nser = c->v->two ? 2 : 1,
                  .cat = {"Baseline", "Year 1", "Year 2", "Year 3"},
                  .ylabel = "SDQ total difficulties (mean)", .ymax = 40, .digits = 1};
@@ -235,6 +257,8 @@ static int connections(rp_ctx *c, ll_error *err)
     rp_para(c->doc, RB_P,
             "The number of people in the child's network recorded by the programme before and "
             "after (children who took part only).");
+    if (too_few(c, LL_OUTCOME_CONNECTIONS, 0))
+        return LL_OK;
     rp_bars b = {.ncat = 2, .nser = 1, .cat = {"Before", "After"}, .ser = {"Treated"},
                  .ylabel = "People in the child's network (mean)", .ymax = NAN, .digits = 1};
     fill(&b, 0, 0, RP_FIND(c->v, CONNECTIONS, MEAN, TREATED, "before"));
@@ -251,6 +275,8 @@ static int identity(rp_ctx *c, ll_error *err)
     rp_para(c->doc, RB_P,
             "Whether the child reported a better sense of identity, as recorded by the "
             "programme (children who took part only; there is no comparison).");
+    if (too_few(c, LL_OUTCOME_IDENTITY_IMPROVED, 0))
+        return LL_OK;
     rp_bars b = {.ncat = 1, .nser = 1, .cat = {"Better sense of identity"}, .ser = {"Treated"},
                  .ylabel = "Children reporting a better sense of identity (%)", .ymax = 100,
                  .pct = 1};
@@ -275,7 +301,7 @@ static void at_risk_table(rp_ctx *c)
         const char *cell[2] = {"", ""};
         for (int g = 0; g < groups; g++) {
             long r = c->v->risk[g][k];
-            cell[g] = rp_count(c->a, r < 0 ? 0 : r, rp_cell_hidden(&c->cells, c->v->risk_cell[g][k]));
+            cell[g] = rp_count(c->a, &c->v->sdc, r < 0 ? 0 : r);
         }
         rp_table_row(t, rp_printf(c->a, "%d", LL_KM_AGE_FIRST + k), cell[0], cell[1]);
     }
@@ -289,6 +315,8 @@ static int homelessness(rp_ctx *c, ll_error *err)
             "A care leaver counts as homeless when any such record shows accommodation of a "
             "homeless kind (by default bed and breakfast, no fixed abode or homeless). The curve "
             "follows each care leaver to the age of first homelessness, or to the last record.");
+    if (too_few(c, LL_OUTCOME_HOMELESS_EVER, 1))
+        return LL_OK;
     int rc = rp_chart_km(c, err);
     est_table(c, "Table 4.7. Ever homeless (homeless_ever)", LL_OUTCOME_HOMELESS_EVER, 0);
     at_risk_table(c);
@@ -301,9 +329,10 @@ int rp_section_outcomes(rp_ctx *c, ll_error *err)
     rp_heading(c->doc, RB_H2, "outcomes", "4. Outcomes");
     rp_para(c->doc, RB_P,
             "Each outcome has a chart and the table of every estimate behind it (95%% confidence "
-            "intervals, two-sided p-values). Children is the number of children behind a row; c "
-            "marks a number or figure withheld because it rests on 1 to %d children.",
-            c->v->min_cell);
+            "intervals, two-sided p-values). Children is the number of children behind a row. "
+            RP_SDC_WORDS " A proportion, or a figure resting on a two-by-two table, is c when "
+            "a number it rests on is.",
+            c->v->sdc.min_cell, c->v->sdc.rounding, c->v->sdc.min_n);
     int rc;
     if ((rc = stability(c, err)) || (rc = placements(c, err)) || (rc = sdq(c, err)) ||
         (rc = connections(c, err)) || (rc = identity(c, err)) || (rc = homelessness(c, err)))

@@ -44,33 +44,26 @@ static const char *la_list(rp_arena *a, const ll_run_info *run)
     return n > 8 ? rp_printf(a, "%s and %zu more", s, n - 8) : s;
 }
 
-/* Registers every published count, runs the disclosure control once over
- * all of them, then lets each part read its flags. */
+/* Decides what may be shown (SPEC 8): each count, figure and table on its
+ * own, from the counts it rests on. */
 static int prepare(rp_ctx *c, ll_error *err)
 {
     const ll_report_input *in = c->in;
-    int min_cell = in->cfg->report.min_cell, rc;
-    int matched = in->match != NULL;
-    if ((rc = rp_flow_build(&c->flow, c->a, in->flow, &c->cells, matched, err)) != LL_OK)
-        return rc;
-    if ((rc = rp_view_build(c->v, in, &c->cells, c->flow, c->a)) != LL_OK)
+    int rc;
+    if ((rc = rp_view_build(c->v, in, c->a)) != LL_OK)
         return ll_error_set(err, rc, "out of memory");
+    if ((rc = rp_flow_build(&c->flow, c->a, in->flow, &c->v->sdc, err)) != LL_OK)
+        return rc;
     if (c->v->two && in->table1 != NULL &&
-        (rc = rp_table1_build(&c->t1, c->a, in->table1, &c->cells, c->flow, err)))
+        (rc = rp_table1_build(&c->t1, c->a, in->table1, &c->v->sdc, err)))
         return rc;
     rp_sample_sizes_register(c);
-    rp_costview_register(c->cv, c->v, c->flow);
-    if ((rc = rp_cells_run(&c->cells, min_cell)) != LL_OK)
-        return ll_error_set(err, rc, "out of memory");
-    rp_flow_finish(c->flow, &c->cells);
-    rp_view_finish(c->v);
-    if (c->t1 != NULL)
-        rp_table1_finish(c->t1, c->a, &c->cells);
     rp_costview_build(c->cv, c->v);
     if (in->balance != NULL && c->v->two) {
         c->balance = *in->balance;
         c->has_balance = 1;
     }
+    rp_table1_smds(c);
     return LL_OK;
 }
 
@@ -160,7 +153,6 @@ int ll_report_write(const char *dir, const ll_report_input *in, FILE *log, ll_er
         fprintf(log, "lleval evaluate: warning: %d chart%s not drawn (see %s/gnuplot.log)\n",
                 charts.failed, charts.failed == 1 ? "" : "s", charts_dir);
 done:
-    rp_cells_free(&c.cells);
     rp_arena_free(&a);
     return rc;
 }

@@ -1,79 +1,204 @@
-/* Disclosure control (SPEC 8): primary suppression of small counts and the
- * secondary suppression that stops a hidden count being recovered from a
- * total by subtraction. */
-#include "lleval/report.h"
+/* Disclosure control (SPEC 8) as pure functions: small counts withheld,
+ * other counts rounded on their own (which replaces secondary suppression:
+ * with every total rounded, no withheld count can be worked out by
+ * subtraction), proportions and crude two-group figures withheld on small
+ * cells, safe statistics on small groups, and the decimal rounding of every
+ * displayed figure (half away from zero). */
+#include "lleval/sdc.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* Applies the secondary rule to one line; 1 when it hid a cell. */
-static int fix_line(unsigned char *flag, const long *value, const ll_sdc_line *l)
+ll_sdc ll_sdc_of(const ll_config *cfg)
 {
-    size_t hidden = flag[l->total] != LL_SDC_SHOWN;
-    for (size_t k = 0; k < l->n; k++)
-        hidden += flag[l->cells[k]] != LL_SDC_SHOWN;
-    if (hidden != 1)
-        return 0;
-    size_t best = (size_t)-1;
-    for (size_t k = 0; k < l->n; k++) {
-        size_t c = l->cells[k];
-        if (flag[c] != LL_SDC_SHOWN || value[c] == 0)
-            continue;
-        if (best == (size_t)-1 || value[c] < value[best])
-            best = c;
+    ll_sdc s = {5, 5, 10};
+    if (cfg != NULL) {
+        s.min_cell = cfg->report.min_cell;
+        s.rounding = cfg->report.rounding;
+        s.min_n = cfg->report.min_n;
     }
-    if (best == (size_t)-1) {
-        if (flag[l->total] != LL_SDC_SHOWN)
-            return 0; /* the total is the hidden one and every member is 0 */
-        best = l->total;
-    }
-    flag[best] = LL_SDC_SECONDARY;
-    return 1;
+    return s;
 }
 
-size_t ll_report_suppress(unsigned char *flag, const long *value, size_t n_cells,
-                          const ll_sdc_line *lines, size_t n_lines, int min_cell)
+int ll_sdc_small(const ll_sdc *s, long n)
 {
-    for (size_t i = 0; i < n_cells; i++)
-        if (flag[i] == LL_SDC_SHOWN && value[i] >= 1 && value[i] <= min_cell)
-            flag[i] = LL_SDC_PRIMARY;
-    size_t added = 0;
-    for (int changed = 1; changed;) {
-        changed = 0;
-        for (size_t k = 0; k < n_lines; k++)
-            if (fix_line(flag, value, &lines[k])) {
-                changed = 1;
-                added++;
-            }
-    }
-    return added;
+    return n >= 1 && n <= s->min_cell;
 }
 
-size_t ll_report_suppress_grid(unsigned char *flag, const long *value, size_t nrow, size_t ncol,
-                               int row_totals, int col_totals, int min_cell)
+long ll_sdc_round_count(long n, int base)
 {
-    size_t nl = (row_totals ? nrow : 0) + (col_totals ? ncol : 0), k = 0;
-    ll_sdc_line *lines = malloc((nl + 1) * sizeof *lines);
-    size_t *idx = malloc((nl * (nrow + ncol) + 1) * sizeof *idx), *p = idx;
-    if (lines == NULL || idx == NULL) {
-        free(lines);
-        free(idx);
-        ll_report_suppress(flag, value, nrow * ncol, NULL, 0, min_cell);
-        return (size_t)-1;
+    if (base <= 1 || n <= 0)
+        return n;
+    /* nearest multiple, halves up: floor((2n + base) / 2base) * base */
+    return (2 * n + base) / (2L * base) * base;
+}
+
+char *ll_sdc_count(char *buf, size_t size, const ll_sdc *s, long n)
+{
+    if (n < 0)
+        snprintf(buf, size, "%s", "");
+    else if (ll_sdc_small(s, n))
+        snprintf(buf, size, "c");
+    else
+        snprintf(buf, size, "%ld", ll_sdc_round_count(n, s->rounding));
+    return buf;
+}
+
+int ll_sdc_proportion_ok(const ll_sdc *s, long x, long n)
+{
+    return n > 0 && x >= 0 && x <= n && !ll_sdc_small(s, x) && !ll_sdc_small(s, n - x);
+}
+
+int ll_sdc_published_proportion(double out[3], const ll_sdc *s, long x, long n)
+{
+    const double z = 1.959963984540054; /* qnorm(0.975) */
+    long nr = ll_sdc_round_count(n, s->rounding), xr = ll_sdc_round_count(x, s->rounding);
+    out[0] = out[1] = out[2] = NAN;
+    if (nr <= 0 || x < 0)
+        return -1;
+    if (xr > nr)
+        xr = nr;
+    double xd = (double)xr, nd = (double)nr, z2 = z * z;
+    double centre = (xd + z2 / 2) / (nd + z2);
+    double half = z / (nd + z2) * sqrt(xd * (nd - xd) / nd + z2 / 4);
+    out[0] = xd / nd;
+    out[1] = xr == 0 ? 0 : centre - half;
+    out[2] = xr == nr ? 1 : centre + half;
+    return 0;
+}
+
+int ll_sdc_two_by_two_ok(const ll_sdc *s, long x_t, long n_t, long x_c, long n_c)
+{
+    long cell[4] = {x_t, n_t - x_t, x_c, n_c - x_c};
+    for (int k = 0; k < 4; k++)
+        if (cell[k] < 0 || ll_sdc_small(s, cell[k]))
+            return 0;
+    return n_t > 0;
+}
+
+int ll_sdc_safe_ok(const ll_sdc *s, const long *n, size_t k)
+{
+    for (size_t i = 0; i < k; i++)
+        if (n[i] < s->min_n)
+            return 0;
+    return k > 0;
+}
+
+/* ---- decimal rounding -------------------------------------------------- */
+
+double ll_sdc_round(double x, int dp)
+{
+    if (!isfinite(x) || x == 0)
+        return x;
+    char s[40];
+    /* d.dddddddddddddde+XX: 15 significant digits */
+    snprintf(s, sizeof s, "%.14e", fabs(x));
+    char digits[16];
+    digits[0] = s[0];
+    memcpy(digits + 1, s + 2, 14);
+    digits[15] = '\0';
+    int e = atoi(strchr(s, 'e') + 1);
+    int keep = e + 1 + dp; /* digits at or above 10^-dp */
+    if (keep >= 15)
+        return x;
+    if (keep < 0)
+        return 0.0;
+    long long m = 0;
+    for (int k = 0; k < keep; k++)
+        m = m * 10 + (digits[k] - '0');
+    if (digits[keep] >= '5')
+        m++;
+    char out[48];
+    snprintf(out, sizeof out, "%s%llde%d", x < 0 ? "-" : "", m, -dp);
+    double r = strtod(out, NULL);
+    return r == 0 ? 0.0 : r;
+}
+
+double ll_sdc_round_sig(double x, int sig)
+{
+    if (!isfinite(x) || x == 0 || sig < 1)
+        return x;
+    char s[40];
+    snprintf(s, sizeof s, "%.14e", fabs(x));
+    int e = atoi(strchr(s, 'e') + 1);
+    return ll_sdc_round(x, sig - 1 - e);
+}
+
+/* Writes x with dp decimals (dp <= 0: none), "0" rather than "-0". */
+static char *fixed(char *buf, size_t size, double x, int dp)
+{
+    if (x == 0)
+        x = 0.0; /* no negative zero */
+    snprintf(buf, size, "%.*f", dp > 0 ? dp : 0, x);
+    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+        memmove(buf, buf + 1, strlen(buf));
+    return buf;
+}
+
+char *ll_sdc_decimal(char *buf, size_t size, double x)
+{
+    if (isnan(x))
+        snprintf(buf, size, "%s", "");
+    else if (isinf(x))
+        snprintf(buf, size, "%s", x > 0 ? "Inf" : "-Inf");
+    else if (fabs(ll_sdc_round(x, 2)) >= 100) {
+        double r = ll_sdc_round_sig(x, 3);
+        char s[40];
+        snprintf(s, sizeof s, "%.14e", fabs(r));
+        int e = atoi(strchr(s, 'e') + 1);
+        fixed(buf, size, r, 2 - e);
+    } else
+        fixed(buf, size, ll_sdc_round(x, 2), 2);
+    return buf;
+}
+
+char *ll_sdc_percent(char *buf, size_t size, double p)
+{
+    if (isnan(p)) {
+        snprintf(buf, size, "%s", "");
+        return buf;
     }
-    for (size_t r = 0; row_totals && ncol > 0 && r < nrow; r++) {
-        lines[k] = (ll_sdc_line){p, ncol - 1, r * ncol + ncol - 1};
-        for (size_t c = 0; c + 1 < ncol; c++)
-            *p++ = r * ncol + c;
-        k++;
+    return fixed(buf, size, ll_sdc_round(100 * p, 0), 0);
+}
+
+double ll_sdc_money_value(double x)
+{
+    return ll_sdc_round_sig(x, 2);
+}
+
+/* Digits of a whole number with thousands separators. */
+static void grouped(char *out, size_t size, double v)
+{
+    char d[64];
+    snprintf(d, sizeof d, "%.0f", v);
+    size_t n = strlen(d), k = 0;
+    for (size_t i = 0; i < n && k + 2 < size; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = d[i];
     }
-    for (size_t c = 0; col_totals && nrow > 0 && c < ncol; c++) {
-        lines[k] = (ll_sdc_line){p, nrow - 1, (nrow - 1) * ncol + c};
-        for (size_t r = 0; r + 1 < nrow; r++)
-            *p++ = r * ncol + c;
-        k++;
+    out[k] = '\0';
+}
+
+char *ll_sdc_money(char *buf, size_t size, double x)
+{
+    if (isnan(x)) {
+        snprintf(buf, size, "%s", "");
+        return buf;
     }
-    size_t added = ll_report_suppress(flag, value, nrow * ncol, lines, k, min_cell);
-    free(lines);
-    free(idx);
-    return added;
+    double r = ll_sdc_money_value(x), a = fabs(r);
+    const char *sign = r < 0 ? "-" : "";
+    char num[64];
+    if (a >= 1e9)
+        fixed(num, sizeof num, a / 1e9, a >= 1e10 ? 0 : 1), strcat(num, "bn");
+    else if (a >= 1e6)
+        fixed(num, sizeof num, a / 1e6, a >= 1e7 ? 0 : 1), strcat(num, "m");
+    else if (a >= 10)
+        grouped(num, sizeof num, a);
+    else
+        fixed(num, sizeof num, a, a == 0 ? 0 : 1 - (int)floor(log10(a)));
+    snprintf(buf, size, "%s\xc2\xa3%s", sign, num);
+    return buf;
 }

@@ -1,141 +1,100 @@
-/* Table 1 as compare computed it, for the report.  Its counts go through disclosure
- * control column by column: a binary characteristic's count and its
- * complement add up to the column's N, and so do the levels of a
- * categorical one (and the children with a baseline SDQ and those
- * without); means and medians are withheld when the N they rest on is. */
-#include "disclosure.h"
+/* Table 1 as compare computed it, for the report, under disclosure control
+ * (SPEC 8 rules 1, 2, 4 and 5): each count c or rounded on its own, each
+ * percentage from the unrounded count (c when the count or its complement
+ * is small), means and medians when their set has min_n children, and a
+ * binary characteristic's SMD withheld with its cells, since an SMD with
+ * the group sizes gives the counts back.  Also the same rule for the
+ * balance table's SMDs and variance ratios. */
+#include "sections.h"
 
 #include "lleval/balance.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The flow count a set's N equals, by the set names evaluate gives. */
-static size_t flow_cell_of(const rp_flow *fl, const char *set)
+/* A count cell "k (p%)": k under rule 1, p under rule 2 from the published
+ * counts (ll_sdc_published_proportion says why). */
+static char *count_cell(rp_arena *a, const ll_sdc *s, long x, long n)
 {
-    static const struct {
-        const char *name, *stage;
-        ll_group g;
-    } M[] = {{"Treated, eligible", "eligible", LL_GROUP_TREATED},
-             {"Treated, matched", "analysed", LL_GROUP_TREATED},
-             {"Comparison, matched", "analysed", LL_GROUP_COMPARISON},
-             {"Comparison, eligible", "eligible", LL_GROUP_COMPARISON}};
-    for (size_t k = 0; k < sizeof M / sizeof *M; k++)
-        if (!strcmp(set, M[k].name))
-            return rp_flow_cell(fl, M[k].stage, "", M[k].g);
-    return RP_NOCELL;
+    char k[32];
+    ll_sdc_count(k, sizeof k, s, x);
+    double o[3];
+    if (!ll_sdc_proportion_ok(s, x, n) || ll_sdc_published_proportion(o, s, x, n) != 0)
+        return rp_printf(a, "%s (c)", k);
+    return rp_printf(a, "%s (%s)", k, rp_pct(a, o[0]));
 }
 
-/* Registers column k: N, each count and its complement, and the lines. */
-static void register_column(rp_table1 *t, size_t k, rp_cells *cells, const rp_flow *fl)
+/* The display text of a mean (SD) or median [IQR] with every number to 2
+ * decimals (rule 4's display), the punctuation kept. */
+static char *redecimal(rp_arena *a, const char *text)
 {
-    size_t nr = t->nrow, nlev = 0;
-    size_t tmp[2], *lev = t->cnt_cell + nr * t->ncol; /* scratch after the cells */
-    long N = t->set_n[k] < 0 ? 0 : t->set_n[k];
-    t->set_cell[k] = rp_cell_add(cells, N);
-    size_t fc = flow_cell_of(fl, t->set_name[k]);
-    if (fc != RP_NOCELL && rp_cell_value(cells, fc) == N)
-        rp_cell_link(cells, t->set_cell[k], fc);
-    const char *prefix = NULL;
-    size_t plen = 0;
-    for (size_t i = 0; i <= nr; i++) {
-        const char *ch = i < nr ? t->characteristic[i] : "";
-        const char *eq = strchr(ch, '=');
-        int same_var = eq && prefix && (size_t)(eq - ch) == plen && !strncmp(ch, prefix, plen);
-        if (!same_var && nlev > 0) { /* close the previous categorical covariate */
-            rp_cell_line(cells, lev, nlev, t->set_cell[k]);
-            nlev = 0;
-        }
-        if (i == nr)
-            break;
-        size_t at = i * t->ncol + k;
-        long x = t->count[at];
-        t->cnt_cell[at] = RP_NOCELL;
-        if (x < 0)
-            continue;
-        t->cnt_cell[at] = rp_cell_add(cells, x);
-        if (eq != NULL) {
-            prefix = ch;
-            plen = (size_t)(eq - ch);
-            lev[nlev++] = t->cnt_cell[at];
-            continue;
-        }
-        tmp[0] = t->cnt_cell[at];
-        tmp[1] = rp_cell_add(cells, N - x > 0 ? N - x : 0); /* the complement */
-        rp_cell_line(cells, tmp, 2, t->set_cell[k]);
-        t->cmp_cell[at] = tmp[1];
-    }
-}
-
-static long set_index(const rp_table1 *t, const char *name)
-{
-    for (size_t k = 0; k < t->ncol; k++)
-        if (!strcmp(t->set_name[k], name))
-            return (long)k;
-    return -1;
-}
-
-/* The matched children who took part are some of the eligible ones: each
- * count of the eligible column is the matched count plus the unmatched
- * children's (a hidden cell), so that the unmatched children cannot be
- * described by subtracting one column from the other. */
-static void nest_columns(rp_table1 *t, rp_cells *cells)
-{
-    long e = set_index(t, "Treated, eligible"), m = set_index(t, "Treated, matched");
-    if (e < 0 || m < 0)
-        return;
-    for (size_t i = 0; i < t->nrow; i++) {
-        size_t ae = i * t->ncol + (size_t)e, am = i * t->ncol + (size_t)m;
-        if (t->count[ae] < 0 || t->count[am] < 0 || t->count[am] > t->count[ae])
-            continue;
-        size_t mem[2] = {t->cnt_cell[am], rp_cell_add(cells, t->count[ae] - t->count[am])};
-        rp_cell_line(cells, mem, 2, t->cnt_cell[ae]);
-    }
-    size_t mem[2] = {t->set_cell[m], rp_cell_add(cells, t->set_n[e] - t->set_n[m])};
-    if (t->set_n[e] >= t->set_n[m])
-        rp_cell_line(cells, mem, 2, t->set_cell[e]);
-}
-
-/* A count is withheld when its cell is (the lines make sure a withheld
- * complement or N cannot be worked out); when only N is withheld the
- * percentage goes, as count / percentage would give N back.  Means and
- * medians are withheld when N is from 1 to min_cell. */
-void rp_table1_finish(rp_table1 *t, rp_arena *a, const rp_cells *cells)
-{
-    for (size_t k = 0; k < t->ncol; k++) {
-        int n_hidden = rp_cell_hidden(cells, t->set_cell[k]);
-        int n_small = rp_cell_primary(cells, t->set_cell[k]);
-        t->set_n_flag[k] = (unsigned char)n_hidden;
-        for (size_t i = 0; i < t->nrow; i++) {
-            size_t at = i * t->ncol + k;
-            char **cell = &t->cell[at];
-            if ((*cell)[0] == '\0')
-                continue;
-            if (t->count[at] < 0 ? n_small : rp_cell_hidden(cells, t->cnt_cell[at]))
-                *cell = rp_strdup(a, "c");
-            else if (t->count[at] >= 0 && n_hidden && strstr(*cell, "; n = ") == NULL)
-                *cell = rp_printf(a, "%ld", t->count[at]);
+    char *out = rp_strdup(a, "");
+    const char *p = text;
+    while (*p) {
+        char *end;
+        if (isdigit((unsigned char)*p) || ((*p == '-') && isdigit((unsigned char)p[1]))) {
+            double x = strtod(p, &end);
+            char b[40];
+            out = rp_printf(a, "%s%s", out, ll_sdc_decimal(b, sizeof b, x));
+            p = end;
+        } else {
+            out = rp_printf(a, "%s%c", out, *p);
+            p++;
         }
     }
+    return out;
 }
 
-/* Copies the display text and counts of src into the arena. */
-static int copy_table(rp_table1 *t, rp_arena *a, const ll_table1 *src)
+/* A continuous cell of a set with n children: shown (rule 4) or c.  The
+ * SDQ row's "mean (SD); n = k" rests on its own k children. */
+static char *continuous_cell(rp_arena *a, const ll_sdc *s, const char *text, long n, long k)
+{
+    const char *semi = strstr(text, "; n = ");
+    long base = semi ? k : n;
+    char cnt[32];
+    if (!ll_sdc_safe_ok(s, &base, 1))
+        return semi ? rp_printf(a, "c; n = %s", ll_sdc_count(cnt, sizeof cnt, s, k))
+                    : rp_strdup(a, "c");
+    if (semi == NULL)
+        return redecimal(a, text);
+    char *head = rp_printf(a, "%.*s", (int)(semi - text), text);
+    return rp_printf(a, "%s; n = %s", redecimal(a, head), ll_sdc_count(cnt, sizeof cnt, s, k));
+}
+
+static int is_count_row(const ll_table1_row *r)
+{
+    return !strcmp(r->statistic, "n (%)");
+}
+
+/* Rule 5 over the sets of a row: every count and complement shown for a
+ * binary row, every set at least min_n for a continuous one. */
+static int smd_shown(const ll_table1 *t, const ll_table1_row *r, const ll_sdc *s)
+{
+    for (size_t k = 0; k < t->nsets; k++) {
+        long n = (long)t->set_n[k];
+        if (is_count_row(r) ? !ll_sdc_proportion_ok(s, r->count[k], n)
+                            : !ll_sdc_safe_ok(s, &n, 1))
+            return 0;
+    }
+    return 1;
+}
+
+static int copy_table(rp_table1 *t, rp_arena *a, const ll_table1 *src, const ll_sdc *s)
 {
     t->ncol = src->nsets;
     t->nrow = src->nrow;
     size_t nc = t->nrow * t->ncol;
     t->set_name = rp_alloc(a, (t->ncol + 1) * sizeof(char *));
     t->set_n = rp_alloc(a, (t->ncol + 1) * sizeof(long));
-    t->set_n_flag = rp_alloc(a, t->ncol + 1);
     t->characteristic = rp_alloc(a, (t->nrow + 1) * sizeof(char *));
     t->statistic = rp_alloc(a, (t->nrow + 1) * sizeof(char *));
     t->smd = rp_alloc(a, (t->nrow + 1) * sizeof(char *));
     t->cell = rp_alloc(a, (nc + 1) * sizeof(char *));
     t->count = rp_alloc(a, (nc + 1) * sizeof *t->count);
-    if (!t->set_name || !t->set_n || !t->set_n_flag || !t->characteristic || !t->statistic ||
-        !t->smd || !t->cell || !t->count)
+    if (!t->set_name || !t->set_n || !t->characteristic || !t->statistic || !t->smd || !t->cell ||
+        !t->count)
         return LL_ENOMEM;
     for (size_t k = 0; k < t->ncol; k++) {
         t->set_name[k] = rp_strdup(a, src->set_name[k]);
@@ -144,36 +103,49 @@ static int copy_table(rp_table1 *t, rp_arena *a, const ll_table1 *src)
     for (size_t i = 0; i < t->nrow; i++) {
         const ll_table1_row *r = &src->row[i];
         char smd[40];
-        ll_format_number(smd, sizeof smd, r->smd);
         t->characteristic[i] = rp_strdup(a, r->characteristic);
         t->statistic[i] = rp_strdup(a, r->statistic);
-        t->smd[i] = rp_strdup(a, smd);
+        t->smd[i] = isnan(r->smd) ? rp_strdup(a, "")
+                    : smd_shown(src, r, s) ? rp_strdup(a, ll_sdc_decimal(smd, sizeof smd, r->smd))
+                                           : rp_strdup(a, "c");
         for (size_t k = 0; k < t->ncol; k++) {
-            t->cell[i * t->ncol + k] = rp_strdup(a, r->cell[k]);
-            t->count[i * t->ncol + k] = r->count[k];
+            size_t at = i * t->ncol + k;
+            t->count[at] = r->count[k];
+            if (r->cell[k][0] == '\0')
+                t->cell[at] = rp_strdup(a, "");
+            else if (is_count_row(r))
+                t->cell[at] = count_cell(a, s, r->count[k], t->set_n[k]);
+            else
+                t->cell[at] = continuous_cell(a, s, r->cell[k], t->set_n[k], r->count[k]);
         }
     }
     return LL_OK;
 }
 
-int rp_table1_build(rp_table1 **out, rp_arena *a, const ll_table1 *src, rp_cells *cells,
-                    const rp_flow *flow, ll_error *err)
+int rp_table1_build(rp_table1 **out, rp_arena *a, const ll_table1 *src, const ll_sdc *s,
+                    ll_error *err)
 {
     *out = NULL;
     rp_table1 *t = rp_alloc(a, sizeof *t);
-    if (t == NULL || copy_table(t, a, src) != LL_OK)
+    if (t == NULL || copy_table(t, a, src, s) != LL_OK)
         return ll_error_set(err, LL_ENOMEM, "out of memory");
-    size_t nc = t->nrow * t->ncol;
-    t->set_cell = rp_alloc(a, (t->ncol + 1) * sizeof *t->set_cell);
-    t->cnt_cell = rp_alloc(a, (nc + t->nrow + 1) * sizeof *t->cnt_cell);
-    t->cmp_cell = rp_alloc(a, (nc + 1) * sizeof *t->cmp_cell);
-    if (t->set_cell == NULL || t->cnt_cell == NULL || t->cmp_cell == NULL)
-        return ll_error_set(err, LL_ENOMEM, "out of memory");
-    for (size_t i = 0; i < nc; i++)
-        t->cmp_cell[i] = RP_NOCELL;
-    for (size_t k = 0; k < t->ncol; k++)
-        register_column(t, k, cells, flow);
-    nest_columns(t, cells);
     *out = t;
     return LL_OK;
+}
+
+void rp_table1_smds(rp_ctx *c)
+{
+    rp_table1 *t = c->t1;
+    if (t == NULL || !c->has_balance)
+        return;
+    for (size_t i = 0; i < t->nrow; i++) {
+        if (strcmp(t->statistic[i], "n (%)") || !t->smd[i][0] || !strcmp(t->smd[i], "c"))
+            continue;
+        for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+            if (!strcmp(ll_match_cov_name(j), t->characteristic[i])) {
+                char b[40];
+                t->smd[i] = rp_strdup(c->a, ll_sdc_decimal(b, sizeof b,
+                                                           rp_balance_smd(c, j, c->balance.has_after)));
+            }
+    }
 }

@@ -1,12 +1,13 @@
 /* The disclosure-controlled view of the estimates (SPEC 8): which counts
- * and which figures of each estimates row may be shown.  Counts that add up
- * (a group's events and non-events to its children, the two groups to the
- * contrast row's totals, the SDQ bands to the children measured) are put in
- * small tables with totals and go through the secondary suppression; a
- * figure is hidden when any count it rests on is. */
+ * and which figures of each estimates row may be shown.  Each row is
+ * decided on its own from the counts it rests on (report/sdc.c's rules):
+ * proportions from their events and non-events (rule 2), crude two-group
+ * figures from the outcome's 2x2 table (rule 3), Kaplan-Meier rows from
+ * the number at risk and the events so far (rule 3), means, medians, model
+ * and adjusted estimates from the size of every group (rule 4).  Counts are
+ * rounded when shown, so no figure is withheld to protect another. */
 #include "adjusted.h"
 #include "disclosure.h"
-#include "sections.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -22,12 +23,15 @@ static int same(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+/* estimand LL_ESTIMAND_ANY_ matches any estimand. */
+#define LL_ESTIMAND_ANY_ ((ll_estimand_id)-1)
+
 static rp_est *find_mut(const rp_view *v, ll_outcome_id outcome, ll_estimand_id estimand,
                         ll_egroup_id group, const char *term)
 {
     for (size_t i = 0; i < v->n_est; i++) {
         const ll_estimate *e = v->est[i].e;
-        if (e->key.outcome == outcome && e->key.estimand == estimand &&
+        if (e->key.outcome == outcome && (estimand == LL_ESTIMAND_ANY_ || e->key.estimand == estimand) &&
             (group == LL_EGROUP_ANY || e->key.group == group) &&
             (term == NULL || same(e->term, term)))
             return &v->est[i];
@@ -46,310 +50,223 @@ int rp_shown(const rp_est *r)
     return r != NULL && !r->hidden && !isnan(r->e->estimate);
 }
 
-/* ---- the cohort ---------------------------------------------------------- */
+/* ---- the counts a row rests on ------------------------------------------- */
 
-static void cohort_counts(rp_cohort *co, const ll_est_summary *s)
+static int is_homeless(ll_outcome_id outcome)
 {
-    for (int g = 0; g < 2; g++) {
-        co->n[g] = s->n[g];
-        co->sdq_children[g] = s->sdq_children[g];
-        co->leavers[g] = s->leavers[g];
-        co->leaver_events[g] = s->leaver_events[g];
-    }
+    return outcome == LL_OUTCOME_HOMELESS_EVER || outcome == LL_OUTCOME_HOMELESSNESS;
 }
 
-/* ---- registering the counts ---------------------------------------------- */
-
-static void deps(rp_est *r, const size_t *cells, int n)
+/* The 2x2 table of an outcome (events and children per group); 0 when it is
+ * not known. */
+static int two_by_two(const rp_view *v, ll_outcome_id outcome, long x[2], long n[2])
 {
-    for (int k = 0; k < n && r->ndep < RP_MAXDEP; k++)
-        if (cells[k] != RP_NOCELL)
-            r->dep[r->ndep++] = cells[k];
-}
-
-/* A 3x3 grid (rows treated, comparison, total; columns x, n - x, n) of
- * cells with its row and column lines; with one group only the first row
- * and its line. */
-static void grid(rp_cells *cl, size_t *g, const long x[2], const long n[2], int two)
-{
-    for (int k = 0; k < 2; k++) {
-        g[3 * k] = rp_cell_add(cl, x[k]);
-        g[3 * k + 1] = rp_cell_add(cl, n[k] - x[k]);
-        g[3 * k + 2] = rp_cell_add(cl, n[k]);
-    }
-    long tot[3] = {x[0] + x[1], n[0] - x[0] + n[1] - x[1], n[0] + n[1]};
-    for (int col = 0; col < 3; col++)
-        g[6 + col] = rp_cell_add(cl, tot[col]);
-    for (int r = 0; r < (two ? 3 : 1); r++)
-        rp_cell_line(cl, &g[3 * r], 2, g[3 * r + 2]);
-    for (int col = 0; two && col < 3; col++) {
-        size_t m[2] = {g[col], g[3 + col]};
-        rp_cell_line(cl, m, 2, g[6 + col]);
-    }
-}
-
-/* Contrast rows of outcome rest on every cell of the grid; their counts
- * are the grid's totals when they match. */
-static void contrast_rows(rp_view *v, ll_outcome_id outcome, const size_t *g)
-{
-    for (size_t i = 0; i < v->n_est; i++) {
-        rp_est *r = &v->est[i];
-        if (r->e->key.outcome != outcome || r->e->key.group != LL_EGROUP_CONTRAST)
-            continue;
-        if (r->e->n == rp_cell_value(v->cells, g[8]))
-            r->n_cell = g[8];
-        if (r->e->events == rp_cell_value(v->cells, g[6]))
-            r->ev_cell = g[6];
-        r->ndep = 0;
-        deps(r, g, 9);
-    }
-}
-
-static void group_row(rp_est *r, const size_t *g3)
-{
-    if (r == NULL)
-        return;
-    r->ev_cell = g3[0];
-    r->n_cell = g3[2];
-    r->ndep = 0;
-    deps(r, g3, 3);
-}
-
-static void binary_outcome(rp_view *v, ll_outcome_id outcome)
-{
-    rp_est *p[2] = {find_mut(v, outcome, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, ""),
-                    find_mut(v, outcome, LL_ESTIMAND_PROPORTION, LL_EGROUP_COMPARISON, "")};
-    long x[2] = {0, 0}, n[2] = {0, 0};
-    size_t g[9];
-    if (p[0] == NULL)
-        return;
-    for (int k = 0; k < 2; k++)
-        if (p[k] != NULL && p[k]->e->events >= 0) {
-            x[k] = p[k]->e->events;
-            n[k] = p[k]->e->n;
+    if (is_homeless(outcome)) {
+        for (int g = 0; g < 2; g++) {
+            x[g] = (long)v->co.leaver_events[g];
+            n[g] = (long)v->co.leavers[g];
         }
-    int two = v->two && p[1] != NULL;
-    grid(v->cells, g, x, n, two);
-    group_row(p[0], g);
-    if (two) {
-        group_row(p[1], g + 3);
-        contrast_rows(v, outcome, g);
+        return 1;
     }
-}
-
-/* ---- paired changes: the two groups' pairs and the Welch contrast --------- */
-
-static void did_grid(rp_view *v, ll_outcome_id outcome, const char *term)
-{
-    rp_est *t = find_mut(v, outcome, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_TREATED, term);
-    rp_est *c = find_mut(v, outcome, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_COMPARISON, term);
-    rp_est *d = find_mut(v, outcome, LL_ESTIMAND_DIFFERENCE_IN_DIFFERENCES, LL_EGROUP_CONTRAST, term);
-    if (t == NULL || c == NULL || d == NULL)
-        return;
-    size_t m[2] = {t->n_cell, c->n_cell};
-    rp_cell_line(v->cells, m, 2, d->n_cell);
-    d->ndep = 0;
-    deps(d, m, 2);
-    deps(d, &d->n_cell, 1);
-}
-
-/* ---- SDQ bands: the three bands add up to the children measured ---------- */
-
-static void band_rows(rp_view *v, ll_egroup_id group, const char *time)
-{
-    rp_est *r[3];
-    for (int b = 0; b < 3; b++) {
-        char term[LL_EST_TEXT];
-        snprintf(term, sizeof term, "%s@%s", ll_sdq_band_name(b), time);
-        if ((r[b] = find_mut(v, LL_OUTCOME_SDQ, LL_ESTIMAND_BAND_PROPORTION, group, term)) == NULL)
-            return;
-    }
-    size_t m[3] = {r[0]->ev_cell, r[1]->ev_cell, r[2]->ev_cell};
-    rp_cell_line(v->cells, m, 3, r[0]->n_cell);
-    for (int b = 0; b < 3; b++) {
-        rp_cell_link(v->cells, r[b]->n_cell, r[0]->n_cell);
-        long nx = r[b]->e->n - (r[b]->e->events < 0 ? 0 : r[b]->e->events);
-        r[b]->extra |= rp_small(nx, v->min_cell);
-    }
-}
-
-/* ---- survival --------------------------------------------------------- */
-
-/* The KM rows of group g at the reported ages, or NULL where missing. */
-static void km_rows(rp_view *v, int g, rp_est *row[LL_KM_N_AGES])
-{
-    for (int k = 0; k < LL_KM_N_AGES; k++) {
-        char term[16];
-        snprintf(term, sizeof term, "age%d", LL_KM_AGE_FIRST + k);
-        row[k] = find_mut(v, LL_OUTCOME_HOMELESSNESS, LL_ESTIMAND_KM_SURVIVAL, rp_egroup(g), term);
-    }
-}
-
-/* Numbers at risk and events so far, age by age, as chains of lines: each
- * age's count plus those who left (or had the event) before the next age
- * is the count before. */
-static void km_chain(rp_view *v, int g)
-{
-    rp_est *row[LL_KM_N_AGES];
-    km_rows(v, g, row);
-    size_t prev_risk = v->surv[3 * g + 2], prev_ev = RP_NOCELL;
-    long prev_r = (long)v->co.leavers[g], prev_e = 0;
-    for (int k = 0; k < LL_KM_N_AGES; k++) {
-        long r = v->in->est->summary.km[g].risk_at[k];
-        v->risk[g][k] = r;
-        v->risk_cell[g][k] = rp_cell_add(v->cells, r < 0 ? 0 : r);
-        size_t m[2] = {v->risk_cell[g][k], rp_cell_add(v->cells, prev_r - (r < 0 ? 0 : r))};
-        rp_cell_line(v->cells, m, 2, prev_risk);
-        prev_risk = v->risk_cell[g][k];
-        prev_r = r < 0 ? 0 : r;
-        if (row[k] == NULL)
-            continue;
-        rp_cell_link(v->cells, row[k]->n_cell, v->surv[3 * g + 2]);
-        row[k]->extra |= rp_small(r, v->min_cell);
-        deps(row[k], &v->risk_cell[g][k], 1);
-        if (prev_ev != RP_NOCELL && row[k]->e->events >= prev_e) {
-            size_t e[2] = {prev_ev, rp_cell_add(v->cells, row[k]->e->events - prev_e)};
-            rp_cell_line(v->cells, e, 2, row[k]->ev_cell);
+    for (int g = 0; g < 2; g++) {
+        const rp_est *p = find_mut(v, outcome, LL_ESTIMAND_PROPORTION, rp_egroup(g), "");
+        if (p == NULL || p->e->events < 0) {
+            if (g == 1) { /* an outcome of the treated only */
+                x[1] = n[1] = 0;
+                continue;
+            }
+            return 0;
         }
-        prev_ev = row[k]->ev_cell;
-        prev_e = row[k]->e->events < 0 ? 0 : row[k]->e->events;
+        x[g] = p->e->events;
+        n[g] = p->e->n;
     }
-    if (prev_ev != RP_NOCELL && (long)v->co.leaver_events[g] >= prev_e) {
-        size_t e[2] = {prev_ev, rp_cell_add(v->cells, (long)v->co.leaver_events[g] - prev_e)};
-        rp_cell_line(v->cells, e, 2, v->surv[3 * g]);
-    }
+    return 1;
 }
 
-static void survival(rp_view *v)
+/* Children per group behind an outcome's rows: its proportion or mean rows
+ * (the larger of before and after is not used: each row has its own n),
+ * the care leavers for homelessness, the children with an SDQ score. */
+static int group_sizes(const rp_view *v, ll_outcome_id outcome, long n[2])
 {
-    long x[2] = {(long)v->co.leaver_events[0], (long)v->co.leaver_events[1]};
-    long n[2] = {(long)v->co.leavers[0], (long)v->co.leavers[1]};
-    grid(v->cells, v->surv, x, n, v->two);
-    if (v->two)
-        contrast_rows(v, LL_OUTCOME_HOMELESSNESS, v->surv);
-    /* the same care leavers and events as homeless_ever's proportions */
+    long x[2];
+    if (is_homeless(outcome) ||
+        find_mut(v, outcome, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, "") != NULL)
+        return two_by_two(v, outcome, x, n);
+    if (outcome == LL_OUTCOME_SDQ) {
+        n[0] = (long)v->co.sdq_children[0];
+        n[1] = (long)v->co.sdq_children[1];
+        return 1;
+    }
     for (int g = 0; g < 2; g++) {
-        const rp_est *p = find_mut(v, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, rp_egroup(g), "");
-        if (p != NULL && p->e->events == x[g])
-            rp_cell_link(v->cells, p->ev_cell, v->surv[3 * g]);
+        const rp_est *m = find_mut(v, outcome, LL_ESTIMAND_MEAN_CHANGE, rp_egroup(g), NULL);
+        if (m == NULL)
+            m = find_mut(v, outcome, LL_ESTIMAND_MEAN, rp_egroup(g), NULL);
+        n[g] = m ? m->e->n : 0;
     }
-    for (int g = 0; g < (v->two ? 2 : 1); g++)
-        km_chain(v, g);
+    return 1;
 }
 
-static void mixed_model(rp_view *v)
+static int starts_with(const char *s, const char *p)
 {
-    int small = rp_small((long)v->co.sdq_children[0], v->min_cell) ||
-                (v->two && rp_small((long)v->co.sdq_children[1], v->min_cell));
-    for (size_t i = 0; i < v->n_est; i++) {
-        rp_est *r = &v->est[i];
-        if (r->e->key.outcome == LL_OUTCOME_SDQ && r->e->key.estimand == LL_ESTIMAND_MIXED_MODEL)
-            r->extra |= small;
+    return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* Model-based and adjusted figures (rule 4), as opposed to the crude
+ * figures of a 2x2 table (rule 3). */
+static int is_adjusted(const ll_estimate *e)
+{
+    return e->key.estimand == LL_ESTIMAND_ADJUSTED_ODDS_RATIO ||
+           starts_with(e->estimand, "adjusted") || strstr(e->estimand, "aipw") != NULL ||
+           strstr(e->term, "adjusted") != NULL;
+}
+
+static int is_crude_contrast(ll_estimand_id estimand)
+{
+    switch (estimand) {
+    case LL_ESTIMAND_RISK_DIFFERENCE: case LL_ESTIMAND_RISK_RATIO: case LL_ESTIMAND_E_VALUE:
+    case LL_ESTIMAND_ODDS_RATIO: case LL_ESTIMAND_MDE: case LL_ESTIMAND_LOG_RANK:
+    case LL_ESTIMAND_HAZARD_RATIO:
+        return 1;
+    default:
+        return 0;
     }
 }
 
-/* ---- the same numbers in the flow ------------------------------------------ */
-
-static void link_flow(rp_view *v, const rp_flow *fl, ll_outcome_id outcome, ll_estimand_id estimand,
-                      const char *term, const char *stage)
+/* Rule 3 for a Kaplan-Meier row: the number at risk at its age and the
+ * events so far. */
+static int km_hidden(const rp_view *v, const rp_est *r)
 {
-    for (int g = 0; g < 2; g++) {
-        rp_est *r = find_mut(v, outcome, estimand, rp_egroup(g), term);
-        size_t c = rp_flow_cell(fl, stage, "", g ? LL_GROUP_COMPARISON : LL_GROUP_TREATED);
-        if (r != NULL && c != RP_NOCELL && r->e->n == rp_cell_value(v->cells, c))
-            rp_cell_link(v->cells, r->n_cell, c);
-    }
+    int g = r->e->key.group == LL_EGROUP_COMPARISON;
+    int age = atoi(r->e->term + 3) - LL_KM_AGE_FIRST;
+    long risk = age >= 0 && age < LL_KM_N_AGES ? v->risk[g][age] : -1;
+    return risk < 0 || ll_sdc_small(&v->sdc, risk) || ll_sdc_small(&v->sdc, r->e->events);
 }
 
-static void links(rp_view *v, const rp_flow *fl)
+/* Rule 4 over the groups a row rests on. */
+static int safe_hidden(const rp_view *v, const rp_est *r)
 {
-    static const char *SDQ[4] = {"sdq_0", "sdq_1", "sdq_2", "sdq_3"};
-    link_flow(v, fl, LL_OUTCOME_STABLE_12M, LL_ESTIMAND_PROPORTION, "", "stable_12m");
-    link_flow(v, fl, LL_OUTCOME_HOMELESS_EVER, LL_ESTIMAND_PROPORTION, "", "homeless_ever");
-    link_flow(v, fl, LL_OUTCOME_IDENTITY_IMPROVED, LL_ESTIMAND_PROPORTION, "", "identity_improved");
-    link_flow(v, fl, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, "before", "analysed");
-    link_flow(v, fl, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, "after", "placements_after");
-    link_flow(v, fl, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, "before", "connections_before");
-    link_flow(v, fl, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEAN, "after", "connections_after");
-    link_flow(v, fl, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEDIAN, "before", "connections_before");
-    link_flow(v, fl, LL_OUTCOME_CONNECTIONS, LL_ESTIMAND_MEDIAN, "after", "connections_after");
-    for (int k = 0; k < 4; k++) {
-        link_flow(v, fl, LL_OUTCOME_SDQ, LL_ESTIMAND_MEAN, ll_sdq_time_name(k), SDQ[k]);
-        char term[32];
-        snprintf(term, sizeof term, "normal@%s", ll_sdq_time_name(k));
-        link_flow(v, fl, LL_OUTCOME_SDQ, LL_ESTIMAND_BAND_PROPORTION, term, SDQ[k]);
+    const ll_estimate *e = r->e;
+    if (e->key.group == LL_EGROUP_CONTRAST) {
+        long n[2];
+        if (e->key.estimand == LL_ESTIMAND_DIFFERENCE_IN_DIFFERENCES) {
+            const rp_est *t = find_mut(v, e->key.outcome, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_TREATED, e->term);
+            const rp_est *c = find_mut(v, e->key.outcome, LL_ESTIMAND_MEAN_CHANGE, LL_EGROUP_COMPARISON, e->term);
+            n[0] = t ? t->e->n : 0;
+            n[1] = c ? c->e->n : 0;
+        } else if (!group_sizes(v, e->key.outcome, n))
+            return 1;
+        return !ll_sdc_safe_ok(&v->sdc, n, 2);
     }
-    for (int g = 0; g < 2; g++)
-        rp_cell_link(v->cells, v->surv[3 * g + 2],
-                     rp_flow_cell(fl, "homeless_ever", "", g ? LL_GROUP_COMPARISON : LL_GROUP_TREATED));
+    if (e->key.estimand == LL_ESTIMAND_MIXED_MODEL) {
+        long n[2] = {(long)v->co.sdq_children[0], (long)v->co.sdq_children[1]};
+        return !ll_sdc_safe_ok(&v->sdc, n, v->two ? 2 : 1);
+    }
+    return !ll_sdc_safe_ok(&v->sdc, &e->n, 1);
+}
+
+static int row_hidden(const rp_view *v, const rp_est *r)
+{
+    const ll_estimate *e = r->e;
+    if (e->key.estimand == LL_ESTIMAND_PROPORTION || e->key.estimand == LL_ESTIMAND_BAND_PROPORTION)
+        return !ll_sdc_proportion_ok(&v->sdc, e->events, e->n);
+    if (e->key.estimand == LL_ESTIMAND_KM_SURVIVAL)
+        return km_hidden(v, r);
+    if (is_crude_contrast(e->key.estimand) && !is_adjusted(e)) {
+        long x[2], n[2];
+        if (!two_by_two(v, e->key.outcome, x, n))
+            return ll_sdc_small(&v->sdc, e->n) || ll_sdc_small(&v->sdc, e->events);
+        return !ll_sdc_two_by_two_ok(&v->sdc, x[0], n[0], x[1], n[1]);
+    }
+    return safe_hidden(v, r);
+}
+
+/* Rule 8: every group of the outcome has at least min_n children with the
+ * outcome known. */
+int rp_outcome_reportable(const rp_view *v, ll_outcome_id outcome)
+{
+    long n[2];
+    if (find_mut(v, outcome, LL_ESTIMAND_PROPORTION, LL_EGROUP_TREATED, NULL) == NULL &&
+        find_mut(v, outcome, LL_ESTIMAND_MEAN, LL_EGROUP_TREATED, NULL) == NULL && !is_homeless(outcome))
+        return 0;
+    if (!group_sizes(v, outcome, n))
+        return 0;
+    int groups =
+        v->two && find_mut(v, outcome, LL_ESTIMAND_ANY_, LL_EGROUP_COMPARISON, NULL) != NULL ? 2 : 1;
+    if (is_homeless(outcome))
+        groups = v->two ? 2 : 1;
+    return ll_sdc_safe_ok(&v->sdc, n, (size_t)groups);
 }
 
 /* ---- the whole view ------------------------------------------------------ */
 
-static void defaults(rp_view *v)
+/* A shown proportion is published as the proportion of its published
+ * (rounded) counts, with their Wilson interval (ll_sdc_published_proportion):
+ * the row the report and publish/ read is a copy with those figures. */
+static int published_proportion(rp_view *v, rp_est *r, rp_arena *a)
 {
-    for (size_t i = 0; i < v->n_est; i++) {
-        rp_est *r = &v->est[i];
-        r->n_cell = rp_cell_add(v->cells, r->e->n);
-        r->ev_cell = r->e->events >= 0 ? rp_cell_add(v->cells, r->e->events) : RP_NOCELL;
-        size_t d[2] = {r->n_cell, r->ev_cell};
-        deps(r, d, 2);
-    }
+    const ll_estimate *e = r->e;
+    if (r->hidden || isnan(e->estimate) || e->events < 0 ||
+        (e->key.estimand != LL_ESTIMAND_PROPORTION && e->key.estimand != LL_ESTIMAND_BAND_PROPORTION))
+        return LL_OK;
+    ll_estimate *copy = rp_alloc(a, sizeof *copy);
+    if (copy == NULL)
+        return LL_ENOMEM;
+    *copy = *e;
+    double o[3];
+    ll_sdc_published_proportion(o, &v->sdc, e->events, e->n);
+    copy->estimate = o[0];
+    copy->conf_low = o[1];
+    copy->conf_high = o[2];
+    r->e = copy;
+    return LL_OK;
 }
 
-int rp_view_build(rp_view *v, const ll_report_input *in, rp_cells *cells, const rp_flow *flow,
-                  rp_arena *a)
+int rp_view_build(rp_view *v, const ll_report_input *in, rp_arena *a)
 {
     memset(v, 0, sizeof *v);
     v->in = in;
-    v->cells = cells;
-    v->min_cell = in->cfg ? in->cfg->report.min_cell : 5;
+    v->sdc = ll_sdc_of(in->cfg);
+    v->min_cell = v->sdc.min_cell;
     v->two = in->design != NULL && strcmp(in->design, "none") != 0;
-    memset(&v->co, 0, sizeof v->co);
-    if (in->est != NULL)
-        cohort_counts(&v->co, &in->est->summary);
+    if (in->est != NULL) {
+        const ll_est_summary *s = &in->est->summary;
+        for (int g = 0; g < 2; g++) {
+            v->co.n[g] = s->n[g];
+            v->co.sdq_children[g] = s->sdq_children[g];
+            v->co.leavers[g] = s->leavers[g];
+            v->co.leaver_events[g] = s->leaver_events[g];
+            for (int k = 0; k < LL_KM_N_AGES; k++)
+                v->risk[g][k] = s->km[g].risk_at[k];
+        }
+    }
     v->n_est = in->est ? in->est->n : 0;
     v->est = rp_alloc(a, (v->n_est + 1) * sizeof *v->est);
     if (v->est == NULL)
         return LL_ENOMEM;
     for (size_t i = 0; i < v->n_est; i++)
         v->est[i].e = &in->est->rows[i];
-    defaults(v);
-    binary_outcome(v, LL_OUTCOME_STABLE_12M);
-    binary_outcome(v, LL_OUTCOME_HOMELESS_EVER);
-    binary_outcome(v, LL_OUTCOME_IDENTITY_IMPROVED);
-    did_grid(v, LL_OUTCOME_PLACEMENTS, "");
-    did_grid(v, LL_OUTCOME_SDQ, "year1");
-    for (int g = 0; g < 2; g++)
-        for (int t = 0; t < 4; t++)
-            band_rows(v, g == 0 ? LL_EGROUP_TREATED : LL_EGROUP_COMPARISON, ll_sdq_time_name(t));
-    survival(v);
-    mixed_model(v);
-    rp_adjusted_view(v);
-    links(v, flow);
-    return cells->nomem ? LL_ENOMEM : LL_OK;
-}
-
-void rp_view_finish(rp_view *v)
-{
     for (size_t i = 0; i < v->n_est; i++) {
         rp_est *r = &v->est[i];
-        r->n_hidden = rp_cell_hidden(v->cells, r->n_cell);
-        r->events_hidden = rp_cell_hidden(v->cells, r->ev_cell);
-        r->hidden = r->extra || r->n_hidden || r->events_hidden;
-        for (int k = 0; k < r->ndep; k++)
-            r->hidden |= rp_cell_hidden(v->cells, r->dep[k]);
+        r->n_hidden = ll_sdc_small(&v->sdc, r->e->n);
+        r->events_hidden = ll_sdc_small(&v->sdc, r->e->events);
+        r->hidden = row_hidden(v, r);
     }
+    rp_adjusted_view(v); /* the subgroup rows rest on their levels' counts */
+    for (size_t i = 0; i < v->n_est; i++)
+        if (published_proportion(v, &v->est[i], a) != LL_OK)
+            return LL_ENOMEM;
+    return LL_OK;
 }
 
-char *rp_count(rp_arena *a, long n, int hidden)
+char *rp_count(rp_arena *a, const ll_sdc *s, long n)
 {
-    if (hidden)
-        return rp_strdup(a, RP_NUM_ON "c" RP_NUM_OFF);
-    return rp_printf(a, RP_NUM_ON "%ld" RP_NUM_OFF, n);
+    char buf[32];
+    ll_sdc_count(buf, sizeof buf, s, n);
+    return buf[0] ? rp_printf(a, RP_NUM_ON "%s" RP_NUM_OFF, buf) : rp_strdup(a, "");
 }
 
-char *rp_count_plain(rp_arena *a, long n, int hidden)
+char *rp_count_plain(rp_arena *a, const ll_sdc *s, long n)
 {
-    return hidden ? rp_strdup(a, "c") : rp_printf(a, "%ld", n);
+    char buf[32];
+    return rp_strdup(a, ll_sdc_count(buf, sizeof buf, s, n));
 }

@@ -53,6 +53,8 @@ START_TEST(defaults)
     ck_assert_int_eq(c.analysis.ratio, 1);
     ck_assert_int_eq(c.analysis.exact, LL_EXACT_LA);
     ck_assert_int_eq(c.report.min_cell, 5);
+    ck_assert_int_eq(c.report.rounding, 5);
+    ck_assert_int_eq(c.report.min_n, 10);
     /* the SPEC 7 table */
     ck_assert_rel(c.costs.item[LL_COST_MOVE].value, 224, 0);
     ck_assert_str_eq(c.costs.item[LL_COST_MOVE].price_year, "2009-10");
@@ -172,6 +174,20 @@ static void expect_error(const char *ini, const char *w1, const char *w2, const 
         ck_assert_msg(!w[i] || strstr(err.msg, w[i]), "'%s' lacks '%s'", err.msg, w[i]);
 }
 
+/* The [report] keys of SPEC 2.5 within their bounds. */
+START_TEST(report_keys)
+{
+    ll_config c;
+    ll_error err = {0};
+    ll_config_init(&c);
+    ck_assert_msg(ll_config_parse_string(&c, "[report]\nmin_cell = 10\nrounding = 1\nmin_n = 20\n",
+                                         "ok.ini", &err) == LL_OK, "%s", err.msg);
+    ck_assert_int_eq(c.report.min_cell, 10);
+    ck_assert_int_eq(c.report.rounding, 1);
+    ck_assert_int_eq(c.report.min_n, 20);
+}
+END_TEST
+
 START_TEST(unknown_key_or_section)
 {
     expect_error("[cohort]\nmax_age = 15\nmax_agee = 15\n", "bad.ini:3", "max_agee", "[cohort]");
@@ -202,6 +218,13 @@ START_TEST(wrong_type)
     expect_error("[report]\nmin_cell = 0\n", "bad.ini:2", "from 5 to",
                  "disclosure control cannot be switched off");
     expect_error("[report]\nmin_cell = 4\n", "min_cell", "from 5", NULL);
+    /* SPEC 8: min_cell below 5 is refused; rounding from 1 to min_cell */
+    expect_error("[report]\nmin_cell = 3\n", "bad.ini:2", "min_cell", "always withheld");
+    expect_error("[report]\nmin_cell = 0\n", "bad.ini:2", "from 5", NULL);
+    expect_error("[report]\nrounding = 0\n", "bad.ini:2", "rounding", NULL);
+    expect_error("[report]\nmin_cell = 6\nrounding = 10\n", "bad.ini:3", "rounding = 10",
+                 "min_cell = 6");
+    expect_error("[report]\nmin_n = 0\n", "bad.ini:2", "min_n", NULL);
     char longline[400];
     snprintf(longline, sizeof longline, "[costs]\ncost_per_move_source = %0300d\n", 0);
     expect_error(longline, "bad.ini:2", "longer than 196", NULL);
@@ -264,6 +287,6 @@ Suite *make_suite(void)
 {
     const TTest *const tests[] = {
         defaults, override_with_provenance, unknown_key_or_section, wrong_type,
-        one_table_of_bounds, cost_without_its_price_year, NULL};
+        one_table_of_bounds, cost_without_its_price_year, report_keys, NULL};
     return tu_suite("config", tests, 0);
 }

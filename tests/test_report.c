@@ -1,6 +1,7 @@
-/* Tests of the report module (SPEC 8): the secondary suppression on worked
- * grids; a report built from hand-made results with small cells (every
- * published count checked, the withheld cells named one by one); a
+/* Tests of the report module (SPEC 8): a report built from hand-made
+ * results with small cells (every published count checked to be 0, c or a
+ * multiple of the rounding base, the withheld cells named one by one, and
+ * the cells the old secondary suppression withheld now shown rounded); a
  * self-contained, well-formed page with every chart inline; the report
  * without gnuplot; the worked example end to end with a stricter min_cell;
  * and, when /usr/bin/chromium exists, a real browser drawing the page.
@@ -77,89 +78,6 @@ static int run_argv(char *const argv[], const char *out, int timeout)
     waitpid(pid, &status, 0);
     return -1;
 }
-
-/* ---- the suppression function: worked grids ---------------------------------- */
-
-/* Worked by hand (min_cell 5).  Rows with totals, then columns:
- *      3  10 | 13          c  c | 13
- *     12   8 | 20    ->    c  c | 20
- *     15  18 | 33         15 18 | 33
- * 3 is primary.  Row 1 has one c: its smallest other cell, 10, goes.  Column
- * 1 has one c: 12 goes.  Column 2 now has one c (10): 8 goes.  Row 2 then
- * has two and every line has 0 or 2 c's: nothing can be recovered (without
- * the 10, 13 - 10 = 3 would give the 3 back). */
-START_TEST(grid_worked)
-{
-    long v[9] = {3, 10, 13, 12, 8, 20, 15, 18, 33};
-    unsigned char f[9] = {0};
-    size_t added = ll_report_suppress_grid(f, v, 3, 3, 1, 1, 5);
-    unsigned char want[9] = {LL_SDC_PRIMARY, LL_SDC_SECONDARY, 0, LL_SDC_SECONDARY,
-                             LL_SDC_SECONDARY, 0, 0, 0, 0};
-    for (int k = 0; k < 9; k++)
-        ck_assert_msg(f[k] == want[k], "cell %d: flag %d, want %d", k, f[k], want[k]);
-    ck_assert_uint_eq(added, 3);
-}
-END_TEST
-
-/* Ties go to the first in reading order; a line whose c has no non-zero
- * partner hides its total; 0 is never withheld; a line with two c's needs
- * nothing more. */
-START_TEST(grid_ties_total_zero)
-{
-    long a[4] = {2, 7, 7, 16};
-    unsigned char fa[4] = {0};
-    ll_report_suppress_grid(fa, a, 1, 4, 1, 0, 5);
-    ck_assert_int_eq(fa[0], LL_SDC_PRIMARY);
-    ck_assert_int_eq(fa[1], LL_SDC_SECONDARY);
-    ck_assert_int_eq(fa[2], LL_SDC_SHOWN);
-    ck_assert_int_eq(fa[3], LL_SDC_SHOWN);
-
-    /* 8 already withheld (by another table, say) and no other non-zero
-     * cell: the total would give it back */
-    long b[4] = {8, 0, 0, 8};
-    unsigned char fb[4] = {LL_SDC_SECONDARY, 0, 0, 0};
-    ck_assert_uint_eq(ll_report_suppress_grid(fb, b, 1, 4, 1, 0, 5), 1);
-    ck_assert_int_eq(fb[0], LL_SDC_SECONDARY);
-    ck_assert_int_eq(fb[1], LL_SDC_SHOWN);
-    ck_assert_int_eq(fb[2], LL_SDC_SHOWN);
-    ck_assert_int_eq(fb[3], LL_SDC_SECONDARY);
-
-    long c[3] = {0, 6, 6};
-    unsigned char fc[3] = {0};
-    ck_assert_uint_eq(ll_report_suppress_grid(fc, c, 1, 3, 1, 0, 5), 0);
-    ck_assert_int_eq(fc[0] + fc[1] + fc[2], 0);
-
-    /* two small cells in one line: each already has a partner, and the
-     * total (6) shows only their sum */
-    long d[3] = {2, 4, 6};
-    unsigned char fd[3] = {0};
-    ck_assert_uint_eq(ll_report_suppress_grid(fd, d, 1, 3, 1, 0, 5), 0);
-    ck_assert_int_eq(fd[0], LL_SDC_PRIMARY);
-    ck_assert_int_eq(fd[1], LL_SDC_PRIMARY);
-    ck_assert_int_eq(fd[2], LL_SDC_SHOWN);
-}
-END_TEST
-
-/* A chain as in the participant flow: a withheld stage is the total of the
- * next line, which must then lose a member.  Cells: 0 referred 20,
- * 1 consented 18, 2 no_consent 2, 3 started 18, 4 no_start_date 0.
- * no_consent is primary; consented goes (line 1); then line 2 {started,
- * no_start_date} has only its total withheld, and started = 18 - 0 would
- * give it back: started goes too. */
-START_TEST(lines_cascade)
-{
-    long v[5] = {20, 18, 2, 18, 0};
-    unsigned char f[5] = {0};
-    size_t l1[2] = {1, 2}, l2[2] = {3, 4};
-    ll_sdc_line lines[2] = {{l1, 2, 0}, {l2, 2, 1}};
-    ck_assert_uint_eq(ll_report_suppress(f, v, 5, lines, 2, 5), 2);
-    ck_assert_int_eq(f[0], LL_SDC_SHOWN);
-    ck_assert_int_eq(f[1], LL_SDC_SECONDARY);
-    ck_assert_int_eq(f[2], LL_SDC_PRIMARY);
-    ck_assert_int_eq(f[3], LL_SDC_SECONDARY);
-    ck_assert_int_eq(f[4], LL_SDC_SHOWN);
-}
-END_TEST
 
 /* ---- hand-made results with small cells ---------------------------------------- */
 
@@ -370,6 +288,8 @@ static void hand_init(hand *h)
     for (size_t j = 0; j < LL_MATCH_NCOV; j++)
         h->bal.row[j] = (ll_balance_row){NAN, NAN, NAN, NAN, 0.02 * (double)(j % 4), NAN, 1.1, NAN};
     h->bal.row[1].smd_before = 0.95; /* male: imbalanced */
+    h->bal.row[2].mean_t_before = 0.75; /* white: 30 and 28 of 40, as Table 1 */
+    h->bal.row[2].mean_c_before = 0.7;
     h->bal.adequate = 0;
     h->bal.max_abs_smd = 0.95;
 }
@@ -391,10 +311,13 @@ static ll_report_input hand_input(hand *h, const char *gnuplot)
 
 /* ---- scanning published outputs for small counts -------------------------------- */
 
-/* 1 when s (up to end) is an integer from 1 to min_cell, optionally
- * followed by " (" (Table 1's "k (p%)"). */
+/* 1 when s (up to end) is a count that may not be published: an integer
+ * (optionally followed by " (", Table 1's "k (p%)") that is not a multiple
+ * of the rounding base, or below the smallest count shown, min_cell + 1
+ * rounded (SPEC 8 rule 1: 5 for min_cell 5, 10 for min_cell 10). */
 static int small_count(const char *s, const char *end, int min_cell)
 {
+    const int rounding = 5; /* report.rounding's default, used by every run here */
     while (s < end && isspace((unsigned char)*s))
         s++;
     const char *p = s;
@@ -408,7 +331,8 @@ static int small_count(const char *s, const char *end, int min_cell)
     if (q < end && *q != '(' && *q != '"')
         return 0;
     long v = strtol(s, NULL, 10);
-    return v >= 1 && v <= min_cell;
+    long least = (2 * (min_cell + 1) + rounding) / (2 * rounding) * rounding;
+    return (v >= 1 && v < least) || v % rounding != 0;
 }
 
 /* Every field of the named columns of a CSV (no quoted commas in them). */
@@ -447,11 +371,12 @@ static void csv_no_small(const char *path, const char *const *cols, int min_cell
     free(text);
 }
 
-/* Every <span class="n"> and every numeric table cell of the HTML. */
+/* Every numeric table cell of the HTML (the numbers of the text include
+ * percentage points and years, which are not counts). */
 static void html_no_small(const char *html, int min_cell)
 {
     const char *tags[2] = {"<span class=\"n\">", "<td class=\"num\">"};
-    for (int t = 0; t < 2; t++)
+    for (int t = 1; t < 2; t++)
         for (const char *p = strstr(html, tags[t]); p; p = strstr(p + 1, tags[t])) {
             const char *s = p + strlen(tags[t]);
             if (!strncmp(s, tags[0], strlen(tags[0])))
@@ -473,7 +398,8 @@ static void md_no_small(const char *md, int min_cell)
         if (*line != '|')
             continue;
         const char *end = strchr(line, '\n');
-        for (const char *c = line + 1; c < end;) {
+        const char *first = memchr(line + 1, '|', (size_t)(end - line - 1));
+        for (const char *c = first ? first + 1 : end; c < end;) { /* the first column is a label */
             const char *bar = memchr(c, '|', (size_t)(end - c));
             if (bar == NULL)
                 break;
@@ -574,42 +500,68 @@ START_TEST(hand_report)
     ck_assert_msg(ll_report_write(dir, &in, log, &err) == LL_OK, "%s", err.msg);
     fclose(log);
 
-    /* the withheld cells, one by one */
+    /* the withheld cells, one by one (SPEC 8): c for 1 to 5, every other
+     * count rounded to 5 on its own; what the old secondary suppression
+     * withheld is now shown, rounded */
     snprintf(path, sizeof path, "%s/publish/flow.csv", dir);
     csv_field(v, sizeof v, path, "started,treated,", 3);
-    ck_assert_str_eq(v, "c"); /* 50 - 3 would give it back */
+    ck_assert_str_eq(v, "45"); /* 47; was a secondary c */
+    csv_field(v, sizeof v, path, "started,treated,no_start_date", 3);
+    ck_assert_str_eq(v, "c"); /* 3 */
     csv_field(v, sizeof v, path, "consented,treated,", 3);
     ck_assert_str_eq(v, "50");
     csv_field(v, sizeof v, path, "looked_after_at_index,treated,", 3);
     ck_assert_str_eq(v, "40");
     csv_field(v, sizeof v, path, "sdq_0,treated,no_sdq_in_window", 3);
-    ck_assert_str_eq(v, "c");
+    ck_assert_str_eq(v, "35"); /* 36 */
     snprintf(path, sizeof path, "%s/publish/estimates.csv", dir);
     csv_field(v, sizeof v, path, "stable_12m,proportion,treated,", 5);
     ck_assert_str_eq(v, "c"); /* events 3 */
     csv_field(v, sizeof v, path, "stable_12m,proportion,treated,", 6);
-    ck_assert_str_eq(v, "c"); /* estimate */
+    ck_assert_str_eq(v, "c"); /* estimate: rule 2 */
     csv_field(v, sizeof v, path, "stable_12m,proportion,comparison,", 5);
-    ck_assert_str_eq(v, "c"); /* 23 - 20 would give the 3 back */
+    ck_assert_str_eq(v, "20"); /* was a secondary c */
+    csv_field(v, sizeof v, path, "stable_12m,proportion,comparison,", 6);
+    ck_assert_str_eq(v, "0.50"); /* 20 of 40 as a whole percentage */
     csv_field(v, sizeof v, path, "stable_12m,risk_difference,treated-comparison,", 6);
-    ck_assert_str_eq(v, "c");
+    ck_assert_str_eq(v, "c"); /* rule 3: x_t = 3 */
     csv_field(v, sizeof v, path, "stable_12m,risk_difference,treated-comparison,", 4);
     ck_assert_str_eq(v, "80");
+    csv_field(v, sizeof v, path, "stable_12m,e_value,treated-comparison,point", 6);
+    ck_assert_str_eq(v, "c"); /* the crude E-value: rule 3 */
     csv_field(v, sizeof v, path, "sdq,band_proportion,treated,borderline@year1", 5);
-    ck_assert_str_eq(v, "c"); /* 6: the partner of the 4 */
+    ck_assert_str_eq(v, "5"); /* 6, rounded; was a secondary c */
+    csv_field(v, sizeof v, path, "sdq,band_proportion,treated,borderline@year1", 6);
+    ck_assert_str_eq(v, "0.17"); /* of the published counts: 5 of 30 (6 of 30 is 0.20) */
+    csv_field(v, sizeof v, path, "sdq,band_proportion,treated,high@year1", 5);
+    ck_assert_str_eq(v, "c"); /* 4 */
     csv_field(v, sizeof v, path, "sdq,band_proportion,treated,normal@year1", 5);
     ck_assert_str_eq(v, "20");
     csv_field(v, sizeof v, path, "identity_improved,proportion,treated,", 5);
+    ck_assert_str_eq(v, "30"); /* 28, rounded */
+    csv_field(v, sizeof v, path, "identity_improved,proportion,treated,", 6);
     ck_assert_str_eq(v, "c"); /* 28 of 30: the 2 without */
     csv_field(v, sizeof v, path, "placements,mean,treated,after", 6);
-    ck_assert_str_eq(v, "1.3");
+    ck_assert_str_eq(v, "1.30"); /* rule 4: 40 >= min_n, 2 decimals */
+    csv_field(v, sizeof v, path, "sdq,mean,treated,baseline", 6);
+    ck_assert_str_eq(v, "c"); /* rule 4: 4 children < min_n */
+    csv_field(v, sizeof v, path, "sdq,mixed_model,treated-comparison,years:treated", 6);
+    ck_assert_str_eq(v, "-1.50"); /* 30 children with an SDQ per group */
     snprintf(path, sizeof path, "%s/publish/table1.csv", dir);
     csv_field(v, sizeof v, path, "male,n (%)", 2);
-    ck_assert_str_eq(v, "c"); /* 37 of 40: 3 female */
+    ck_assert_str_eq(v, "35 (c)"); /* 37 of 40: 3 female */
+    csv_field(v, sizeof v, path, "male,n (%)", 4);
+    ck_assert_str_eq(v, "c"); /* rule 5: its SMD gives the 3 back */
     csv_field(v, sizeof v, path, "ethnic_group=mixed,n (%)", 2);
-    ck_assert_str_eq(v, "c"); /* partner of the Asian 3 */
+    ck_assert_str_eq(v, "5 (13%)"); /* 7 of 40, shown as 5 of 40; was a secondary c */
+    csv_field(v, sizeof v, path, "ethnic_group=asian,n (%)", 2);
+    ck_assert_str_eq(v, "c (c)");
     csv_field(v, sizeof v, path, "ethnic_group=white,n (%)", 2);
-    ck_assert_str_eq(v, "30 (75.0%)");
+    ck_assert_str_eq(v, "30 (75%)");
+    csv_field(v, sizeof v, path, "ethnic_group=white,n (%)", 4);
+    ck_assert_str_eq(v, "0.00"); /* the SMD of the published counts: 30 and 30 of 40 */
+    csv_field(v, sizeof v, path, "age_years,mean (SD)", 2);
+    ck_assert_str_eq(v, "9.80 (4.63)");
 
     /* no count from 1 to min_cell anywhere it is published */
     int mc = h.cfg.report.min_cell;
@@ -785,10 +737,11 @@ static void run_example(const char *dir, const char *config)
     sh(cmd, log);
 }
 
+/* The matched example has 8 treated care leavers, fewer than min_n: its
+ * homelessness section is one sentence, without a chart (SPEC 8 rule 8). */
 static const char *const EXAMPLE_CHARTS[] = {"flow", "balance", "stability", "placements",
                                              "sdq_trajectory", "sdq_bands", "connections",
-                                             "identity", "homelessness", "subgroups",
-                                             "cost_waterfall", "cost_tornado", NULL};
+                                             "identity", "subgroups", "cost_waterfall", "cost_tornado", NULL};
 
 START_TEST(example_strict_min_cell)
 {
@@ -805,13 +758,19 @@ START_TEST(example_strict_min_cell)
     csv_no_small(path, all, mc);
     snprintf(path, sizeof path, "%s/out/publish/sample_sizes.csv", dir);
     csv_no_small(path, all, mc);
-    /* the unmatched child (1) is withheld, and the matched count with it */
+    /* the unmatched child (1) is withheld; the matched count is shown
+     * rounded (SPEC 8: no secondary suppression) */
     snprintf(path, sizeof path, "%s/out/publish/flow.csv", dir);
     char v[64];
     csv_field(v, sizeof v, path, "analysed,treated,no_match_within_caliper", 3);
     ck_assert_str_eq(v, "c");
     csv_field(v, sizeof v, path, "analysed,treated,", 3);
-    ck_assert_str_eq(v, "c");
+    ck_assert_str_eq(v, "95");
+    snprintf(path, sizeof path, "%s/out/publish/sample_sizes.csv", dir);
+    char *ss = tu_slurp(path, NULL);
+    /* the comparison row adds up: unmatched = 850 - 95 (its own rounding: 750) */
+    ck_assert_str_eq(ss, "group,all,matched,unmatched\ntreated,95,95,c\ncomparison,850,95,755\n");
+    free(ss);
     snprintf(path, sizeof path, "%s/out/report.md", dir);
     char *md = tu_slurp(path, NULL);
     md_no_small(md, mc);
@@ -827,6 +786,8 @@ START_TEST(example_strict_min_cell)
     html_no_small(html, mc);
     self_contained(html);
     charts_inline(html, EXAMPLE_CHARTS);
+    ck_assert_ptr_nonnull(strstr(html, "Too few care leavers to report this outcome for one "
+                                       "authority"));
     free(html);
     well_formed(path);
     /* secure/ keeps the full figures */
@@ -892,9 +853,6 @@ END_TEST
 Suite *make_suite(void)
 {
     Suite *s = suite_create("report");
-    const TTest *const suppression_tests[] = {
-        grid_worked, grid_ties_total_zero, lines_cascade, NULL};
-    tu_tcase(s, "suppression", suppression_tests, 0);
     const TTest *const report_tests[] = {
         hand_report, no_gnuplot, single_group, degenerate_inputs, NULL};
     tu_tcase(s, "report", report_tests, 120);

@@ -101,6 +101,8 @@ typedef struct ll_config {
     } analysis;
     struct {
         int min_cell;   /* at least LL_CONFIG_MIN_CELL_LEAST */
+        int rounding;   /* 1 to min_cell */
+        int min_n;      /* children per group below which a safe statistic is c */
     } report;
     struct {
         ll_cost_item item[LL_COST_N];

@@ -61,7 +61,7 @@ struct ll_costs_result;
  * Table 1 without a comparison group; costs when they could not be
  * computed; run when there is no provenance). */
 typedef struct ll_report_input {
-    const ll_config *cfg;          /* report.min_cell, and the configuration shown */
+    const ll_config *cfg;          /* the [report] keys, and the configuration shown */
     const char *design;            /* "explicit", "match" or "none" */
     const ll_run_info *run;        /* provenance: la codes, data end dates, inputs */
     const ll_flow *flow;           /* participant flow (flow.csv rows) */
@@ -88,42 +88,7 @@ typedef struct ll_report_input {
  * in->cfg, in->est or in->flow NULL). */
 int ll_report_write(const char *dir, const ll_report_input *in, FILE *log, ll_error *err);
 
-/* ---- disclosure control (SPEC 8) ----------------------------------------- */
-
-/* A cell's state after disclosure control. */
-#define LL_SDC_SHOWN 0
-#define LL_SDC_PRIMARY 1   /* a count from 1 to min_cell */
-#define LL_SDC_SECONDARY 2 /* hidden so that a primary cell cannot be recovered */
-
-/* One row or column of a table with a total: n member cells (indices into
- * the table's cells, in reading order) and the cell holding their total. */
-typedef struct ll_sdc_line {
-    const size_t *cells;
-    size_t n;
-    size_t total;
-} ll_sdc_line;
-
-/* Disclosure control of SPEC 8 over n_cells counts value[] tied by the
- * lines.  flag[] (n_cells, in and out) starts as LL_SDC_SHOWN or a flag the
- * caller already set.  Every shown cell from 1 to min_cell becomes
- * LL_SDC_PRIMARY (0 never is); then, while a line has exactly one hidden
- * cell among its members and its total, its smallest non-zero shown member
- * (the first in the line's order on ties), or its total when there is
- * none, becomes LL_SDC_SECONDARY.  The lines are swept in order until a
- * sweep changes nothing.  Returns the number of secondary suppressions.
- * Cell indices must be < n_cells. */
-size_t ll_report_suppress(unsigned char *flag, const long *value, size_t n_cells,
-                          const ll_sdc_line *lines, size_t n_lines, int min_cell);
-
-/* ll_report_suppress over a row-major nrow x ncol grid: with row_totals
- * the last column holds each row's total, with col_totals the last row
- * each column's total (with both, the corner is the grand total of the
- * total row and of the total column).  The lines are the rows, then the
- * columns, so reading order is row-major.  Returns the number of secondary
- * suppressions, or (size_t)-1 when out of memory (the flags are then the
- * primary ones only). */
-size_t ll_report_suppress_grid(unsigned char *flag, const long *value, size_t nrow, size_t ncol,
-                               int row_totals, int col_totals, int min_cell);
+/* Disclosure control (SPEC 8) is lleval/sdc.h. */
 
 /* Writes s as a JSON string literal (with quotes) to f. */
 void ll_report_json_string(FILE *f, const char *s);
