@@ -156,7 +156,7 @@ demo: deps
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/lleval $(BENCH_BIN)
-	@sh bench/run.sh
+	@bash bench/run.sh
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -12,11 +12,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define MODULE_NAME "ll_ingest_rows"
 #define DROPPED ((uint64_t)1 << 63)  /* in pending.aoff: a repeated key */
 #define CONFLICT ((uint64_t)1 << 62) /* with DROPPED: a key conflict, not a duplicate */
+#define ARENA_SHIFT 56               /* in pending.aoff: which arena (bits 56-61) */
+#define MAX_ARENAS 64
+#define OFF_MASK (((uint64_t)1 << ARENA_SHIFT) - 1)
 #define AOFF(p) ((p)->aoff & ~(DROPPED | CONFLICT))
+#define PREFETCH 8                  /* rows ahead the cursor asks for a record */
 #define HEAD 16                     /* arena record head: line, raw_len */
 
 /* Encoding of a row's values after its head, column by column in spec
@@ -29,17 +34,37 @@ typedef struct pending {
     int32_t d;        /* the key's date, or 0 */
     uint32_t clen;    /* length of CHILD */
     uint64_t raw_off; /* the row in the file */
-    uint64_t aoff;    /* offset of its record in the arena, | DROPPED | CONFLICT */
+    uint64_t aoff;    /* arena << ARENA_SHIFT | offset of its record, | DROPPED | CONFLICT */
     uint32_t ret;     /* its return (ll_rowstore_assign) */
+    uint32_t rk;      /* its (la, year): index in keys */
 } pending;
 
+/* A distinct (la, year) of the rows, found once while they are added so
+ * that assigning returns does not revisit every record (which, in key
+ * order, is a cache miss per row). */
+typedef struct rkey {
+    uint64_t aoff; /* a record with it */
+    int year;
+} rkey;
+
+/* Records are written to arena 0; merging adopts the other store's arenas
+ * as they are (no copy), so a record's aoff names its arena. */
 struct ll_rowstore {
     const ll_tablespec *t;
     pending *pend;
     size_t npend, cappend, ndropped;
-    unsigned char *arena;
-    size_t alen, acap;
+    unsigned char *arena[MAX_ARENAS];
+    size_t narena;
+    size_t alen, acap; /* of arena[0] */
+    rkey *keys;
+    size_t nkeys, capkeys, lastk;
 };
+
+/* The record at aoff (flags ignored). */
+static inline const unsigned char *rec_at(const ll_rowstore *s, uint64_t aoff)
+{
+    return s->arena[(aoff >> ARENA_SHIFT) & (MAX_ARENAS - 1)] + (aoff & OFF_MASK);
+}
 
 int ll_rowstore_new(ll_rowstore **out, const ll_tablespec *t, ll_error *err)
 {
@@ -47,6 +72,7 @@ int ll_rowstore_new(ll_rowstore **out, const ll_tablespec *t, ll_error *err)
     if (*out == NULL)
         return ll_error_set(err, LL_ENOMEM, "out of memory (row store)");
     (*out)->t = t;
+    (*out)->narena = 1;
     return LL_OK;
 }
 
@@ -55,7 +81,9 @@ void ll_rowstore_free(ll_rowstore *s)
     if (s == NULL)
         return;
     free(s->pend);
-    free(s->arena);
+    for (size_t i = 0; i < s->narena; i++)
+        free(s->arena[i]);
+    free(s->keys);
     free(s);
 }
 
@@ -70,6 +98,21 @@ static int stored_as_int(const ll_colspec *col)
            col->as_int;
 }
 
+/* Asks for huge pages on a large block: the arena and the row list are
+ * hundreds of megabytes for a million rows, visited in key order, and with
+ * 4 KiB pages most of that time went to page faults and TLB misses. */
+static void huge(void *p, size_t size)
+{
+#ifdef MADV_HUGEPAGE
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+    if (size >= ((size_t)2 << 20) && (uintptr_t)p + size > a)
+        madvise((void *)a, (uintptr_t)p + size - a, MADV_HUGEPAGE); /* only advice */
+#else
+    (void)p;
+    (void)size;
+#endif
+}
+
 static int grow(void **p, size_t *cap, size_t need, size_t unit, size_t first, ll_error *err)
 {
     if (need <= *cap)
@@ -82,6 +125,80 @@ static int grow(void **p, size_t *cap, size_t need, size_t unit, size_t first, l
         return ll_error_set(err, LL_ENOMEM, "out of memory (row store)");
     *p = np;
     *cap = n;
+    huge(np, n * unit);
+    return LL_OK;
+}
+
+/* The text of spec column j of the record at aoff (*n = 0 when null). */
+static const char *text_at(const ll_rowstore *s, uint64_t aoff, size_t j, uint32_t *n)
+{
+    const unsigned char *a = rec_at(s, aoff) + HEAD;
+    for (size_t k = 0;; k++) {
+        unsigned char tag = *a++;
+        uint32_t len = 0;
+        if (tag == V_TEXT)
+            memcpy(&len, a, 4);
+        if (k == j) {
+            *n = len;
+            return (const char *)a + 4;
+        }
+        a += tag == V_INT ? 8 : tag == V_TEXT ? 4 + len : 0;
+    }
+}
+
+/* The integer of spec column j of the record at aoff (0 when null). */
+static long long int_at(const ll_rowstore *s, uint64_t aoff, size_t j)
+{
+    const unsigned char *a = rec_at(s, aoff) + HEAD;
+    for (size_t k = 0;; k++) {
+        unsigned char tag = *a++;
+        uint32_t len = 0;
+        if (tag == V_TEXT)
+            memcpy(&len, a, 4);
+        if (k == j) {
+            long long v = 0;
+            if (tag == V_INT)
+                memcpy(&v, a, 8);
+            return v;
+        }
+        a += tag == V_INT ? 8 : tag == V_TEXT ? 4 + len : 0;
+    }
+}
+
+/* The la and year of the record at aoff, as returns are told them. */
+static const char *la_year_at(const ll_rowstore *s, uint64_t aoff, uint32_t *n, int *year)
+{
+    const ll_tablespec *t = s->t;
+    *n = 0;
+    *year = t->col_year >= 0 ? (int)int_at(s, aoff, (size_t)t->col_year) : 0;
+    return t->col_la >= 0 ? text_at(s, aoff, (size_t)t->col_la, n) : "";
+}
+
+/* The index in s->keys of the (la, year) of the record at aoff, added when
+ * new.  The rows of a return come together, so the last key found
+ * usually matches.  Errors: LL_ENOMEM. */
+static int key_of(size_t *out, ll_rowstore *s, uint64_t aoff, ll_error *err)
+{
+    uint32_t n;
+    int year;
+    const char *la = la_year_at(s, aoff, &n, &year);
+    for (size_t m = 0; m <= s->nkeys; m++) {
+        size_t i = m == 0 ? s->lastk : m - 1;
+        if (i >= s->nkeys || s->keys[i].year != year)
+            continue;
+        uint32_t kn;
+        int ky;
+        const char *kla = la_year_at(s, s->keys[i].aoff, &kn, &ky);
+        if (kn == n && memcmp(kla, la, n) == 0) {
+            *out = s->lastk = i;
+            return LL_OK;
+        }
+    }
+    int rc = grow((void **)&s->keys, &s->capkeys, s->nkeys + 1, sizeof *s->keys, 4, err);
+    if (rc != LL_OK)
+        return rc;
+    s->keys[s->nkeys] = (rkey){aoff, year};
+    *out = s->lastk = s->nkeys++;
     return LL_OK;
 }
 
@@ -91,12 +208,12 @@ int ll_rowstore_add(ll_rowstore *s, const ll_val *vals, const ll_rowref *where, 
     size_t need = HEAD;
     for (size_t j = 0; j < t->ncols; j++)
         need += 1 + (stored_as_int(&t->cols[j]) ? 8 : 4 + vals[j].n);
-    int rc = grow((void **)&s->arena, &s->acap, s->alen + need, 1, 65536, err);
+    int rc = grow((void **)&s->arena[0], &s->acap, s->alen + need, 1, 65536, err);
     if (rc == LL_OK)
         rc = grow((void **)&s->pend, &s->cappend, s->npend + 1, sizeof *s->pend, 4096, err);
     if (rc != LL_OK)
         return rc;
-    pending *p = &s->pend[s->npend++];
+    pending *p = &s->pend[s->npend];
     p->aoff = s->alen;
     p->ret = 0;
     p->raw_off = where->raw_off;
@@ -105,7 +222,7 @@ int ll_rowstore_add(ll_rowstore *s, const ll_val *vals, const ll_rowref *where, 
     for (size_t i = 0; i < 8; i++)
         p->pfx = (p->pfx << 8) | (i < vals[0].n ? (unsigned char)vals[0].s[i] : 0);
     p->d = t->key_date >= 0 ? (int32_t)vals[t->key_date].i : 0;
-    unsigned char *a = s->arena + s->alen;
+    unsigned char *a = s->arena[0] + s->alen;
     int64_t line = where->line;
     uint64_t raw_len = where->raw_len;
     memcpy(a, &line, 8);
@@ -127,44 +244,13 @@ int ll_rowstore_add(ll_rowstore *s, const ll_val *vals, const ll_rowref *where, 
             a += 4 + n;
         }
     }
-    s->alen = (size_t)(a - s->arena);
+    size_t k;
+    if ((rc = key_of(&k, s, p->aoff, err)) != LL_OK)
+        return rc;
+    p->rk = (uint32_t)k;
+    s->npend++;
+    s->alen = (size_t)(a - s->arena[0]);
     return LL_OK;
-}
-
-/* The text of spec column j of the record at aoff (*n = 0 when null). */
-static const char *text_at(const ll_rowstore *s, uint64_t aoff, size_t j, uint32_t *n)
-{
-    const unsigned char *a = s->arena + (aoff & ~(DROPPED | CONFLICT)) + HEAD;
-    for (size_t k = 0;; k++) {
-        unsigned char tag = *a++;
-        uint32_t len = 0;
-        if (tag == V_TEXT)
-            memcpy(&len, a, 4);
-        if (k == j) {
-            *n = len;
-            return (const char *)a + 4;
-        }
-        a += tag == V_INT ? 8 : tag == V_TEXT ? 4 + len : 0;
-    }
-}
-
-/* The integer of spec column j of the record at aoff (0 when null). */
-static long long int_at(const ll_rowstore *s, uint64_t aoff, size_t j)
-{
-    const unsigned char *a = s->arena + (aoff & ~(DROPPED | CONFLICT)) + HEAD;
-    for (size_t k = 0;; k++) {
-        unsigned char tag = *a++;
-        uint32_t len = 0;
-        if (tag == V_TEXT)
-            memcpy(&len, a, 4);
-        if (k == j) {
-            long long v = 0;
-            if (tag == V_INT)
-                memcpy(&v, a, 8);
-            return v;
-        }
-        a += tag == V_INT ? 8 : tag == V_TEXT ? 4 + len : 0;
-    }
 }
 
 static int cmp_text(const char *a, uint32_t na, const char *b, uint32_t nb)
@@ -258,20 +344,48 @@ int ll_rowstore_sort(ll_rowstore *s, ll_error *err)
     return LL_OK;
 }
 
+/* The index in dst->keys of the (la, year) of dst's record at aoff, added
+ * when new (key_of without the guess).  Errors: LL_ENOMEM. */
+static int adopt_key(size_t *out, ll_rowstore *dst, uint64_t aoff, ll_error *err)
+{
+    dst->lastk = dst->nkeys; /* no guess: every key is compared */
+    return key_of(out, dst, aoff, err);
+}
+
 int ll_rowstore_merge(ll_rowstore *dst, ll_rowstore *src, ll_error *err)
 {
-    size_t n1 = dst->npend, n2 = src->npend, base = dst->alen;
-    int rc = grow((void **)&dst->arena, &dst->acap, dst->alen + src->alen, 1, 65536, err);
-    if (rc != LL_OK)
-        return rc;
+    size_t n1 = dst->npend, n2 = src->npend, na = dst->narena;
+    if (na + src->narena > MAX_ARENAS)
+        return ll_error_set(err, LL_EINTERNAL, "too many row stores to merge");
+    uint32_t *kmap = malloc((src->nkeys + 1) * sizeof *kmap);
     pending *out = malloc((n1 + n2 + 1) * sizeof *out);
-    if (out == NULL)
-        return ll_error_set(err, LL_ENOMEM, "out of memory (merging rows)");
-    if (src->alen > 0)
-        memcpy(dst->arena + base, src->arena, src->alen);
-    dst->alen += src->alen;
-    for (size_t j = 0; j < n2; j++)
-        src->pend[j].aoff += base;
+    int rc = LL_OK;
+    if (kmap == NULL || out == NULL) {
+        rc = ll_error_set(err, LL_ENOMEM, "out of memory (merging rows)");
+        goto done;
+    }
+    huge(out, (n1 + n2 + 1) * sizeof *out);
+    /* src's arenas become dst's arenas na, na + 1, ... as they are. */
+    for (size_t i = 0; i < src->narena; i++) {
+        dst->arena[na + i] = src->arena[i];
+        src->arena[i] = NULL;
+    }
+    dst->narena += src->narena;
+    uint64_t shift = (uint64_t)na << ARENA_SHIFT;
+    for (size_t k = 0; k < src->nkeys && rc == LL_OK; k++) {
+        size_t d;
+        rc = adopt_key(&d, dst, src->keys[k].aoff + shift, err);
+        kmap[k] = (uint32_t)d;
+    }
+    if (rc != LL_OK) {
+        /* dst owns every arena now; src's rows cannot be read any more. */
+        src->npend = src->ndropped = src->nkeys = 0;
+        goto done;
+    }
+    for (size_t j = 0; j < n2; j++) {
+        src->pend[j].aoff += shift;
+        src->pend[j].rk = kmap[src->pend[j].rk];
+    }
     size_t i = 0, j = 0, k = 0;
     while (i < n1 && j < n2)
         out[k++] = cmp(dst, &dst->pend[i], &src->pend[j]) <= 0 ? dst->pend[i++] : src->pend[j++];
@@ -281,17 +395,23 @@ int ll_rowstore_merge(ll_rowstore *dst, ll_rowstore *src, ll_error *err)
         out[k++] = src->pend[j++];
     free(dst->pend);
     dst->pend = out;
+    out = NULL;
     dst->npend = dst->cappend = n1 + n2;
     dst->ndropped += src->ndropped;
-    src->npend = src->alen = src->ndropped = 0;
-    return LL_OK;
+    src->npend = src->ndropped = src->nkeys = 0;
+done:
+    src->narena = 1;
+    src->alen = src->acap = 0;
+    free(kmap);
+    free(out);
+    return rc;
 }
 
 static void ref_of(const ll_rowstore *s, const pending *p, ll_rowref *r)
 {
     int64_t line;
     uint64_t raw_len;
-    const unsigned char *a = s->arena + AOFF(p);
+    const unsigned char *a = rec_at(s, p->aoff);
     memcpy(&line, a, 8);
     memcpy(&raw_len, a + 8, 8);
     r->raw_off = (size_t)p->raw_off;
@@ -321,12 +441,11 @@ int ll_rowstore_drop_repeats(ll_rowstore *s, ll_repeat_fn fn, void *ctx)
 
 int ll_rowstore_assign(ll_rowstore *s, ll_return_fn fn, void *ctx)
 {
-    const ll_tablespec *t = s->t;
     for (size_t i = 0; i < s->npend; i++) {
         pending *p = &s->pend[i];
-        uint32_t n = 0;
-        const char *la = t->col_la >= 0 ? text_at(s, p->aoff, (size_t)t->col_la, &n) : "";
-        int year = t->col_year >= 0 ? (int)int_at(s, p->aoff, (size_t)t->col_year) : 0;
+        uint32_t n;
+        int year;
+        const char *la = la_year_at(s, s->keys[p->rk].aoff, &n, &year);
         int fate = !(p->aoff & DROPPED) ? LL_ROW_STORED
                    : (p->aoff & CONFLICT) ? LL_ROW_CONFLICT
                                           : LL_ROW_DUPLICATE;
@@ -432,10 +551,10 @@ static void decode(rows_cursor *c)
 #if defined(__GNUC__)
     /* The arena is visited in key order, not in the order it was written:
      * ask for the next record early. */
-    if (c->k + 2 < s->npend)
-        __builtin_prefetch(s->arena + AOFF(&s->pend[c->k + 2]));
+    if (c->k + PREFETCH < s->npend)
+        __builtin_prefetch(rec_at(s, s->pend[c->k + PREFETCH].aoff));
 #endif
-    const unsigned char *a = s->arena + s->pend[c->k].aoff + HEAD;
+    const unsigned char *a = rec_at(s, s->pend[c->k].aoff) + HEAD;
     for (size_t j = 0; j < c->s->t->ncols; j++) {
         c->tag[j] = *a++;
         if (c->tag[j] == V_INT) {
