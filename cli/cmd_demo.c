@@ -29,8 +29,7 @@ static void usage(FILE *f)
                "prints where the results are.\n\n"
                "  --out DIR        output folder (default demo-out; its demo.db is replaced)\n"
                "  --example NAME   explicit (default: a comparison.csv group) or matched\n"
-               "                   (propensity matching; its one unmatched child makes the\n"
-               "                   published report withhold most figures: SPEC 8)\n"
+               "                   (propensity matching on the programme children alone)\n"
                "  --fixtures DIR   the fixtures folder (default %s/fixtures)\n"
                "  --help           show this message\n",
             LL_SOURCE_DIR);
