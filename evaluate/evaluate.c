@@ -152,6 +152,7 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
         return rc;
     report_cohort(r);
     ev_warn_quarantine(r, db);
+    ev_warn_corrected(r);
     if ((rc = ev_check_cohort(r, db, err)))
         return rc;
     if ((rc = make_dirs(r, err)) || (rc = derive_outputs(r, err)))

@@ -48,6 +48,9 @@ void ev_log(const ev_run *r, const char *fmt, ...)
  * returns LL_EINPUT with the flow counts and a linkage hint (SPEC 3). */
 int ev_check_out(ev_run *r, ll_error *err);
 void ev_warn_quarantine(const ev_run *r, sqlite3 *db);
+/* Warns of episodes corrected by derive's fixed rules (stale_open,
+ * overlap), with counts, when there are any. */
+void ev_warn_corrected(const ev_run *r);
 int ev_check_cohort(ev_run *r, sqlite3 *db, ll_error *err);
 
 /* Steps (evaluate/outputs.c, evaluate/costs_step.c). */

@@ -246,6 +246,7 @@ typedef struct rp_ctx {
     size_t ss_cell[6];
     unsigned char ss_flag[6];
     int ss_cols;
+    struct rp_starts *starts; /* programme starts by year (report/starts.c), or NULL */
 } rp_ctx;
 
 /* Table 1 from secure/table1.csv, suppressed. */

@@ -2,7 +2,7 @@
  * true/false/null), enough to show the run's provenance in the report.
  * Malformed input gives NULL, and the report then says provenance is not
  * available. */
-#include "internal.h"
+#include "summary.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -171,4 +171,9 @@ const rp_json *rp_json_at(const rp_json *j, size_t i)
 const char *rp_json_str(const rp_json *j)
 {
     return j && (j->type == J_STR || j->type == J_NUM || j->type == J_BOOL) ? j->text : NULL;
+}
+
+const char *rp_json_key(const rp_json *j)
+{
+    return j ? j->key : NULL;
 }

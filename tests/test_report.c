@@ -686,6 +686,11 @@ START_TEST(single_group)
     snprintf(path, sizeof path, "%s/report.html", dir);
     char *html = slurp(path);
     ck_assert_ptr_nonnull(strstr(html, "There is no comparison group"));
+    /* SPEC 8: before/after is level 2, and the summary says why */
+    ck_assert_ptr_nonnull(strstr(html, "Evidence level 2 on the Maryland Scientific Methods "
+                                       "Scale</strong>"));
+    ck_assert_ptr_nonnull(strstr(html, "compare the children who took part before and after, "
+                                       "with no comparison group"));
     ck_assert_ptr_null(strstr(html, "chart-balance"));
     ck_assert_ptr_null(strstr(html, "Comparison</th>"));
     html_no_small(html, h.cfg.report.min_cell);
@@ -759,7 +764,7 @@ static void run_example(const char *dir, const char *config)
 static const char *const EXAMPLE_CHARTS[] = {"flow", "balance", "stability", "placements",
                                              "sdq_trajectory", "sdq_bands", "connections",
                                              "identity", "homelessness", "subgroups",
-                                             "cost_waterfall", "cost_tornado", NULL};
+                                             "cost_waterfall", "cost_tornado", "starts", NULL};
 
 START_TEST(example_strict_min_cell)
 {
@@ -805,6 +810,353 @@ START_TEST(example_strict_min_cell)
     char *secure = slurp(path);
     ck_assert_ptr_nonnull(strstr(secure, "analysed,treated,no_match_within_caliper,1\n"));
     free(secure);
+    remove_tree(dir);
+}
+END_TEST
+
+/* ---- the summary page (SPEC 8) --------------------------------------------------- */
+
+/* Ingests input (903 returns 2016-2024, lifelong_links.csv and, with
+ * comparison, comparison.csv) and evaluates it with config (may be ""). */
+static void run_input(const char *dir, const char *in, int comparison, const char *config)
+{
+    char cmd[8192], log[400];
+    const char *lleval = tu_lleval_path();
+    ck_assert_msg(access(lleval, X_OK) == 0, "build %s first", lleval);
+    snprintf(log, sizeof log, "%s/log.txt", dir);
+    for (int y = 2016; y <= 2024; y++) {
+        snprintf(cmd, sizeof cmd, "%s ingest --db %s/m.db --la LA --year %d %s/903/%d/*.csv", lleval,
+                 dir, y, in, y);
+        sh(cmd, log);
+    }
+    snprintf(cmd, sizeof cmd, "%s ingest --db %s/m.db --la LA %s/lifelong_links.csv%s%s%s", lleval,
+             dir, in, comparison ? " " : "", comparison ? in : "",
+             comparison ? "/comparison.csv" : "");
+    sh(cmd, log);
+    snprintf(cmd, sizeof cmd, "%s evaluate --db %s/m.db %s%s --out %s/out", lleval, dir,
+             config[0] ? "--config " : "", config, dir);
+    sh(cmd, log);
+}
+
+/* A synthetic authority from lleval synth (seed, 3000 children, extra
+ * options), evaluated with config. */
+static void run_synth(const char *dir, int seed, const char *opts, int comparison,
+                      const char *config)
+{
+    char cmd[2048], log[400], in[300];
+    snprintf(log, sizeof log, "%s/log.txt", dir);
+    snprintf(in, sizeof in, "%s/synth", dir);
+    snprintf(cmd, sizeof cmd, "%s synth --children 3000 --seed %d %s --out %s", tu_lleval_path(),
+             seed, opts, in);
+    sh(cmd, log);
+    run_input(dir, in, comparison, config);
+}
+
+/* A whole number of percentage points with its sign, as a reader writes
+ * it: "+11", "-8", "0". */
+static void signed_pts(char *out, size_t size, double x)
+{
+    long v = lround(100 * x);
+    snprintf(out, size, v > 0 ? "+%ld" : "%ld", v);
+}
+
+/* "£2,637,640", "-£9,004,802". */
+static void pounds(char *out, size_t size, double x)
+{
+    char d[64];
+    snprintf(d, sizeof d, "%ld", labs(lround(x)));
+    size_t n = strlen(d), k = 0;
+    if (lround(x) < 0)
+        out[k++] = '-';
+    k += (size_t)snprintf(out + k, size - k, "\xc2\xa3");
+    for (size_t i = 0; i < n && k + 2 < size; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = d[i];
+    }
+    out[k] = '\0';
+}
+
+static double csv_num(const char *path, const char *key, int col)
+{
+    char v[128];
+    csv_field(v, sizeof v, path, key, col);
+    ck_assert_msg(v[0] != '\0', "%s: %s column %d is empty", path, key, col);
+    return strtod(v, NULL);
+}
+
+static void has(const char *text, const char *want)
+{
+    ck_assert_msg(strstr(text, want) != NULL, "the report lacks \"%s\"", want);
+}
+
+static void four_questions(const char *md)
+{
+    const char *q[] = {"## Summary for managers and funders", "### Did it work?", "### For whom?",
+                       "### What did it save?", "### How sure are we?"};
+    const char *prev = md;
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        const char *at = strstr(md, q[i]);
+        ck_assert_msg(at != NULL && at >= prev, "%s missing or out of order", q[i]);
+        prev = at;
+    }
+    /* the summary comes first, before the numbered sections */
+    ck_assert(prev < strstr(md, "## 1. Headline figures"));
+}
+
+/* Financial year (its first calendar year) of a dd/mm/yyyy date; -1 for "". */
+static int fy_of(const char *s)
+{
+    int d, m, y;
+    if (sscanf(s, "%d/%d/%d", &d, &m, &y) != 3 && sscanf(s, "%d-%d-%d", &y, &m, &d) != 3)
+        return -1;
+    return m >= 4 ? y : y - 1;
+}
+
+/* The i-th comma-separated field of line (no quoted commas before it). */
+static void nth(char *out, size_t size, const char *line, int i)
+{
+    const char *p = line;
+    for (int k = 0; k < i && p; k++)
+        p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+    ck_assert_ptr_nonnull(p);
+    snprintf(out, size, "%.*s", (int)strcspn(p, ",\n\r"), p);
+}
+
+/* publish/starts.csv against counts made here from the programme file
+ * (referred, consented, started by the financial year of START_DATE, or
+ * REFERRAL_DATE for a child who never started) and from the independent
+ * expected/analysis.csv (eligible, stable_12m of the treated rows; the
+ * index date is the start date). */
+static void starts_match(const char *starts, const char *links, const char *analysis)
+{
+    enum { Y0 = 2000, NY = 40 };
+    long n[NY][4] = {{0}}, x[NY] = {0}, m[NY] = {0};
+    char *t = slurp(links), f[64];
+    for (char *l = strchr(t, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        char ref[32], con[8], st[32];
+        nth(ref, sizeof ref, l + 1, 1);
+        nth(con, sizeof con, l + 1, 2);
+        nth(st, sizeof st, l + 1, 3);
+        int started = !strcmp(con, "Y") && st[0];
+        int y = fy_of(started ? st : ref) - Y0;
+        ck_assert(y >= 0 && y < NY);
+        n[y][0]++;
+        n[y][1] += !strcmp(con, "Y");
+        n[y][2] += started;
+    }
+    free(t);
+    t = slurp(analysis);
+    for (char *l = strchr(t, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        char g[16], idx[16], el[4], stab[4];
+        nth(g, sizeof g, l + 1, 2);
+        nth(idx, sizeof idx, l + 1, 3);
+        nth(el, sizeof el, l + 1, 4);
+        nth(stab, sizeof stab, l + 1, 15);
+        if (strcmp(g, "treated") || strcmp(el, "1"))
+            continue;
+        int y = fy_of(idx) - Y0;
+        n[y][3]++;
+        if (stab[0]) {
+            m[y]++;
+            x[y] += !strcmp(stab, "1");
+        }
+    }
+    free(t);
+    t = slurp(starts);
+    ck_assert(!strncmp(t, "financial_year,referred,consented,started,eligible,stable_12m_treated\n", 70));
+    int rows = 0, shown = 0;
+    for (char *l = strchr(t, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        nth(f, sizeof f, l + 1, 0);
+        if (!strcmp(f, "all"))
+            break;
+        int y = atoi(f) - Y0;
+        ck_assert_msg(y >= 0 && y < NY && f[4] == '-', "year %s", f);
+        rows++;
+        for (int j = 0; j < 4; j++) {
+            nth(f, sizeof f, l + 1, 1 + j);
+            if (strcmp(f, "c") != 0) {
+                ck_assert_msg(atol(f) == n[y][j], "year %d stage %d: %s, want %ld", Y0 + y, j, f,
+                              n[y][j]);
+                shown++;
+            } else /* withheld: small, or a count that would give a small one back */
+                ck_assert(n[y][j] > 0);
+        }
+        const char *q = strchr(l + 1, '"');
+        ck_assert_ptr_nonnull(q);
+        if (q[1] != '"' && q[1] != 'c') {
+            char want[16];
+            snprintf(want, sizeof want, "%ld%%", lround(100.0 * (double)x[y] / (double)m[y]));
+            ck_assert_msg(!strncmp(q + 1, want, strlen(want)), "year %d: %.20s, want %s", Y0 + y,
+                          q + 1, want);
+            /* rule 2: shown only when neither x nor n - x is 1 to 5 */
+            ck_assert(!(x[y] >= 1 && x[y] <= 5) && !(m[y] - x[y] >= 1 && m[y] - x[y] <= 5));
+        }
+    }
+    ck_assert_int_gt(rows, 3);
+    ck_assert_int_gt(shown, 5);
+    free(t);
+}
+
+/* The explicit worked example: the adjusted estimate rests on comparison
+ * weights with an ESS of about 25, so the level is 2 (SPEC 8); every
+ * figure of the summary against the R-made expected/estimates.csv. */
+START_TEST(summary_explicit_level2)
+{
+    char dir[128], path[400], want[400], a[16], lo[16], hi[16];
+    make_tmp(dir, sizeof dir, "sumx");
+    run_input(dir, "fixtures/examples/explicit/input", 1, "");
+    snprintf(path, sizeof path, "%s/out/report.md", dir);
+    char *md = slurp(path);
+    four_questions(md);
+    const char *ref = "fixtures/examples/explicit/expected/estimates.csv";
+    /* the primary outcome: adjusted, the crude beside it */
+    const char *k = "stable_12m,adjusted_risk_difference,treated-comparison,";
+    signed_pts(a, sizeof a, csv_num(ref, k, 6));
+    signed_pts(lo, sizeof lo, csv_num(ref, k, 10));
+    signed_pts(hi, sizeof hi, csv_num(ref, k, 11));
+    snprintf(want, sizeof want, "the difference from comparison children is %s percentage points "
+                                "(95%% CI %s to %s) (adjusted", a, lo, hi);
+    has(md, want);
+    ck_assert_str_eq(a, "+11");
+    k = "stable_12m,risk_difference,treated-comparison,";
+    signed_pts(a, sizeof a, csv_num(ref, k, 6));
+    signed_pts(lo, sizeof lo, csv_num(ref, k, 10));
+    signed_pts(hi, sizeof hi, csv_num(ref, k, 11));
+    snprintf(want, sizeof want, "the crude difference is %s percentage points (95%% CI %s to %s)",
+             a, lo, hi);
+    has(md, want);
+    has(md, "The interval includes zero, so the data are also consistent with no effect.");
+    /* for whom: exploratory, no interaction below 0.05 in the reference */
+    for (int r = 0; r < 4; r++) {
+        const char *v[] = {"age", "sex", "placement", "legal"};
+        snprintf(want, sizeof want, "stable_12m,interaction,treated-comparison,%s", v[r]);
+        ck_assert(csv_num(ref, want, 9) >= 0.05);
+    }
+    has(md, "**Exploratory.**");
+    has(md, "No test of whether the difference varies between subgroups reaches p \\< 0.05. One "
+            "in twenty such tests is expected to reach p \\< 0.05 by chance alone");
+    has(md, "![For whom? Stability difference by subgroup (exploratory)](charts/subgroups.png)");
+    /* how sure: level 2, because the ESS (about 25) is below 50 */
+    snprintf(path, sizeof path, "%s/out/secure/estimates.csv", dir);
+    char *est = slurp(path);
+    const char *e = strstr(est, "effective sample size of the comparison weights ");
+    ck_assert_ptr_nonnull(e);
+    double ess = strtod(e + strlen("effective sample size of the comparison weights "), NULL);
+    ck_assert_msg(ess > 20 && ess < 30, "ESS %g", ess);
+    free(est);
+    snprintf(want, sizeof want,
+             "**Evidence level 2 on the Maryland Scientific Methods Scale** (1 to 5; 3 is the "
+             "minimum usually asked for to judge whether a programme works): there is a "
+             "comparison group, but the adjusted primary effect rests on comparison weights with "
+             "an effective sample size of %ld, below 50, so the adjustment rests on too few "
+             "comparison children to count as adjusted.",
+             lround(ess));
+    has(md, want);
+    snprintf(want, sizeof want, "E-value %.2f (of the adjusted difference)",
+             csv_num(ref, "stable_12m,adjusted_e_value,treated-comparison,point", 6));
+    has(md, want);
+    ck_assert(csv_num(ref, "stable_12m,adjusted_e_value,treated-comparison,ci_limit", 6) == 1);
+    has(md, "the interval already includes no difference");
+    double mde = csv_num(ref, "stable_12m,mde,treated-comparison,", 6);
+    snprintf(want, sizeof want, "reliably detect (80%% power, 5%% two-sided): %ld percentage "
+                                "points; the difference found is +11 points (adjusted), smaller "
+                                "than that", lround(100 * mde));
+    has(md, want);
+    has(md, "Data quality: rows set aside at ingest for failing checks, by table: none; episodes "
+            "corrected by fixed rules: 0 (0 left open past their return, 0 set aside as "
+            "overlapping, 0 with an end reason but no end date); children not linked to the "
+            "SSDA903 returns: 0 of the children who took part and 0 of the comparison children.");
+    /* what did it save: the homelessness counts are small, so the total is withheld */
+    has(md, "### What did it save?\n\nThe estimated saving is c: it rests on 1 to 5 children.");
+    /* starts by year: the table, the chart, publish/starts.csv */
+    has(md, "**Table S.1. Programme starts by financial year");
+    snprintf(path, sizeof path, "%s/out/charts/starts.svg", dir);
+    ck_assert(exists(path));
+    snprintf(path, sizeof path, "%s/out/publish/starts.csv", dir);
+    starts_match(path, "fixtures/examples/explicit/input/lifelong_links.csv",
+                 "fixtures/examples/explicit/expected/analysis.csv");
+    csv_no_small(path, (const char *[]){"referred", "consented", "started", "eligible", NULL}, 5);
+    free(md);
+    snprintf(path, sizeof path, "%s/out/report.html", dir);
+    well_formed(path);
+    remove_tree(dir);
+}
+END_TEST
+
+/* A matched synthetic authority whose matched groups are balanced (every
+ * |SMD| < 0.1 in balance.csv): level 3, for that reason. */
+START_TEST(summary_matched_level3)
+{
+    char dir[128], path[400], v[32];
+    make_tmp(dir, sizeof dir, "sumb");
+    run_synth(dir, 3, "", 0, "");
+    /* every SMD after matching below 0.1 (balance.csv column smd_after) */
+    snprintf(path, sizeof path, "%s/out/secure/balance.csv", dir);
+    char *bal = slurp(path);
+    int rows = 0;
+    for (char *l = strchr(bal, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        char type[16];
+        nth(type, sizeof type, l + 1, 1);
+        nth(v, sizeof v, l + 1, 7);
+        if (v[0] == '\0' || !strcmp(type, "summary"))
+            continue;
+        ck_assert_msg(fabs(strtod(v, NULL)) < 0.1, "smd_after %s", v);
+        rows++;
+    }
+    ck_assert_int_gt(rows, 15);
+    free(bal);
+    snprintf(path, sizeof path, "%s/out/report.md", dir);
+    char *md = slurp(path);
+    four_questions(md);
+    has(md, "**Evidence level 3 on the Maryland Scientific Methods Scale** (1 to 5; 3 is the "
+            "minimum usually asked for to judge whether a programme works): the comparison "
+            "children were matched to the children who took part, and after matching every "
+            "measured characteristic is balanced (every standardised mean difference below 0.1).");
+    free(md);
+    remove_tree(dir);
+}
+END_TEST
+
+/* With a programme cost: the net saving, its 90% interval, the return per
+ * £1 and the share of draws above 0, against secure/costs.csv. */
+START_TEST(summary_costs)
+{
+    char dir[128], path[400], ini[400], want[600], d[48], l[48], h[48];
+    make_tmp(dir, sizeof dir, "sumc");
+    snprintf(ini, sizeof ini, "%s/pc.ini", dir);
+    FILE *f = fopen(ini, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("[costs]\nprogramme_cost_per_child = 2500\nprogramme_cost_per_child_price_year = "
+          "2023-24\n", f);
+    fclose(f);
+    run_synth(dir, 3, "--referral-rate 3 --effect-homeless 1 --comparison", 1, ini);
+    snprintf(path, sizeof path, "%s/out/secure/costs.csv", dir);
+    pounds(d, sizeof d, csv_num(path, "summary,net", 2));
+    pounds(l, sizeof l, csv_num(path, "summary,net", 4));
+    pounds(h, sizeof h, csv_num(path, "summary,net", 5));
+    snprintf(want, sizeof want, "The estimated net saving (what the programme avoided, less its "
+                                "cost) over 3 years is %s", d);
+    snprintf(path, sizeof path, "%s/out/report.md", dir);
+    char *md = slurp(path);
+    four_questions(md);
+    has(md, want);
+    snprintf(want, sizeof want, "90%% interval %s to %s, the 5th to 95th percentiles of the "
+                                "Monte Carlo draws)", l, h);
+    has(md, want);
+    snprintf(path, sizeof path, "%s/out/secure/costs.csv", dir);
+    double share = csv_num(path, "summary,share_net_positive", 2);
+    double b = csv_num(path, "summary,benefit_per_pound", 2);
+    double bl = csv_num(path, "summary,benefit_per_pound", 4);
+    double bh = csv_num(path, "summary,benefit_per_pound", 5);
+    snprintf(want, sizeof want, "In %ld%% of the Monte Carlo draws the net saving is above zero.",
+             lround(100 * share));
+    has(md, want);
+    snprintf(want, sizeof want, "avoided %s\xc2\xa3%.2f of costs (90%% interval %s\xc2\xa3%.2f to "
+                                "%s\xc2\xa3%.2f)", b < 0 ? "-" : "", fabs(b), bl < 0 ? "-" : "",
+             fabs(bl), bh < 0 ? "-" : "", fabs(bh));
+    has(md, want);
+    free(md);
     remove_tree(dir);
 }
 END_TEST
@@ -878,6 +1230,9 @@ Suite *make_suite(void)
     tc = tcase_create("end_to_end");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, example_strict_min_cell);
+    tcase_add_test(tc, summary_explicit_level2);
+    tcase_add_test(tc, summary_matched_level3);
+    tcase_add_test(tc, summary_costs);
     tcase_add_test(tc, browser_draws_every_chart);
     suite_add_tcase(s, tc);
     return s;
