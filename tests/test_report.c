@@ -1163,12 +1163,99 @@ END_TEST
 
 /* ---- a real browser ----------------------------------------------------------------- */
 
+/* The summary as the browser has it: the four questions in order, the
+ * forest plot under "For whom?", and the level of the matched example: 3,
+ * because its adjusted estimate is computable with a comparison-weight ESS
+ * of at least 50 (its matched groups are not all within |SMD| < 0.1). */
+static void summary_in_browser(const char *dom, const char *dir)
+{
+    const char *q[] = {">Summary for managers and funders</h2>", ">Did it work?</h3>",
+                       ">For whom?</h3>", "id=\"chart-subgroups\"", ">What did it save?</h3>",
+                       ">How sure are we?</h3>", ">Programme starts by year</h2>",
+                       "id=\"chart-starts\"", ">1. Headline figures</h2>"};
+    const char *prev = dom;
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        const char *at = strstr(prev, q[i]);
+        ck_assert_msg(at != NULL, "%s missing or out of order in the browser's page", q[i]);
+        prev = at;
+    }
+    ck_assert_uint_eq(count_of(dom, "id=\"chart-subgroups\""), 1);
+    char path[400], want[300];
+    snprintf(path, sizeof path, "%s/out/secure/estimates.csv", dir);
+    char *est = slurp(path);
+    const char *e = strstr(est, "effective sample size of the comparison weights ");
+    ck_assert_ptr_nonnull(e);
+    double ess = strtod(e + strlen("effective sample size of the comparison weights "), NULL);
+    free(est);
+    ck_assert_msg(ess >= 50, "ESS %g", ess);
+    snprintf(want, sizeof want, "the comparison children's weights amount to an effective "
+                                "sample size of <span class=\"n\">%ld</span>, at least 50.",
+             lround(ess));
+    ck_assert_ptr_nonnull(strstr(dom, "Evidence level 3 on the Maryland Scientific Methods Scale"));
+    ck_assert_msg(strstr(dom, want) != NULL, "no \"%s\"", want);
+}
+
+static long pdf_pages(const char *pdf)
+{
+    char out[460];
+    snprintf(out, sizeof out, "%s.info", pdf);
+    char *argv[] = {"/usr/bin/pdfinfo", (char *)pdf, NULL};
+    ck_assert_int_eq(run_argv(argv, out, 60), 0);
+    char *info = slurp(out);
+    const char *p = strstr(info, "\nPages:");
+    ck_assert_ptr_nonnull(p);
+    long n = strtol(p + 7, NULL, 10);
+    free(info);
+    return n;
+}
+
+/* Prints the page to PDF twice (the page count must not change: nothing
+ * in the layout depends on timing) and renders page 1 with pdftoppm (a
+ * real page, not blank).  Skipped, and said so, without poppler-utils. */
+static void print_pdf(const char *chromium, const char *dir, const char *url)
+{
+    if (!exists("/usr/bin/pdftoppm") || !exists("/usr/bin/pdfinfo")) {
+        printf("SKIP: test_report: print to PDF not checked: pdftoppm/pdfinfo not found "
+               "(apt-get install poppler-utils)\n");
+        return;
+    }
+    long pages[2];
+    for (int i = 0; i < 2; i++) {
+        char pdf[400], arg_pdf[460], profile[400], arg_prof[460];
+        snprintf(pdf, sizeof pdf, "%s/print%d.pdf", dir, i);
+        snprintf(arg_pdf, sizeof arg_pdf, "--print-to-pdf=%s", pdf);
+        snprintf(profile, sizeof profile, "%s/profile-pdf%d", dir, i);
+        ck_assert_int_eq(mkdir(profile, 0700), 0);
+        snprintf(arg_prof, sizeof arg_prof, "--user-data-dir=%s", profile);
+        char *argv[] = {(char *)chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", arg_prof,
+                        "--no-pdf-header-footer", arg_pdf, (char *)url, NULL};
+        ck_assert_int_eq(run_argv(argv, NULL, 120), 0);
+        pages[i] = pdf_pages(pdf);
+    }
+    ck_assert_int_eq(pages[0], pages[1]);
+    /* every numbered section starts a page: at least the summary, starts, 1-6 */
+    ck_assert_int_ge(pages[0], 8);
+    char pdf[400], prefix[400], png[420];
+    snprintf(pdf, sizeof pdf, "%s/print0.pdf", dir);
+    snprintf(prefix, sizeof prefix, "%s/page", dir);
+    char *argv[] = {"/usr/bin/pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile",
+                    pdf, prefix, NULL};
+    ck_assert_int_eq(run_argv(argv, NULL, 60), 0);
+    snprintf(png, sizeof png, "%s.png", prefix);
+    struct stat st;
+    ck_assert_int_eq(stat(png, &st), 0);
+    /* an A4 page at 50 dpi with text and the forest plot; a blank one is ~1 kB */
+    ck_assert_msg(st.st_size > 20000, "page 1 is %ld bytes: blank?", (long)st.st_size);
+}
+
 START_TEST(browser_draws_every_chart)
 {
     const char *chromium = "/usr/bin/chromium";
     if (!exists(chromium)) {
-        fprintf(stderr, "test_report: %s not found: browser check skipped "
-                        "(apt-get install chromium)\n", chromium);
+        printf("SKIP: test_report: %s not found: browser check skipped "
+               "(apt-get install chromium)\n", chromium);
         return;
     }
     char dir[128], url[400], shot[400], dom[400], profile[400], arg_shot[460], arg_prof[460];
@@ -1207,7 +1294,9 @@ START_TEST(browser_draws_every_chart)
         n++;
     ck_assert_uint_eq(count_of(text, "<svg "), n);
     ck_assert_ptr_nonnull(strstr(text, "1. Headline figures"));
+    summary_in_browser(text, dir);
     free(text);
+    print_pdf(chromium, dir, url);
     remove_tree(dir);
 }
 END_TEST
