@@ -105,7 +105,8 @@ static void primary(rp_ctx *c)
             "difference from comparison children is %s (positive means more stayed). This is "
             "the crude difference, comparing the groups as they are: the difference adjusted "
             "for the measured characteristics could not be computed (%s).%s",
-            fig(c, t, 1, 0), points(c, d), a ? rp_clean(c->a, a->e->method) : "no adjusted estimate",
+            fig(c, t, 1, 0), points(c, d),
+            a ? rp_clean(c->a, a->e->method) : "no adjusted estimate",
             verdict(d));
 }
 
@@ -317,7 +318,8 @@ static void evalue(rp_ctx *c)
             "would have to make a child both more likely to take part and more likely to stay "
             "in the same home, each by a risk ratio of that size%s, to explain the difference "
             "away%s.",
-            p->e->estimate, adjusted ? " (of the adjusted difference)" : " (of the crude difference)",
+            p->e->estimate,
+            adjusted ? " (of the adjusted difference)" : " (of the crude difference)",
             adjusted ? " over and above the measured ones" : "", limit);
 }
 
@@ -332,7 +334,8 @@ static void mde(rp_ctx *c)
         return;
     }
     const rp_est *a = rp_find(c->v, "stable_12m", "adjusted_risk_difference", NULL, NULL);
-    const rp_est *e = computable(a) ? a : rp_find(c->v, "stable_12m", "risk_difference", NULL, NULL);
+    const rp_est *e =
+        computable(a) ? a : rp_find(c->v, "stable_12m", "risk_difference", NULL, NULL);
     const char *found = "";
     if (rp_shown(e))
         found = rp_printf(c->a,
@@ -386,9 +389,9 @@ static void data_quality(rp_ctx *c)
     }
     long corrected = dq[0] + dq[1] + dq[2];
     int ht = 0, hc = 0;
-    long nt = rp_flow_count(c->flow, "looked_after_at_index", "not_in_returns", LL_GROUP_TREATED, &ht);
-    long nc = rp_flow_count(c->flow, "looked_after_at_index", "not_in_returns", LL_GROUP_COMPARISON,
-                            &hc);
+    const char *st = "looked_after_at_index", *why = "not_in_returns";
+    long nt = rp_flow_count(c->flow, st, why, LL_GROUP_TREATED, &ht);
+    long nc = rp_flow_count(c->flow, st, why, LL_GROUP_COMPARISON, &hc);
     const char *unlinked = rp_printf(c->a, "%s of the children who took part%s",
                                      rp_count(c->a, nt < 0 ? 0 : nt, ht),
                                      nc >= 0 ? rp_printf(c->a, " and %s of the comparison children",
@@ -397,9 +400,9 @@ static void data_quality(rp_ctx *c)
     int mc = c->v->min_cell;
     rp_para(c->doc, RB_ITEM,
             "Data quality: rows set aside at ingest for failing checks, by table: %s; episodes "
-            "corrected by fixed rules: %s (%s left open past their return, %s set aside as overlapping, %s "
-            "with an end reason but no end date); children not linked to the SSDA903 returns: "
-            "%s.",
+            "corrected by fixed rules: %s (%s left open past their return, %s set aside as "
+            "overlapping, %s with an end reason but no end date); children not linked to the "
+            "SSDA903 returns: %s.",
             q ? q : "not available (run.json was not read)",
             rp_count(c->a, corrected, rp_small(corrected, mc)),
             rp_count(c->a, dq[0], rp_small(dq[0], mc)), rp_count(c->a, dq[1], rp_small(dq[1], mc)),
