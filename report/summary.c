@@ -255,6 +255,7 @@ void rp_summary_level(rp_smms *out, rp_ctx *c)
     const rp_est *a = rp_find(c->v, "stable_12m", "adjusted_risk_difference", NULL, NULL);
     int matched = c->in->design && !strcmp(c->in->design, "match");
     int balanced = matched && c->has_balance && c->balance.has_after && c->balance.adequate;
+    int unbalanced = matched && c->has_balance && c->balance.has_after && !c->balance.adequate;
     double ess = NAN;
     long nc = 0;
     int has_ess = computable(a) && ess_of(a->e, &ess, &nc);
@@ -280,7 +281,7 @@ void rp_summary_level(rp_smms *out, rp_ctx *c)
                                 "%s, below 50, so the adjustment rests on too few comparison "
                                 "children to count as adjusted%s.",
                                 ess_txt,
-                                matched ? ", and after matching some characteristic still "
+                                unbalanced ? ", and after matching some characteristic still "
                                           "differs (a standardised mean difference of 0.1 or more)"
                                         : "");
     } else {
@@ -289,7 +290,7 @@ void rp_summary_level(rp_smms *out, rp_ctx *c)
                                 "be adjusted for the measured characteristics%s, so the crude "
                                 "difference may mix the programme's effect with differences "
                                 "between the groups.",
-                                matched ? " and the matched groups are not balanced on every "
+                                unbalanced ? " and the matched groups are not balanced on every "
                                           "one of them"
                                         : "");
     }

@@ -602,6 +602,15 @@ START_TEST(hand_report)
     charts_inline(html, HAND_CHARTS);
     ck_assert_ptr_nonnull(strstr(html, "The groups are not balanced"));
     ck_assert_ptr_nonnull(strstr(html, "E-value"));
+    /* no adjusted row among the hand-made estimates: level 2, the crude
+     * difference with the reason (SPEC 8) */
+    ck_assert_ptr_nonnull(strstr(html, "Evidence level 2 on the Maryland Scientific Methods "
+                                       "Scale</strong>"));
+    ck_assert_ptr_nonnull(strstr(html, "there is a comparison group, but the primary effect "
+                                       "could not be adjusted for the measured characteristics, "
+                                       "so the crude difference may mix"));
+    ck_assert_ptr_nonnull(strstr(html, "This is the crude difference, comparing the groups as "
+                                       "they are"));
     free(html);
     well_formed(path);
 
