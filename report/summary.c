@@ -115,12 +115,21 @@ static void other_outcomes(rp_ctx *c)
     int two = c->v->two;
     const rp_est *pl = two ? rp_find(c->v, "placements", "adjusted_difference", NULL, "after")
                            : rp_find(c->v, "placements", "mean_change", "treated", NULL);
-    if (two && !computable(pl))
+    const char *how = "adjusted, against comparison children";
+    if (two && !computable(pl)) {
         pl = rp_find(c->v, "placements", "difference_in_differences", NULL, NULL);
-    if (pl != NULL)
+        how = "the change from the year before, against the comparison group's change";
+    }
+    if (pl != NULL && two)
         rp_para(c->doc, RB_ITEM,
-                "Placements in the year after joining: %s %s per child (negative is fewer).",
-                two ? "a difference of" : "a change of", fig(c, pl, 0, 2));
+                "Placements in the year after joining: a difference of %s per child (%s; "
+                "negative is fewer).",
+                fig(c, pl, 0, 2), how);
+    else if (pl != NULL)
+        rp_para(c->doc, RB_ITEM,
+                "Placements: from the year before joining to the year after, a change of %s per "
+                "child (negative is fewer).",
+                fig(c, pl, 0, 2));
     const rp_est *mm = rp_find(c->v, "sdq", "mixed_model", NULL, two ? "years:treated" : "years");
     if (mm != NULL)
         rp_para(c->doc, RB_ITEM,

@@ -1036,6 +1036,17 @@ START_TEST(summary_explicit_level2)
              a, lo, hi);
     has(md, want);
     has(md, "The interval includes zero, so the data are also consistent with no effect.");
+    /* the other outcomes, one line each */
+    k = "placements,adjusted_difference,treated-comparison,after";
+    snprintf(want, sizeof want, "Placements in the year after joining: a difference of %.2f "
+                                "(95%% CI %.2f to %.2f) per child (adjusted",
+             csv_num(ref, k, 6), csv_num(ref, k, 10), csv_num(ref, k, 11));
+    has(md, want);
+    k = "sdq,mixed_model,treated-comparison,years:treated";
+    snprintf(want, sizeof want, "(SDQ, lower is better): %.2f (95%% CI %.2f to %.2f) points per "
+                                "year, compared with the comparison group's change.",
+             csv_num(ref, k, 6), csv_num(ref, k, 10), csv_num(ref, k, 11));
+    has(md, want);
     /* for whom: exploratory, no interaction below 0.05 in the reference */
     for (int r = 0; r < 4; r++) {
         const char *v[] = {"age", "sex", "placement", "legal"};
