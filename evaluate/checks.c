@@ -1,7 +1,7 @@
 /* Checks of evaluate that protect the reader of the report: the output
  * folder is writable before any work (SPEC 9), rows quarantined at ingest
- * are named (SPEC 8's data-quality line), and no report is written on 0
- * children (SPEC 3: nothing links). */
+ * and episodes corrected are named (SPEC 8's data-quality line), and no
+ * report is written on 0 children (SPEC 3: nothing links). */
 #include "evaluate_internal.h"
 
 #include <errno.h>
@@ -68,6 +68,18 @@ void ev_warn_quarantine(const ev_run *r, sqlite3 *db)
         ev_log(r, "warning: %lld open episode%s carried a REC without a DEC: stored open, the "
                   "REC set aside (rule rec_without_dec in secure/data_quality.csv)",
                n, n == 1 ? "" : "s");
+}
+
+void ev_warn_corrected(const ev_run *r)
+{
+    const long *n = r->dq.corrected;
+    /* rec_without_dec is warned of with the quarantine (it is counted at ingest) */
+    long total = n[LL_DQ_STALE_OPEN] + n[LL_DQ_OVERLAP];
+    if (total > 0)
+        ev_log(r, "warning: %ld episode%s corrected by fixed rules (%ld stale_open: left open "
+                  "past their return, %ld overlap: set aside for an overlapping episode); see "
+                  "secure/data_quality.csv",
+               total, total == 1 ? "" : "s", n[LL_DQ_STALE_OPEN], n[LL_DQ_OVERLAP]);
 }
 
 /* The la codes of a table, comma-separated, into buf ("" when none). */

@@ -154,7 +154,9 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
         (rc = ll_derive_flow_finish(&r->co->flow, r->d, r->a, r->co->design, err)))
         return rc;
     report_cohort(r);
+    ev_data_quality(&r->dq, r->d);
     ev_warn_quarantine(r, db);
+    ev_warn_corrected(r);
     if ((rc = ev_check_cohort(r, db, err)))
         return rc;
     if ((rc = make_dirs(r, err)) || (rc = derive_outputs(r, err)))
@@ -179,9 +181,12 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
     if ((rc = ll_report_write_run_json(path, &r->run, cfg, err)) != LL_OK ||
         (rc = ll_handover_write(r->secure, cfg, r->run.design, err)) != LL_OK)
         return rc;
+    if ((rc = ev_starts(&r->starts, r->d, r->a, err)) != LL_OK)
+        return rc;
     ll_report_input rin = {cfg, r->run.design, &r->run, &r->co->flow, r->est,
                            r->has_balance ? &r->balance : NULL,
-                           r->has_balance ? &r->table1 : NULL, r->match, r->costs, NULL};
+                           r->has_balance ? &r->table1 : NULL, r->match, r->costs, NULL,
+                           r->starts, &r->dq};
     return ll_report_write(r->opt->out_dir, &rin, r->opt->log, err);
 }
 
@@ -199,6 +204,7 @@ int ll_evaluate_run(const ll_evaluate_options *opt, ll_error *err)
     if ((rc = ev_check_out(&r, err)) == LL_OK && (rc = ll_db_open(&db, opt->db_path, 0, err)) == LL_OK)
         rc = run_steps(&r, db, err);
     ev_provenance_clear(&r.run);
+    ev_starts_free(r.starts);
     ll_estimates_free(r.est);
     ll_costs_result_free(r.costs);
     free(r.kids);

@@ -32,6 +32,8 @@ typedef struct ev_run {
     ll_table1 table1;      /* when has_balance */
     int has_balance;
     ll_run_info run;       /* provenance (run.json and the report's Methods) */
+    ll_starts *starts;     /* programme starts by year (the summary page) */
+    ll_data_quality dq;    /* episodes corrected (the summary page) */
 } ev_run;
 
 /* Opens secure/<name> for writing (path receives its path); NULL with err
@@ -54,7 +56,20 @@ void ev_log(const ev_run *r, const char *fmt, ...)
  * returns LL_EINPUT with the flow counts and a linkage hint (SPEC 3). */
 int ev_check_out(ev_run *r, ll_error *err);
 void ev_warn_quarantine(const ev_run *r, sqlite3 *db);
+/* Warns of episodes corrected by derive's fixed rules (stale_open,
+ * overlap; r->dq), with counts, when there are any. */
+void ev_warn_corrected(const ev_run *r);
 int ev_check_cohort(ev_run *r, sqlite3 *db, ll_error *err);
+
+/* What the summary page shows beside the estimates (evaluate/starts.c).
+ * ev_starts: programme starts by financial year from derive's programme
+ * records and the analysis rows (a may be NULL: no eligible counts); on
+ * success *out is owned by the caller (ev_starts_free, NULL a no-op) and
+ * has n = 0 when there are no programme records.  Errors: LL_ENOMEM.
+ * ev_data_quality: derive's data-quality records counted by rule. */
+int ev_starts(ll_starts **out, const ll_derive_data *d, const ll_analysis *a, ll_error *err);
+void ev_starts_free(ll_starts *s);
+void ev_data_quality(ll_data_quality *out, const ll_derive_data *d);
 
 /* Steps (evaluate/outputs.c, evaluate/costs_step.c). */
 int ev_balance(ev_run *r, ll_error *err);

@@ -27,9 +27,23 @@ static const char *CSS =
     "figcaption{font-size:.9rem;color:#333}\n"
     "pre{white-space:pre-wrap;font-size:.8rem;background:#f6f6f6;padding:.5rem}\n"
     "nav ul.toc{columns:2;list-style:none;padding-left:0}\n"
-    "@media print{main{max-width:none}h2{page-break-after:avoid}table,figure{"
-    "page-break-inside:avoid}.warn,.note{-webkit-print-color-adjust:exact;"
-    "print-color-adjust:exact}nav{display:none}}\n";
+    /* Print (SPEC 8): A4; each numbered section on a new page, the summary
+     * straight after the contents; no chart or table split across pages;
+     * the contents as a plain list. */
+    "@page{size:A4;margin:15mm 14mm 16mm}\n"
+    "@media print{body{font-size:9.5pt;line-height:1.3}main{max-width:none;padding:0}"
+    "p,li{max-width:none;margin:.25rem 0}h2{margin-top:1rem}h3{margin:.7rem 0 .2rem}"
+    "h1{margin-top:0}main>h2{break-before:page;page-break-before:always}"
+    "main>h2#summary{break-before:auto;page-break-before:auto}"
+    "h2,h3,caption{break-after:avoid;page-break-after:avoid}"
+    "table,figure,.tw,tr,li,p{break-inside:avoid;page-break-inside:avoid}"
+    ".tw{overflow:visible}figure svg{max-height:125mm;width:auto}"
+    "figure#chart-subgroups svg{max-height:95mm}"
+    ".warn,.note{-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "nav ul.toc{columns:1;list-style:disc;padding-left:1.2rem;margin:.2rem 0}"
+    "nav ul.toc li{margin:0}nav h2{border:0;margin-top:.8rem;font-size:1.1rem}"
+    "figcaption{font-size:.9em}"
+    "a{color:inherit;text-decoration:none}}\n";
 
 /* Escapes s for HTML text and attributes and turns the inline markers into
  * elements. */

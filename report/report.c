@@ -2,7 +2,7 @@
  * the issue: headline, flow, comparison group, outcomes, costs, methods),
  * with every count and figure already through disclosure control, then
  * renders it as HTML and Markdown and writes the published CSV tables. */
-#include "sections.h"
+#include "summary.h"
 
 #include <errno.h>
 #include <string.h>
@@ -81,13 +81,17 @@ static int build(rp_ctx *c, ll_error *err)
     if (d->charts_missing)
         rp_para(d, RB_NOTE, "Charts were not drawn: %s. Their gnuplot scripts and data are in "
                             "the charts folder.", d->charts_missing);
+    rp_section_summary(c);
+    int rc;
+    if ((rc = rp_section_starts(c, err)))
+        return rc;
     rp_section_headline(c);
     rp_section_trust(c);
-    int rc;
     if ((rc = rp_section_flow(c, err)) || (rc = rp_section_comparison(c, err)) ||
         (rc = rp_section_outcomes(c, err)) || (rc = rp_section_costs(c, err)))
         return rc;
     rp_section_methods(c);
+    rp_summary_finish(c);
     return LL_OK;
 }
 
@@ -146,7 +150,7 @@ int ll_report_write(const char *dir, const ll_report_input *in, FILE *log, ll_er
     }
     if ((rc = write_doc(rp_printf(&a, "%s/report.html", dir), &doc, 1, err)) ||
         (rc = write_doc(rp_printf(&a, "%s/report.md", dir), &doc, 0, err)) ||
-        (rc = rp_publish(&c, publish, err)))
+        (rc = rp_publish(&c, publish, err)) || (rc = rp_starts_publish(&c, publish, err)))
         goto done;
     drop_empty_log(&a, charts_dir);
     if (log && charts.failed)

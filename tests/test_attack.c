@@ -27,6 +27,9 @@
  *     narrows with it otherwise;
  *   - SMDs with the group sizes: the same for a binary covariate's SMD (2
  *     decimals), inverted by enumerating every (x_t, n_t, x_c, n_c) left;
+ *   - programme starts by year (publish/starts.csv): each stage's years
+ *     add up to its total, which is the flow's stage; within a year each
+ *     stage is at most the one before;
  *   - a flow line or sample-size row that adds up exactly in its published
  *     counts has one row published as the difference (report/flow.c): the
  *     attack knows only that it is above min_cell.
@@ -506,6 +509,52 @@ static void read_sample_sizes(model *m, const char *dir, int matched)
     free_table(t);
 }
 
+/* publish/starts.csv (programme starts by financial year): each stage's
+ * yearly counts add up to its "all" row; the "all" rows of referred,
+ * consented and started are the flow's treated stages (derive counts both
+ * over the same programme children: derive/cohort.c, evaluate/starts.c);
+ * within a year consented <= referred, started <= consented and eligible
+ * <= started (an eligible treated child is a started one, counted in the
+ * year of its start). */
+static void read_starts(model *m, const char *dir)
+{
+    char path[512], key[1024];
+    snprintf(path, sizeof path, "%s/publish/starts.csv", dir);
+    table *t = read_table(path);
+    ck_assert_msg(t != NULL, "%s missing", path);
+    static const char *STAGE[4] = {"referred", "consented", "started", "eligible"};
+    int years[64][4], ny = 0, all[4] = {-1, -1, -1, -1};
+    for (int i = 1; i <= t->n; i++) {
+        int isall = !strcmp(t->f[i][0], "all");
+        ck_assert(isall || ny < 64);
+        for (int j = 0; j < 4; j++) {
+            snprintf(key, sizeof key, "starts:%s:%s", t->f[i][0], STAGE[j]);
+            int v = cell_var(m, key, t->f[i][1 + j]);
+            if (isall)
+                all[j] = v;
+            else
+                years[ny][j] = v;
+        }
+        if (!isall) {
+            for (int j = 1; j < 4; j++) {
+                snprintf(key, sizeof key, "starts:%s:%s:rest", t->f[i][0], STAGE[j]);
+                add_le(m, years[ny][j], years[ny][j - 1], key);
+            }
+            ny++;
+        }
+    }
+    for (int j = 0; j < 4; j++) {
+        int parts[64];
+        for (int k = 0; k < ny; k++)
+            parts[k] = years[k][j];
+        ck_assert_int_le(ny, 32); /* add_sum takes 32 parts */
+        add_sum(m, all[j], parts, ny);
+        if (j < 3)
+            add_eq(m, all[j], flow_var(m, STAGE[j], "treated", ""));
+    }
+    free_table(t);
+}
+
 static const char *est_key(char *buf, size_t size, char **f, const char *what)
 {
     snprintf(buf, size, "est:%s:%s:%s:%s:%s", f[0], f[1], f[2], f[3], what);
@@ -819,6 +868,15 @@ static void check_formats(const char *dir)
         }
         free_table(t);
     }
+    snprintf(path, sizeof path, "%s/publish/starts.csv", dir);
+    t = read_table(path);
+    ck_assert_msg(t != NULL, "%s missing", path);
+    for (int i = 1; i <= t->n; i++)
+        for (int k = 1; k < 5 && k < t->nf[i]; k++) {
+            snprintf(where, sizeof where, "%s line %d", path, i + 1);
+            assert_count(t->f[i][k], where);
+        }
+    free_table(t);
     snprintf(path, sizeof path, "%s/publish/costs_summary.csv", dir);
     if ((t = read_table(path)) != NULL) {
         int cu = col(t, "unit");
@@ -851,6 +909,7 @@ static void attack(const char *dir, int matched)
     read_sample_sizes(m, dir, matched);
     read_estimates(m, dir);
     read_table1(m, dir, bal);
+    read_starts(m, dir);
     truth_flow(m, dir);
     propagate(m);
     if (getenv("LL_ATTACK_DEBUG"))

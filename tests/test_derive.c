@@ -864,6 +864,43 @@ START_TEST(store_and_write)
 }
 END_TEST
 
+/* evaluate names what derive corrected (SPEC 8's data-quality line goes
+ * to stderr too): the fixture's stale and overlapping episodes, counted
+ * here from ll_derive_dq, are warned of with those counts. */
+START_TEST(evaluate_warns_of_corrections)
+{
+    ll_derive_data *d = load_default();
+    size_t n[3] = {0, 0, 0};
+    for (size_t k = 0; k < ll_derive_n_dq(d); k++) {
+        ll_dq_view v;
+        ll_derive_dq(&v, d, k);
+        n[v.rule]++;
+    }
+    ll_derive_free(d);
+    ck_assert_uint_gt(n[LL_DQ_STALE_OPEN], 0);
+    ck_assert_uint_gt(n[LL_DQ_OVERLAP], 0);
+    char cmd[1200], log[200], want[300];
+    snprintf(log, sizeof log, "%s/warn.log", g_dir);
+    snprintf(cmd, sizeof cmd, "cp '%s' '%s/warn.db' && '%s' evaluate --db '%s/warn.db' --out "
+                              "'%s/warn' >/dev/null 2>'%s'; rm -rf '%s/warn' '%s/warn.db'",
+             g_db, g_dir, tu_lleval_path(), g_dir, g_dir, log, g_dir, g_dir);
+    ck_assert_int_ne(system(cmd), -1);
+    FILE *f = fopen(log, "r");
+    ck_assert_ptr_nonnull(f);
+    char text[8192];
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    text[len] = '\0';
+    fclose(f);
+    unlink(log);
+    size_t total = n[LL_DQ_STALE_OPEN] + n[LL_DQ_OVERLAP];
+    snprintf(want, sizeof want, "lleval evaluate: warning: %zu episode%s corrected by fixed rules "
+                                "(%zu stale_open: left open past their return, %zu overlap: set "
+                                "aside for an overlapping episode); see secure/data_quality.csv",
+             total, total == 1 ? "" : "s", n[LL_DQ_STALE_OPEN], n[LL_DQ_OVERLAP]);
+    ck_assert_msg(strstr(text, want) != NULL, "no \"%s\" in:\n%s", want, text);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("derive");
@@ -872,7 +909,8 @@ Suite *make_suite(void)
         short_breaks_excluded, reentry_starts_a_new_period, open_then_closed_is_one_episode,
         stale_open_episodes, overlap_resolution, stable_12m_na_reasons, window_edges,
         oc3_dated_on_birthday, sdq_windows, covariates_from_latest_header_and_uasc,
-        eligibility_rules, cohort_and_flow, seam_for_matching, store_and_write, NULL};
+        eligibility_rules, cohort_and_flow, seam_for_matching, store_and_write,
+        evaluate_warns_of_corrections, NULL};
     tcase_add_unchecked_fixture(tu_tcase(s, "histories", histories_tests, 60), make_db, remove_db);
     const TTest *const pure_tests[] = {
         sdq_item_scoring, number_format, NULL};

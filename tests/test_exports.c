@@ -780,6 +780,32 @@ START_TEST(evaluate_names_quarantine_and_rec)
     char *dq = slurp(in(&e, "out/secure/data_quality.csv"), NULL);
     ck_assert_msg(strstr(dq, ",2024,rec_without_dec\n") != NULL, "%s", dq);
     free(dq);
+    /* the summary page's data-quality line: data_quality.csv's counts by
+     * rule under rule 1 (1 to 5 c, others rounded to 5) */
+    dq = slurp(in(&e, "out/secure/data_quality.csv"), NULL);
+    const char *rules[3] = {",stale_open\n", ",overlap\n", ",rec_without_dec\n"};
+    char shown[4][16];
+    long total = 0;
+    for (int r = 0; r < 4; r++) {
+        long n = 0;
+        for (const char *p = dq; r < 3 && (p = strstr(p, rules[r])) != NULL; p++)
+            n++;
+        n = r < 3 ? n : total;
+        total += n;
+        /* rule 1 by hand: 1 to 5 c, else rounded to the nearest 5 (halves up) */
+        snprintf(shown[r], sizeof shown[r], n >= 1 && n <= 5 ? "c" : "%ld", (n + 2) / 5 * 5);
+    }
+    free(dq);
+    char want[600];
+    snprintf(want, sizeof want, "Data quality: rows set aside at ingest for failing checks, by "
+                                "table: episodes c; episodes corrected by fixed rules: %s (%s left "
+                                "open past their return, %s set aside as overlapping, %s with an "
+                                "end reason but no end date); children not linked",
+             shown[3], shown[0], shown[1], shown[2]);
+    char *md = slurp(in(&e, "out/report.md"), NULL);
+    ck_assert_msg(strstr(md, want) != NULL, "report.md: %.400s",
+                  strstr(md, "Data quality:") ? strstr(md, "Data quality:") : "(none)");
+    free(md);
     env_close(&e);
 }
 END_TEST

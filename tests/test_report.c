@@ -15,6 +15,7 @@
 #include "lleval/derive.h"
 #include "lleval/estimate.h"
 #include "lleval/report.h"
+#include "lleval/sdc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -305,7 +306,7 @@ static void hand_free(hand *h)
 static ll_report_input hand_input(hand *h, const char *gnuplot)
 {
     ll_report_input in = {&h->cfg, "explicit", NULL, &h->flow, &h->est, &h->bal, &h->t1, NULL,
-                          NULL, gnuplot};
+                          NULL, gnuplot, NULL, NULL};
     return in;
 }
 
@@ -586,6 +587,15 @@ START_TEST(hand_report)
     charts_inline(html, HAND_CHARTS);
     ck_assert_ptr_nonnull(strstr(html, "The groups are not balanced"));
     ck_assert_ptr_nonnull(strstr(html, "E-value"));
+    /* no adjusted row among the hand-made estimates: level 2, the crude
+     * difference with the reason (SPEC 8) */
+    ck_assert_ptr_nonnull(strstr(html, "Evidence level 2 on the Maryland Scientific Methods "
+                                       "Scale</strong>"));
+    ck_assert_ptr_nonnull(strstr(html, "there is a comparison group, but the primary effect "
+                                       "could not be adjusted for the measured characteristics, "
+                                       "so the crude difference may mix"));
+    ck_assert_ptr_nonnull(strstr(html, "This is the crude difference, comparing the groups as "
+                                       "they are"));
     free(html);
     well_formed(path);
 
@@ -670,6 +680,11 @@ START_TEST(single_group)
     snprintf(path, sizeof path, "%s/report.html", dir);
     char *html = tu_slurp(path, NULL);
     ck_assert_ptr_nonnull(strstr(html, "There is no comparison group"));
+    /* SPEC 8: before/after is level 2, and the summary says why */
+    ck_assert_ptr_nonnull(strstr(html, "Evidence level 2 on the Maryland Scientific Methods "
+                                       "Scale</strong>"));
+    ck_assert_ptr_nonnull(strstr(html, "compare the children who took part before and after, "
+                                       "with no comparison group"));
     ck_assert_ptr_null(strstr(html, "chart-balance"));
     ck_assert_ptr_null(strstr(html, "Comparison</th>"));
     html_no_small(html, h.cfg.report.min_cell);
@@ -692,7 +707,7 @@ START_TEST(degenerate_inputs)
     ll_estimates est = {0};
     char dir[128], path[300];
     make_tmp(dir, sizeof dir, "empty");
-    ll_report_input in = {&cfg, "match", NULL, &fl, &est, NULL, NULL, NULL, NULL, NULL};
+    ll_report_input in = {&cfg, "match", NULL, &fl, &est, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     ll_error err = {0};
     ck_assert_msg(ll_report_write(dir, &in, NULL, &err) == LL_OK, "%s", err.msg);
     snprintf(path, sizeof path, "%s/report.html", dir);
@@ -741,7 +756,8 @@ static void run_example(const char *dir, const char *config)
  * homelessness section is one sentence, without a chart (SPEC 8 rule 8). */
 static const char *const EXAMPLE_CHARTS[] = {"flow", "balance", "stability", "placements",
                                              "sdq_trajectory", "sdq_bands", "connections",
-                                             "identity", "subgroups", "cost_waterfall", "cost_tornado", NULL};
+                                             "identity", "subgroups", "cost_waterfall", "cost_tornado",
+                                             "starts", NULL};
 
 START_TEST(example_strict_min_cell)
 {
@@ -799,7 +815,465 @@ START_TEST(example_strict_min_cell)
 }
 END_TEST
 
+/* ---- the summary page (SPEC 8) --------------------------------------------------- */
+
+/* Ingests input (903 returns 2016-2024, lifelong_links.csv and, with
+ * comparison, comparison.csv) and evaluates it with config (may be ""). */
+static void run_input(const char *dir, const char *in, int comparison, const char *config)
+{
+    char cmd[8192], log[400];
+    const char *lleval = tu_lleval_path();
+    ck_assert_msg(access(lleval, X_OK) == 0, "build %s first", lleval);
+    snprintf(log, sizeof log, "%s/log.txt", dir);
+    for (int y = 2016; y <= 2024; y++) {
+        snprintf(cmd, sizeof cmd, "%s ingest --db %s/m.db --la LA --year %d %s/903/%d/*.csv", lleval,
+                 dir, y, in, y);
+        sh(cmd, log);
+    }
+    snprintf(cmd, sizeof cmd, "%s ingest --db %s/m.db --la LA %s/lifelong_links.csv%s%s%s", lleval,
+             dir, in, comparison ? " " : "", comparison ? in : "",
+             comparison ? "/comparison.csv" : "");
+    sh(cmd, log);
+    snprintf(cmd, sizeof cmd, "%s evaluate --db %s/m.db %s%s --out %s/out", lleval, dir,
+             config[0] ? "--config " : "", config, dir);
+    sh(cmd, log);
+}
+
+/* A synthetic authority from lleval synth (seed, 3000 children, extra
+ * options), evaluated with config. */
+static void run_synth(const char *dir, int seed, const char *opts, int comparison,
+                      const char *config)
+{
+    char cmd[2048], log[400], in[300];
+    snprintf(log, sizeof log, "%s/log.txt", dir);
+    snprintf(in, sizeof in, "%s/synth", dir);
+    snprintf(cmd, sizeof cmd, "%s synth --children 3000 --seed %d %s --out %s", tu_lleval_path(),
+             seed, opts, in);
+    sh(cmd, log);
+    run_input(dir, in, comparison, config);
+}
+
+/* A whole number of percentage points with its sign, as a reader writes
+ * it: "+11", "-8", "0". */
+static void signed_pts(char *out, size_t size, double x)
+{
+    long v = lround(100 * x);
+    snprintf(out, size, v > 0 ? "+%ld" : "%ld", v);
+}
+
+/* Money as the report shows it (rule 6: 2 significant figures, "£2.2m"),
+ * through ll_sdc_money, which tests/test_sdc.c checks against literals. */
+static void pounds(char *out, size_t size, double x)
+{
+    ll_sdc_money(out, size, x);
+}
+
+/* Rule 1 by hand: 1 to 5 is c, else rounded to the nearest 5, halves up. */
+static void count5(char *out, size_t size, long n)
+{
+    if (n >= 1 && n <= 5)
+        snprintf(out, size, "c");
+    else
+        snprintf(out, size, "%ld", (n + 2) / 5 * 5);
+}
+
+static double csv_num(const char *path, const char *key, int col)
+{
+    char v[128];
+    csv_field(v, sizeof v, path, key, col);
+    ck_assert_msg(v[0] != '\0', "%s: %s column %d is empty", path, key, col);
+    return strtod(v, NULL);
+}
+
+static void has(const char *text, const char *want)
+{
+    ck_assert_msg(strstr(text, want) != NULL, "the report lacks \"%s\"", want);
+}
+
+static void four_questions(const char *md)
+{
+    const char *q[] = {"## Summary for managers and funders", "### Did it work?", "### For whom?",
+                       "### What did it save?", "### How sure are we?"};
+    const char *prev = md;
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        const char *at = strstr(md, q[i]);
+        ck_assert_msg(at != NULL && at >= prev, "%s missing or out of order", q[i]);
+        prev = at;
+    }
+    /* the summary comes first, before the numbered sections */
+    ck_assert(prev < strstr(md, "## 1. Headline figures"));
+}
+
+/* Financial year (its first calendar year) of a dd/mm/yyyy date; -1 for "". */
+static int fy_of(const char *s)
+{
+    int d, m, y;
+    if (sscanf(s, "%d/%d/%d", &d, &m, &y) != 3 && sscanf(s, "%d-%d-%d", &y, &m, &d) != 3)
+        return -1;
+    return m >= 4 ? y : y - 1;
+}
+
+/* The i-th comma-separated field of line (no quoted commas before it). */
+static void nth(char *out, size_t size, const char *line, int i)
+{
+    const char *p = line;
+    for (int k = 0; k < i && p; k++)
+        p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+    ck_assert_ptr_nonnull(p);
+    snprintf(out, size, "%.*s", (int)strcspn(p, ",\n\r"), p);
+}
+
+/* publish/starts.csv against counts made here from the programme file
+ * (referred, consented, started by the financial year of START_DATE, or
+ * REFERRAL_DATE for a child who never started) and from the independent
+ * expected/analysis.csv (eligible, stable_12m of the treated rows; the
+ * index date is the start date). */
+static void starts_match(const char *starts, const char *links, const char *analysis)
+{
+    enum { Y0 = 2000, NY = 40 };
+    long n[NY][4] = {{0}}, x[NY] = {0}, m[NY] = {0};
+    char *t = tu_slurp(links, NULL), f[64];
+    for (char *l = strchr(t, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        char ref[32], con[8], st[32];
+        nth(ref, sizeof ref, l + 1, 1);
+        nth(con, sizeof con, l + 1, 2);
+        nth(st, sizeof st, l + 1, 3);
+        int started = !strcmp(con, "Y") && st[0];
+        int y = fy_of(started ? st : ref) - Y0;
+        ck_assert(y >= 0 && y < NY);
+        n[y][0]++;
+        n[y][1] += !strcmp(con, "Y");
+        n[y][2] += started;
+    }
+    free(t);
+    t = tu_slurp(analysis, NULL);
+    for (char *l = strchr(t, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        char g[16], idx[16], el[4], stab[4];
+        nth(g, sizeof g, l + 1, 2);
+        nth(idx, sizeof idx, l + 1, 3);
+        nth(el, sizeof el, l + 1, 4);
+        nth(stab, sizeof stab, l + 1, 15);
+        if (strcmp(g, "treated") || strcmp(el, "1"))
+            continue;
+        int y = fy_of(idx) - Y0;
+        n[y][3]++;
+        if (stab[0]) {
+            m[y]++;
+            x[y] += !strcmp(stab, "1");
+        }
+    }
+    free(t);
+    t = tu_slurp(starts, NULL);
+    ck_assert(!strncmp(t, "financial_year,referred,consented,started,eligible,stable_12m_treated\n", 70));
+    int rows = 0, shown = 0;
+    for (char *l = strchr(t, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        nth(f, sizeof f, l + 1, 0);
+        if (!strcmp(f, "all"))
+            break;
+        int y = atoi(f) - Y0;
+        ck_assert_msg(y >= 0 && y < NY && f[4] == '-', "year %s", f);
+        rows++;
+        for (int j = 0; j < 4; j++) {
+            nth(f, sizeof f, l + 1, 1 + j);
+            char want[32];
+            count5(want, sizeof want, n[y][j]);
+            ck_assert_msg(!strcmp(f, want), "year %d stage %d: %s, want %s (of %ld)", Y0 + y, j,
+                          f, want, n[y][j]);
+            shown += strcmp(f, "c") != 0;
+        }
+        const char *q = strchr(l + 1, '"');
+        ck_assert_ptr_nonnull(q);
+        if (q[1] != '"' && q[1] != 'c') {
+            /* the percentage of the published (rounded) counts, half away from 0 */
+            char want[32];
+            long rx = (x[y] + 2) / 5 * 5, rm = (m[y] + 2) / 5 * 5;
+            snprintf(want, sizeof want, "%ld%%", lround(100.0 * (double)rx / (double)rm));
+            ck_assert_msg(!strncmp(q + 1, want, strlen(want)), "year %d: %.20s, want %s", Y0 + y,
+                          q + 1, want);
+            /* rule 2: shown only when neither x nor n - x is 1 to 5 */
+            ck_assert(!(x[y] >= 1 && x[y] <= 5) && !(m[y] - x[y] >= 1 && m[y] - x[y] <= 5));
+        }
+    }
+    ck_assert_int_gt(rows, 3);
+    ck_assert_int_gt(shown, 5);
+    free(t);
+}
+
+/* The explicit worked example: the adjusted estimate rests on comparison
+ * weights with an ESS of about 25, so the level is 2 (SPEC 8); every
+ * figure of the summary against the R-made expected/estimates.csv. */
+START_TEST(summary_explicit_level2)
+{
+    char dir[128], path[400], want[400], a[16], lo[16], hi[16];
+    make_tmp(dir, sizeof dir, "sumx");
+    run_input(dir, "fixtures/examples/explicit/input", 1, "");
+    snprintf(path, sizeof path, "%s/out/report.md", dir);
+    char *md = tu_slurp(path, NULL);
+    four_questions(md);
+    const char *ref = "fixtures/examples/explicit/expected/estimates.csv";
+    /* the primary outcome: adjusted, the crude beside it */
+    const char *k = "stable_12m,adjusted_risk_difference,treated-comparison,";
+    signed_pts(a, sizeof a, csv_num(ref, k, 6));
+    signed_pts(lo, sizeof lo, csv_num(ref, k, 10));
+    signed_pts(hi, sizeof hi, csv_num(ref, k, 11));
+    snprintf(want, sizeof want, "the difference from comparison children is %s percentage points "
+                                "(95%% CI %s to %s) (adjusted", a, lo, hi);
+    has(md, want);
+    ck_assert_str_eq(a, "+11");
+    k = "stable_12m,risk_difference,treated-comparison,";
+    signed_pts(a, sizeof a, csv_num(ref, k, 6));
+    signed_pts(lo, sizeof lo, csv_num(ref, k, 10));
+    signed_pts(hi, sizeof hi, csv_num(ref, k, 11));
+    snprintf(want, sizeof want, "the crude difference is %s percentage points (95%% CI %s to %s)",
+             a, lo, hi);
+    has(md, want);
+    has(md, "The interval includes zero, so the data are also consistent with no effect.");
+    /* the other outcomes, one line each */
+    k = "placements,adjusted_difference,treated-comparison,after";
+    snprintf(want, sizeof want, "Placements in the year after joining: a difference of %.2f "
+                                "(95%% CI %.2f to %.2f) per child (adjusted",
+             csv_num(ref, k, 6), csv_num(ref, k, 10), csv_num(ref, k, 11));
+    has(md, want);
+    k = "sdq,mixed_model,treated-comparison,years:treated";
+    snprintf(want, sizeof want, "(SDQ, lower is better): %.2f (95%% CI %.2f to %.2f) points per "
+                                "year, compared with the comparison group's change.",
+             csv_num(ref, k, 6), csv_num(ref, k, 10), csv_num(ref, k, 11));
+    has(md, want);
+    /* for whom: exploratory, no interaction below 0.05 in the reference */
+    for (int r = 0; r < 4; r++) {
+        const char *v[] = {"age", "sex", "placement", "legal"};
+        snprintf(want, sizeof want, "stable_12m,interaction,treated-comparison,%s", v[r]);
+        ck_assert(csv_num(ref, want, 9) >= 0.05);
+    }
+    has(md, "**Exploratory.**");
+    has(md, "No test of whether the difference varies between subgroups reaches p \\< 0.05. One "
+            "in twenty such tests is expected to reach p \\< 0.05 by chance alone");
+    has(md, "![For whom? Stability difference by subgroup (exploratory)](charts/subgroups.png)");
+    /* how sure: level 2, because the ESS (about 25) is below 50 */
+    snprintf(path, sizeof path, "%s/out/secure/estimates.csv", dir);
+    char *est = tu_slurp(path, NULL);
+    const char *e = strstr(est, "effective sample size of the comparison weights ");
+    ck_assert_ptr_nonnull(e);
+    double ess = strtod(e + strlen("effective sample size of the comparison weights "), NULL);
+    ck_assert_msg(ess > 20 && ess < 30, "ESS %g", ess);
+    free(est);
+    snprintf(want, sizeof want,
+             "**Evidence level 2 on the Maryland Scientific Methods Scale** (1 to 5; 3 is the "
+             "minimum usually asked for to judge whether a programme works): there is a "
+             "comparison group, but the adjusted primary effect rests on comparison weights with "
+             "an effective sample size of %ld, below 50, so the adjustment rests on too few "
+             "comparison children to count as adjusted.",
+             lround(ess));
+    has(md, want);
+    snprintf(want, sizeof want, "E-value %.2f (of the adjusted difference)",
+             csv_num(ref, "stable_12m,adjusted_e_value,treated-comparison,point", 6));
+    has(md, want);
+    ck_assert(csv_num(ref, "stable_12m,adjusted_e_value,treated-comparison,ci_limit", 6) == 1);
+    has(md, "the interval already includes no difference");
+    double mde = csv_num(ref, "stable_12m,mde,treated-comparison,", 6);
+    snprintf(want, sizeof want, "reliably detect (80%% power, 5%% two-sided): %ld percentage "
+                                "points; the difference found is +11 points (adjusted), smaller "
+                                "than that", lround(100 * mde));
+    has(md, want);
+    has(md, "Data quality: rows set aside at ingest for failing checks, by table: none; episodes "
+            "corrected by fixed rules: 0 (0 left open past their return, 0 set aside as "
+            "overlapping, 0 with an end reason but no end date); children not linked to the "
+            "SSDA903 returns: 0 of the children who took part and 0 of the comparison children.");
+    /* what did it save: the homelessness counts are small, so the total is withheld */
+    /* what did it save: no programme cost, so the gross saving; money is never withheld
+     * (rule 6), shown to 2 significant figures, against secure/costs.csv */
+    char d[48], l[48], h[48];
+    snprintf(path, sizeof path, "%s/out/secure/costs.csv", dir);
+    pounds(d, sizeof d, csv_num(path, "summary,gross", 2));
+    pounds(l, sizeof l, csv_num(path, "summary,gross", 4));
+    pounds(h, sizeof h, csv_num(path, "summary,gross", 5));
+    snprintf(want, sizeof want, "### What did it save?\n\nThe estimated gross saving (no programme "
+                                "cost was given, so the net saving and the return per \xc2\xa3" "1 "
+                                "cannot be worked out) over 3 years is %s", d);
+    has(md, want);
+    snprintf(want, sizeof want, "90%% interval %s to %s, the 5th to 95th percentiles", l, h);
+    has(md, want);
+    /* starts by year: the table, the chart, publish/starts.csv */
+    has(md, "**Table S.1. Programme starts by financial year");
+    snprintf(path, sizeof path, "%s/out/charts/starts.svg", dir);
+    ck_assert(exists(path));
+    snprintf(path, sizeof path, "%s/out/publish/starts.csv", dir);
+    starts_match(path, "fixtures/examples/explicit/input/lifelong_links.csv",
+                 "fixtures/examples/explicit/expected/analysis.csv");
+    csv_no_small(path, (const char *[]){"referred", "consented", "started", "eligible", NULL}, 5);
+    free(md);
+    snprintf(path, sizeof path, "%s/out/report.html", dir);
+    well_formed(path);
+    tu_remove_tree(dir);
+}
+END_TEST
+
+/* A matched synthetic authority whose matched groups are balanced (every
+ * |SMD| < 0.1 in balance.csv): level 3, for that reason. */
+START_TEST(summary_matched_level3)
+{
+    char dir[128], path[400], v[32];
+    make_tmp(dir, sizeof dir, "sumb");
+    run_synth(dir, 3, "", 0, "");
+    /* every SMD after matching below 0.1 (balance.csv column smd_after) */
+    snprintf(path, sizeof path, "%s/out/secure/balance.csv", dir);
+    char *bal = tu_slurp(path, NULL);
+    int rows = 0;
+    for (char *l = strchr(bal, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+        char type[16];
+        nth(type, sizeof type, l + 1, 1);
+        nth(v, sizeof v, l + 1, 7);
+        if (v[0] == '\0' || !strcmp(type, "summary"))
+            continue;
+        ck_assert_msg(fabs(strtod(v, NULL)) < 0.1, "smd_after %s", v);
+        rows++;
+    }
+    ck_assert_int_gt(rows, 15);
+    free(bal);
+    snprintf(path, sizeof path, "%s/out/report.md", dir);
+    char *md = tu_slurp(path, NULL);
+    four_questions(md);
+    has(md, "**Evidence level 3 on the Maryland Scientific Methods Scale** (1 to 5; 3 is the "
+            "minimum usually asked for to judge whether a programme works): the comparison "
+            "children were matched to the children who took part, and after matching every "
+            "measured characteristic is balanced (every standardised mean difference below 0.1).");
+    free(md);
+    tu_remove_tree(dir);
+}
+END_TEST
+
+/* With a programme cost: the net saving, its 90% interval, the return per
+ * £1 and the share of draws above 0, against secure/costs.csv. */
+START_TEST(summary_costs)
+{
+    char dir[128], path[400], ini[400], want[600], d[48], l[48], h[48];
+    make_tmp(dir, sizeof dir, "sumc");
+    snprintf(ini, sizeof ini, "%s/pc.ini", dir);
+    FILE *f = fopen(ini, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("[costs]\nprogramme_cost_per_child = 2500\nprogramme_cost_per_child_price_year = "
+          "2023-24\n", f);
+    fclose(f);
+    run_synth(dir, 3, "--referral-rate 3 --effect-homeless 1 --comparison", 1, ini);
+    snprintf(path, sizeof path, "%s/out/secure/costs.csv", dir);
+    pounds(d, sizeof d, csv_num(path, "summary,net", 2));
+    pounds(l, sizeof l, csv_num(path, "summary,net", 4));
+    pounds(h, sizeof h, csv_num(path, "summary,net", 5));
+    snprintf(want, sizeof want, "The estimated net saving (what the programme avoided, less its "
+                                "cost) over 3 years is %s", d);
+    snprintf(path, sizeof path, "%s/out/report.md", dir);
+    char *md = tu_slurp(path, NULL);
+    four_questions(md);
+    has(md, want);
+    snprintf(want, sizeof want, "90%% interval %s to %s, the 5th to 95th percentiles of the "
+                                "Monte Carlo draws)", l, h);
+    has(md, want);
+    snprintf(path, sizeof path, "%s/out/secure/costs.csv", dir);
+    double share = csv_num(path, "summary,share_net_positive", 2);
+    double b = csv_num(path, "summary,benefit_per_pound", 2);
+    double bl = csv_num(path, "summary,benefit_per_pound", 4);
+    double bh = csv_num(path, "summary,benefit_per_pound", 5);
+    snprintf(want, sizeof want, "In %ld%% of the Monte Carlo draws the net saving is above zero.",
+             lround(100 * share));
+    has(md, want);
+    pounds(d, sizeof d, b);
+    pounds(l, sizeof l, bl);
+    pounds(h, sizeof h, bh);
+    snprintf(want, sizeof want, "avoided %s of costs (90%% interval %s to %s)", d, l, h);
+    has(md, want);
+    free(md);
+    tu_remove_tree(dir);
+}
+END_TEST
+
 /* ---- a real browser ----------------------------------------------------------------- */
+
+/* The summary as the browser has it: the four questions in order, the
+ * forest plot under "For whom?", and the level of the matched example: 3,
+ * because its adjusted estimate is computable with a comparison-weight ESS
+ * of at least 50 (its matched groups are not all within |SMD| < 0.1). */
+static void summary_in_browser(const char *dom, const char *dir)
+{
+    const char *q[] = {">Summary for managers and funders</h2>", ">Did it work?</h3>",
+                       ">For whom?</h3>", "id=\"chart-subgroups\"", ">What did it save?</h3>",
+                       ">How sure are we?</h3>", ">Programme starts by year</h2>",
+                       "id=\"chart-starts\"", ">1. Headline figures</h2>"};
+    const char *prev = dom;
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        const char *at = strstr(prev, q[i]);
+        ck_assert_msg(at != NULL, "%s missing or out of order in the browser's page", q[i]);
+        prev = at;
+    }
+    ck_assert_uint_eq(count_of(dom, "id=\"chart-subgroups\""), 1);
+    char path[400], want[300];
+    snprintf(path, sizeof path, "%s/out/secure/estimates.csv", dir);
+    char *est = tu_slurp(path, NULL);
+    const char *e = strstr(est, "effective sample size of the comparison weights ");
+    ck_assert_ptr_nonnull(e);
+    double ess = strtod(e + strlen("effective sample size of the comparison weights "), NULL);
+    free(est);
+    ck_assert_msg(ess >= 50, "ESS %g", ess);
+    snprintf(want, sizeof want, "the comparison children's weights amount to an effective "
+                                "sample size of <span class=\"n\">%ld</span>, at least 50.",
+             lround(ess));
+    ck_assert_ptr_nonnull(strstr(dom, "Evidence level 3 on the Maryland Scientific Methods Scale"));
+    ck_assert_msg(strstr(dom, want) != NULL, "no \"%s\"", want);
+}
+
+static long pdf_pages(const char *pdf)
+{
+    char out[460];
+    snprintf(out, sizeof out, "%s.info", pdf);
+    char *argv[] = {"/usr/bin/pdfinfo", (char *)pdf, NULL};
+    ck_assert_int_eq(run_argv(argv, out, 60), 0);
+    char *info = tu_slurp(out, NULL);
+    const char *p = strstr(info, "\nPages:");
+    ck_assert_ptr_nonnull(p);
+    long n = strtol(p + 7, NULL, 10);
+    free(info);
+    return n;
+}
+
+/* Prints the page to PDF twice (the page count must not change: nothing
+ * in the layout depends on timing) and renders page 1 with pdftoppm (a
+ * real page, not blank).  Skipped, and said so, without poppler-utils. */
+static void print_pdf(const char *chromium, const char *dir, const char *url)
+{
+    if (!exists("/usr/bin/pdftoppm") || !exists("/usr/bin/pdfinfo")) {
+        tu_skip("print_pdf", "print to PDF not checked: pdftoppm/pdfinfo not found "
+                             "(apt-get install poppler-utils)");
+        return;
+    }
+    long pages[2];
+    for (int i = 0; i < 2; i++) {
+        char pdf[400], arg_pdf[460], profile[400], arg_prof[460];
+        snprintf(pdf, sizeof pdf, "%s/print%d.pdf", dir, i);
+        snprintf(arg_pdf, sizeof arg_pdf, "--print-to-pdf=%s", pdf);
+        snprintf(profile, sizeof profile, "%s/profile-pdf%d", dir, i);
+        ck_assert_int_eq(mkdir(profile, 0700), 0);
+        snprintf(arg_prof, sizeof arg_prof, "--user-data-dir=%s", profile);
+        char *argv[] = {(char *)chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--disable-quic", "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", arg_prof,
+                        "--no-pdf-header-footer", arg_pdf, (char *)url, NULL};
+        ck_assert_int_eq(run_argv(argv, NULL, 120), 0);
+        pages[i] = pdf_pages(pdf);
+    }
+    ck_assert_int_eq(pages[0], pages[1]);
+    /* every numbered section starts a page: at least the summary, starts, 1-6 */
+    ck_assert_int_ge(pages[0], 8);
+    char pdf[400], prefix[400], png[420];
+    snprintf(pdf, sizeof pdf, "%s/print0.pdf", dir);
+    snprintf(prefix, sizeof prefix, "%s/page", dir);
+    char *argv[] = {"/usr/bin/pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile",
+                    pdf, prefix, NULL};
+    ck_assert_int_eq(run_argv(argv, NULL, 60), 0);
+    snprintf(png, sizeof png, "%s.png", prefix);
+    struct stat st;
+    ck_assert_int_eq(stat(png, &st), 0);
+    /* an A4 page at 50 dpi with text and the forest plot; a blank one is ~1 kB */
+    ck_assert_msg(st.st_size > 20000, "page 1 is %ld bytes: blank?", (long)st.st_size);
+}
 
 START_TEST(browser_draws_every_chart)
 {
@@ -845,7 +1319,9 @@ START_TEST(browser_draws_every_chart)
         n++;
     ck_assert_uint_eq(count_of(text, "<svg "), n);
     ck_assert_ptr_nonnull(strstr(text, "1. Headline figures"));
+    summary_in_browser(text, dir);
     free(text);
+    print_pdf(chromium, dir, url);
     tu_remove_tree(dir);
 }
 END_TEST
@@ -857,7 +1333,8 @@ Suite *make_suite(void)
         hand_report, no_gnuplot, single_group, degenerate_inputs, NULL};
     tu_tcase(s, "report", report_tests, 120);
     const TTest *const end_to_end_tests[] = {
-        example_strict_min_cell, browser_draws_every_chart, NULL};
+        example_strict_min_cell, summary_explicit_level2, summary_matched_level3, summary_costs,
+        browser_draws_every_chart, NULL};
     tu_tcase(s, "end_to_end", end_to_end_tests, 600);
     return s;
 }

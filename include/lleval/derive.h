@@ -115,6 +115,15 @@ typedef struct ll_child_info {
 
 void ll_derive_child(ll_child_info *out, const ll_derive_data *d, size_t child);
 
+/* A programme child's record (lifelong_links.csv): REFERRAL_DATE and
+ * START_DATE as day numbers (LL_NA when empty) and CONSENT = Y.  LL_OK, or
+ * LL_EDOM when child is out of range or not named in the programme file. */
+typedef struct ll_programme_view {
+    long referral, start;
+    int consent;
+} ll_programme_view;
+int ll_derive_programme(ll_programme_view *out, const ll_derive_data *d, size_t child);
+
 /* Finds (la, child) exactly.  LL_OK with *out its index, or LL_EDOM when
  * there is no such child. */
 int ll_derive_find_child(size_t *out, const ll_derive_data *d, const char *la, const char *child);

@@ -49,6 +49,33 @@ void ll_run_info_time(char *buf, size_t size, const ll_run_info *info);
 int ll_report_write_run_json(const char *path, const ll_run_info *info, const ll_config *cfg,
                              ll_error *err);
 
+/* Programme starts by financial year (SPEC 8): one row per year of
+ * START_DATE, or of REFERRAL_DATE for a child who never started. */
+typedef struct ll_starts_year {
+    int fy;          /* first calendar year of the financial year (2019: April
+                      * 2019 to March 2020); -1: no date recorded */
+    long referred;   /* programme children counted in the year */
+    long consented;  /* of them CONSENT = Y */
+    long started;    /* consented with a START_DATE */
+    long eligible;   /* treated analysis rows that are eligible */
+    long stable, stable_known; /* of the eligible (matched where matched) treated
+                                * children, stable_12m = 1 of stable_12m known */
+} ll_starts_year;
+
+typedef struct ll_starts {
+    ll_starts_year *years; /* ascending, the year -1 last; owned */
+    size_t n;
+    ll_starts_year total;  /* each column's sum over the years (fy -1) */
+} ll_starts; /* built by evaluate (evaluate/starts.c) */
+
+/* Data quality the summary page shows (SPEC 8) besides the rows
+ * quarantined at ingest (ll_run_info's inputs) and the children not
+ * linked (the flow): episodes corrected by derive's fixed rules, by
+ * ll_dq_rule (stale_open, overlap, rec_without_dec). */
+typedef struct ll_data_quality {
+    long corrected[3];
+} ll_data_quality; /* built by evaluate (evaluate/starts.c) */
+
 struct ll_estimates;
 struct ll_balance;
 struct ll_table1;
@@ -73,13 +100,15 @@ typedef struct ll_report_input {
     const struct ll_costs_result *costs; /* NULL when not computed */
     const char *gnuplot;           /* the gnuplot program: NULL looks for "gnuplot" on
                                     * PATH; a name with a slash is used as it is */
+    const ll_starts *starts;       /* programme starts by year; NULL: none */
+    const ll_data_quality *dq;     /* episodes corrected; NULL: not known */
 } ll_report_input;
 
 /* Writes DIR/report.html (one self-contained page: inline SVG charts, no
  * external references; polyglot markup that also parses as XML),
  * DIR/report.md, DIR/charts/<name>.{gp,dat,svg,png} and the CSV tables of
  * DIR/publish (estimates, flow, sample_sizes, table1, balance,
- * costs_summary), applying the disclosure control of SPEC 8 to all of them.
+ * costs_summary, starts), applying the disclosure control of SPEC 8 to all of them.
  * gnuplot is run as an external program (fork and exec, no shell) in
  * DIR/charts; when it cannot be found the scripts and data are still
  * written, the report says the charts were not drawn and a notice goes to
