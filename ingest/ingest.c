@@ -785,6 +785,8 @@ static int by_la_year(const void *a, const void *b)
  * messages, files rows and the summary follow it; q->ret is renumbered. */
 static int sort_returns(ictx *c)
 {
+    if (c->nret < 2) /* nothing to order (and no array at all when 0) */
+        return LL_OK;
     iret **ps = malloc((c->nret + 1) * sizeof *ps);
     iret *sorted = malloc((c->nret + 1) * sizeof *sorted);
     unsigned *perm = malloc((c->nret + 1) * sizeof *perm);
