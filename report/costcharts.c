@@ -32,9 +32,7 @@ int rp_tornado_shown(const rp_costview *cv, const char *in)
 
 static const char *input_label(const char *in)
 {
-    static const struct {
-        const char *code, *label;
-    } L[] = {
+    static const rp_label L[] = {
         {"moves", "Placement moves avoided (effect)"},
         {"placement_effects", "Placement effects (moves and weeks, together)"},
         {"homeless", "Homelessness avoided (effect)"},
@@ -43,11 +41,9 @@ static const char *input_label(const char *in)
         {"programme_cost_per_child", "Programme cost per child"},
         {"persistence", "Persistence of the effect (0 to 1)"},
         {"discount_rate", "Discount rate (0% to 7%)"},
+        {NULL, NULL},
     };
-    for (size_t k = 0; k < sizeof L / sizeof *L; k++)
-        if (!strcmp(L[k].code, in))
-            return L[k].label;
-    return in;
+    return rp_label_find(L, in, in);
 }
 
 const char *rp_cost_input_label(rp_arena *a, const char *in)

@@ -63,19 +63,15 @@ char *rp_est_ci(rp_arena *a, const rp_est *r, int pct)
 
 /* ---- labels ---------------------------------------------------------------- */
 
-typedef struct pair {
-    const char *code, *label;
-} pair;
-
-static const char *lookup(const pair *p, const char *code)
+const char *rp_label_find(const rp_label *L, const char *code, const char *dflt)
 {
-    for (; p->code != NULL; p++)
-        if (strcmp(p->code, code) == 0)
-            return p->label;
-    return code;
+    for (; L->code != NULL; L++)
+        if (strcmp(L->code, code) == 0)
+            return L->label;
+    return dflt;
 }
 
-static const pair STAGES[] = {
+static const rp_label STAGES[] = {
     {"referred", "Referred to the programme"},
     {"consented", "Consented"},
     {"started", "Started the programme"},
@@ -98,10 +94,10 @@ static const pair STAGES[] = {
 
 const char *rp_stage_label(const char *stage)
 {
-    return lookup(STAGES, stage);
+    return rp_label_find(STAGES, stage, stage);
 }
 
-static const pair REASONS[] = {
+static const rp_label REASONS[] = {
     {"no_consent", "did not consent"},
     {"no_start_date", "no start date"},
     {"no_index_date", "no index date"},
@@ -122,7 +118,7 @@ static const pair REASONS[] = {
 
 const char *rp_reason_label(const char *reason)
 {
-    return lookup(REASONS, reason);
+    return rp_label_find(REASONS, reason, reason);
 }
 
 static const char *const COVS[LL_MATCH_NCOV] = {

@@ -10,9 +10,7 @@
 
 static const char *reference(const char *estimand)
 {
-    static const struct {
-        const char *code, *ref;
-    } R[] = {
+    static const rp_label R[] = {
         {"proportion", "Wilson (1927), J Am Stat Assoc 22:209-212"},
         {"band_proportion", "Wilson (1927); Goodman and Goodman (1997) SDQ bands"},
         {"risk_difference", "Newcombe (1998), Stat Med 17:873-890, method 10"},
@@ -35,11 +33,9 @@ static const char *reference(const char *estimand)
         {"adjusted_e_value", "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
         {"subgroup_risk_difference", "Newcombe (1998), method 10, within each subgroup"},
         {"interaction", "Likelihood-ratio test of nested glms (R anova, test = \"LRT\")"},
+        {NULL, NULL},
     };
-    for (size_t k = 0; k < sizeof R / sizeof *R; k++)
-        if (!strcmp(R[k].code, estimand))
-            return R[k].ref;
-    return "";
+    return rp_label_find(R, estimand, "");
 }
 
 /* One row per (outcome, estimand), with the method text of its first

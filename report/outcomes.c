@@ -9,9 +9,7 @@
 
 static const char *estimand_label(const char *e)
 {
-    static const struct {
-        const char *code, *label;
-    } L[] = {
+    static const rp_label L[] = {
         {"proportion", "Proportion"},
         {"risk_difference", "Risk difference"},
         {"risk_ratio", "Risk ratio"},
@@ -32,30 +30,27 @@ static const char *estimand_label(const char *e)
         {"adjusted_risk_difference", "Adjusted risk difference (AIPW)"},
         {"adjusted_difference", "Adjusted difference (AIPW)"},
         {"adjusted_e_value", "E-value (adjusted)"},
+        {NULL, NULL},
     };
-    for (size_t k = 0; k < sizeof L / sizeof *L; k++)
-        if (!strcmp(L[k].code, e))
-            return L[k].label;
-    return e;
+    return rp_label_find(L, e, e);
 }
 
 static const char *term_label(rp_arena *a, const ll_estimate *e)
 {
     const char *t = e->term;
-    static const struct {
-        const char *code, *label;
-    } L[] = {
+    static const rp_label L[] = {
         {"before", "before"},         {"after", "after"},
         {"baseline", "baseline"},     {"year1", "year 1"},
         {"year2", "year 2"},          {"year3", "year 3"},
         {"point", "point estimate"},  {"ci_limit", "confidence limit"},
         {"years:treated", "yearly change, treated minus comparison"},
+        {NULL, NULL},
     };
     if (!strcmp(t, "years"))
         return strcmp(e->group, "treated") ? "yearly change (comparison)" : "yearly change";
-    for (size_t k = 0; k < sizeof L / sizeof *L; k++)
-        if (!strcmp(L[k].code, t))
-            return L[k].label;
+    const char *label = rp_label_find(L, t, NULL);
+    if (label != NULL)
+        return label;
     const char *at = strchr(t, '@');
     if (at != NULL) {
         char time[16];
