@@ -192,16 +192,8 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("meta");
-    TCase *tc = tcase_create("meta");
-    tcase_add_test(tc, test_homogeneous);
-    tcase_add_test(tc, test_heterogeneous);
-    tcase_add_test(tc, test_k2);
-    tcase_add_test(tc, test_costs_scale);
-    tcase_add_test(tc, test_iv_errors);
-    tcase_add_test(tc, test_mh_zero_cell);
-    tcase_add_test(tc, test_mh_no_zero);
-    tcase_add_test(tc, test_mh_one_table);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {test_homogeneous, test_heterogeneous, test_k2,
+                                  test_costs_scale, test_iv_errors, test_mh_zero_cell,
+                                  test_mh_no_zero, test_mh_one_table, NULL};
+    return tu_suite("meta", tests, 0);
 }
