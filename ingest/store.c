@@ -129,40 +129,45 @@ static int grow(void **p, size_t *cap, size_t need, size_t unit, size_t first, l
     return LL_OK;
 }
 
-/* The text of spec column j of the record at aoff (*n = 0 when null). */
-static const char *text_at(const ll_rowstore *s, uint64_t aoff, size_t j, uint32_t *n)
+/* Spec column j of the record at aoff: its value's bytes, its tag in *tag. */
+static const unsigned char *field_at(const ll_rowstore *s, uint64_t aoff, size_t j,
+                                     unsigned char *tag)
 {
     const unsigned char *a = rec_at(s, aoff) + HEAD;
     for (size_t k = 0;; k++) {
-        unsigned char tag = *a++;
-        uint32_t len = 0;
-        if (tag == V_TEXT)
-            memcpy(&len, a, 4);
+        unsigned char t = *a++;
         if (k == j) {
-            *n = len;
-            return (const char *)a + 4;
+            *tag = t;
+            return a;
         }
-        a += tag == V_INT ? 8 : tag == V_TEXT ? 4 + len : 0;
+        uint32_t len = 0;
+        if (t == V_TEXT)
+            memcpy(&len, a, 4);
+        a += t == V_INT ? 8 : t == V_TEXT ? 4 + len : 0;
     }
+}
+
+/* The text of spec column j of the record at aoff (*n = 0 when null). */
+static const char *text_at(const ll_rowstore *s, uint64_t aoff, size_t j, uint32_t *n)
+{
+    unsigned char tag;
+    const unsigned char *a = field_at(s, aoff, j, &tag);
+    uint32_t len = 0;
+    if (tag == V_TEXT)
+        memcpy(&len, a, 4);
+    *n = len;
+    return (const char *)a + 4;
 }
 
 /* The integer of spec column j of the record at aoff (0 when null). */
 static long long int_at(const ll_rowstore *s, uint64_t aoff, size_t j)
 {
-    const unsigned char *a = rec_at(s, aoff) + HEAD;
-    for (size_t k = 0;; k++) {
-        unsigned char tag = *a++;
-        uint32_t len = 0;
-        if (tag == V_TEXT)
-            memcpy(&len, a, 4);
-        if (k == j) {
-            long long v = 0;
-            if (tag == V_INT)
-                memcpy(&v, a, 8);
-            return v;
-        }
-        a += tag == V_INT ? 8 : tag == V_TEXT ? 4 + len : 0;
-    }
+    unsigned char tag;
+    const unsigned char *a = field_at(s, aoff, j, &tag);
+    long long v = 0;
+    if (tag == V_INT)
+        memcpy(&v, a, 8);
+    return v;
 }
 
 /* The la and year of the record at aoff, as returns are told them. */
