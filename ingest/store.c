@@ -266,36 +266,30 @@ static int cmp_text(const char *a, uint32_t na, const char *b, uint32_t nb)
     return na < nb ? -1 : na > nb;
 }
 
+/* Order of the texts of spec column j of a and b. */
+static int cmp_col(const ll_rowstore *s, const pending *a, const pending *b, size_t j)
+{
+    uint32_t na, nb;
+    const char *ta = text_at(s, a->aoff, j, &na), *tb = text_at(s, b->aoff, j, &nb);
+    return cmp_text(ta, na, tb, nb);
+}
+
 /* Order of the keys (CHILD, then the key's date, then its second text). */
 static int cmp(const ll_rowstore *s, const pending *a, const pending *b)
 {
     if (a->pfx != b->pfx)
         return a->pfx < b->pfx ? -1 : 1;
-    if (a->clen > 8 || b->clen > 8) {
-        uint32_t na, nb;
-        const char *ta = text_at(s, a->aoff, 0, &na), *tb = text_at(s, b->aoff, 0, &nb);
-        int c = cmp_text(ta, na, tb, nb);
-        if (c != 0)
-            return c;
-    }
+    int c;
+    if ((a->clen > 8 || b->clen > 8) && (c = cmp_col(s, a, b, 0)) != 0)
+        return c;
     if (a->d != b->d)
         return a->d < b->d ? -1 : 1;
-    if (s->t->key_text >= 0) {
-        uint32_t na, nb;
-        const char *ta = text_at(s, a->aoff, (size_t)s->t->key_text, &na);
-        const char *tb = text_at(s, b->aoff, (size_t)s->t->key_text, &nb);
-        int c = cmp_text(ta, na, tb, nb);
-        if (c != 0)
-            return c;
-    }
+    if (s->t->key_text >= 0 && (c = cmp_col(s, a, b, (size_t)s->t->key_text)) != 0)
+        return c;
     if (s->t->dfe) {
         /* A stacked extract holds several returns: la and year are part
          * of the key. */
-        uint32_t na, nb;
-        const char *ta = text_at(s, a->aoff, (size_t)s->t->col_la, &na);
-        const char *tb = text_at(s, b->aoff, (size_t)s->t->col_la, &nb);
-        int c = cmp_text(ta, na, tb, nb);
-        if (c != 0)
+        if ((c = cmp_col(s, a, b, (size_t)s->t->col_la)) != 0)
             return c;
         long long ya = int_at(s, a->aoff, (size_t)s->t->col_year);
         long long yb = int_at(s, b->aoff, (size_t)s->t->col_year);

@@ -28,6 +28,7 @@
 #include "testutil.h"
 
 #include "../fuzz/fuzz_ingest.c"
+#include "neverstored.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -527,74 +528,6 @@ END_TEST
 
 /* ---- outputs: permissions, identifiers, publish/ -------------------------- */
 
-typedef struct strs {
-    char **v;
-    size_t n, cap;
-} strs;
-
-static void strs_add(strs *s, const char *v, size_t n)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 256;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        ck_assert_ptr_nonnull(s->v);
-    }
-    s->v[s->n] = strndup(v, n);
-    ck_assert_ptr_nonnull(s->v[s->n]);
-    s->n++;
-}
-
-static void strs_free(strs *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
-    memset(s, 0, sizeof *s);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Adds the non-empty values of path's never-stored columns to never and
- * the others to other. */
-static void split_file(const char *path, strs *never, strs *other)
-{
-    size_t n;
-    char *buf = tu_read(path, &n);
-    ll_csvread *r;
-    ll_csv_row row;
-    ll_error err;
-    unsigned char is_never[64] = {0};
-    ck_assert_msg(buf != NULL, "cannot read %s", path);
-    ck_assert_int_eq(ll_csvread_new(&r, buf, n, &err), 0);
-    ck_assert_int_eq(ll_csvread_next(r, &row, &err), 1);
-    for (size_t i = 0; i < row.nkept && i < 64; i++)
-        is_never[i] = (unsigned char)ll_ingest_never_stored(row.field[i]);
-    while (ll_csvread_next(r, &row, &err) == 1)
-        for (size_t i = 0; i < row.nkept && i < 64; i++)
-            if (row.len[i] > 0)
-                strs_add(is_never[i] ? never : other, row.field[i], row.len[i]);
-    ll_csvread_free(r);
-    free(buf);
-}
-
-/* The values of never (of 5 to 16 bytes) that are in no other column:
- * values that also occur in a kept column (a date, an ID) prove nothing. */
-static void probes_of(strs *probe, strs *never, strs *other)
-{
-    qsort(other->v, other->n, sizeof *other->v, cmp_str);
-    for (size_t i = 0; i < never->n; i++) {
-        char *key = never->v[i];
-        size_t len = strlen(key);
-        if (len >= 5 && len <= 16 &&
-            bsearch(&key, other->v, other->n, sizeof *other->v, cmp_str) == NULL)
-            strs_add(probe, key, len);
-    }
-    qsort(probe->v, probe->n, sizeof *probe->v, cmp_str);
-}
-
 /* The first value of probe (sorted) found anywhere in buf, or NULL: every
  * window of every length a value has is looked up. */
 static const char *find_any(const strs *probe, const char *buf, size_t n)
@@ -608,7 +541,7 @@ static const char *find_any(const strs *probe, const char *buf, size_t n)
             memcpy(w, buf + i, len);
             w[len] = '\0';
             char *key = w;
-            char **hit = bsearch(&key, probe->v, probe->n, sizeof *probe->v, cmp_str);
+            char **hit = bsearch(&key, probe->v, probe->n, sizeof *probe->v, strs_cmp);
             if (hit != NULL)
                 return *hit;
         }
