@@ -94,6 +94,12 @@ const char *rp_label_find(const rp_label *L, const char *code, const char *dflt)
 /* Human names. */
 const char *rp_stage_label(const char *stage);
 const char *rp_reason_label(const char *reason);
+const char *rp_estimand_label(const char *estimand); /* "Risk difference" ... */
+/* The method's reference ("Wilson (1927), ..."); "" for an unknown one. */
+const char *rp_estimand_reference(const char *estimand);
+/* A tornado input or cost item ("Cost of a placement move", "Weeks in
+ * residential care (effect)" ...). */
+const char *rp_cost_input_label(rp_arena *a, const char *input);
 const char *rp_cov_label(size_t j);
 const char *rp_design_words(const char *design); /* "a matched comparison group" ... */
 

@@ -878,14 +878,24 @@ static const ll_costs_effect *comp(const ll_costs_effects *e, int k)
     return k == 0 ? &e->moves : &e->weeks[k - 1];
 }
 
+/* The analysis cohort of worked example name (fixtures/examples/NAME/
+ * expected/analysis.csv), at most 400 children, *n of them; caller frees. */
+static ll_est_child *example_cohort(const char *name, size_t *n)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/fixtures/examples/%s/expected/analysis.csv", LL_SOURCE_DIR,
+             name);
+    ll_est_child *kids = calloc(400, sizeof *kids);
+    ck_assert_ptr_nonnull(kids);
+    *n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    return kids;
+}
+
 START_TEST(placement_effects_match_r)
 {
     const example_ref *x = &EXAMPLES[_i];
-    char path[512];
-    snprintf(path, sizeof path, "%s/fixtures/examples/%s/expected/analysis.csv",
-             LL_SOURCE_DIR, x->name);
-    ll_est_child *kids = calloc(400, sizeof *kids);
-    size_t n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    size_t n;
+    ll_est_child *kids = example_cohort(x->name, &n);
     ll_costs_effects e;
     ll_error err;
     ck_assert_int_eq(ll_costs_effects_from_cohort(&e, kids, n, 1, &err), LL_OK);
@@ -941,11 +951,8 @@ END_TEST
 /* The same seed gives a byte-identical costs.csv from the adjusted effects. */
 START_TEST(example_csv_reproducible)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/fixtures/examples/explicit/expected/analysis.csv",
-             LL_SOURCE_DIR);
-    ll_est_child *kids = calloc(400, sizeof *kids);
-    size_t n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    size_t n;
+    ll_est_child *kids = example_cohort("explicit", &n);
     ll_costs_effects e;
     ll_costs_params p;
     ll_costs_result *a = NULL, *b = NULL;
@@ -971,11 +978,8 @@ END_TEST
  * built on it are empty with the reason, and nothing crashes. */
 START_TEST(placement_effects_not_computable)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/fixtures/examples/explicit/expected/analysis.csv",
-             LL_SOURCE_DIR);
-    ll_est_child *kids = calloc(400, sizeof *kids);
-    size_t n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    size_t n;
+    ll_est_child *kids = example_cohort("explicit", &n);
     /* one comparison child: the first treated rows and one comparison row */
     size_t m = 0, nc = 0;
     for (size_t i = 0; i < n; i++)
