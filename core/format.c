@@ -32,6 +32,15 @@ void ll_csv_put_numbers(FILE *f, const double *x, size_t n)
     }
 }
 
+void ll_csv_put_fields(FILE *f, const char *const *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0)
+            fputc(',', f);
+        ll_csv_put_field(f, s[k]);
+    }
+}
+
 void ll_csv_put_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {

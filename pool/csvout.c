@@ -8,11 +8,8 @@
 
 static void row(FILE *f, const ll_pool_effect *e, const char *model, const ll_meta_result *m)
 {
-    ll_csv_put_field(f, e->outcome);
-    fputc(',', f);
-    ll_csv_put_field(f, e->estimand);
-    fputc(',', f);
-    ll_csv_put_field(f, e->term);
+    const char *const key[] = {e->outcome, e->estimand, e->term};
+    ll_csv_put_fields(f, key, 3);
     fprintf(f, ",%s,%zu", model, m->k);
     const double num[] = {m->estimate, m->std_error, m->statistic, m->p_value,
                           m->conf_low, m->conf_high, m->tau2,      m->i2,

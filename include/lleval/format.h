@@ -16,6 +16,10 @@ void ll_format_number(char *buf, size_t size, double x);
  * formatted by ll_format_number: the number columns of a row. */
 void ll_csv_put_numbers(FILE *f, const double *x, size_t n);
 
+/* Writes the n texts s as CSV fields separated by commas ("a,b,c"), each
+ * as ll_csv_put_field does: the text columns that open a row. */
+void ll_csv_put_fields(FILE *f, const char *const *s, size_t n);
+
 /* Writes s as one CSV field, quoted (RFC 4180) only when it holds a comma,
  * a quote or a line break. */
 void ll_csv_put_field(FILE *f, const char *s);
