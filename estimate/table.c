@@ -2,6 +2,7 @@
 #include "estimate_internal.h"
 
 #include "lleval/format.h"
+#include "lleval/grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -10,14 +11,10 @@
 ll_estimate *est_add(ll_estimates *t, const char *outcome, const char *estimand,
                      const char *group, const char *term)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 128;
-        ll_estimate *rows = realloc(t->rows, cap * sizeof *rows);
-        if (rows == NULL)
-            return NULL;
-        t->rows = rows;
-        t->cap = cap;
-    }
+    ll_estimate *rows = ll_grow(t->rows, &t->cap, t->n, sizeof *rows, 128);
+    if (rows == NULL)
+        return NULL;
+    t->rows = rows;
     ll_estimate *r = &t->rows[t->n++];
     memset(r, 0, sizeof *r);
     snprintf(r->outcome, sizeof r->outcome, "%s", outcome);
