@@ -7,36 +7,16 @@
 #include "chart.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "lleval/gnuplot.h"
 
 char *ar_find_program(const char *name)
 {
-    if (!name || !name[0])
-        return NULL;
-    if (strchr(name, '/'))
-        return access(name, X_OK) == 0 ? ar_strdup(name) : NULL;
-    const char *path = getenv("PATH");
-    if (!path)
-        path = "/usr/bin:/bin";
-    while (*path) {
-        size_t len = strcspn(path, ":");
-        size_t n = len + strlen(name) + 3;
-        char *cand = malloc(n);
-        if (!cand)
-            return NULL;
-        snprintf(cand, n, "%.*s/%s", (int)len, len ? path : ".", name);
-        struct stat st;
-        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
-            return cand;
-        free(cand);
-        path += len + (path[len] == ':');
-    }
-    return NULL;
+    char *path = NULL;
+    ll_gnuplot_find(&path, name);
+    return path;
 }
 
 static int write_text(const char *dir, const char *name, const char *ext, const char *text,
@@ -53,44 +33,6 @@ static int write_text(const char *dir, const char *name, const char *ext, const 
     return LL_OK;
 }
 
-/* Runs `gnuplot NAME.gp` in dir, its messages appended to gnuplot.log;
- * 1 when it exits with status 0. */
-static int run_gnuplot(const char *prog, const char *dir, const char *script)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return 0;
-    if (pid == 0) {
-        if (chdir(dir) != 0)
-            _exit(126);
-        int fd = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
-        int null = open("/dev/null", O_RDONLY);
-        if (fd >= 0) {
-            dup2(fd, STDOUT_FILENO);
-            dup2(fd, STDERR_FILENO);
-        }
-        if (null >= 0)
-            dup2(null, STDIN_FILENO);
-        char *const argv[] = {(char *)prog, (char *)script, NULL};
-        execv(prog, argv);
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return 0;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-static size_t id_prefix(const char *p)
-{
-    static const char *const PRE[] = {"id='", "id=\"", "href='#", "href=\"#", "url(#"};
-    for (size_t k = 0; k < sizeof PRE / sizeof *PRE; k++)
-        if (!strncmp(p, PRE[k], strlen(PRE[k])))
-            return strlen(PRE[k]);
-    return 0;
-}
-
 /* gnuplot's SVG from "<svg" on, ids prefixed with name (two SVGs share
  * the page); malloc'ed. */
 static char *inline_svg(const char *svg, const char *name)
@@ -100,18 +42,15 @@ static char *inline_svg(const char *svg, const char *name)
         return NULL;
     size_t extra = 0, nl = strlen(name) + 1;
     for (const char *p = s; *p; p++)
-        extra += id_prefix(p) ? nl : 0;
+        extra += ll_gnuplot_svg_id(p) ? nl : 0;
     char *out = malloc(strlen(s) + extra + 1), *w = out;
     if (!out)
         return NULL;
     while (*s) {
-        size_t m = id_prefix(s);
-        if (m) {
-            memcpy(w, s, m);
+        size_t m = ll_gnuplot_svg_prefix(w, &s, name);
+        if (m)
             w += m;
-            s += m;
-            w += sprintf(w, "%s-", name);
-        } else
+        else
             *w++ = *s++;
     }
     *w = '\0';
@@ -143,7 +82,7 @@ int ar_chart(char **svg, const char *dir, const char *gnuplot, const char *name,
         return rc;
     char sname[512], spath[4096];
     snprintf(sname, sizeof sname, "%s.gp", name);
-    if (!run_gnuplot(gnuplot, dir, sname)) {
+    if (ll_gnuplot_run(gnuplot, dir, sname, NULL) != LL_OK) {
         if (log)
             fprintf(log, "lleval area: warning: gnuplot failed on %s/%s (see %s/gnuplot.log); "
                     "the report shows the chart as not drawn\n", dir, sname, dir);

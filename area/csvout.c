@@ -9,13 +9,6 @@
 
 static const char *ESTIMAND[] = {"att_gt", "event", "overall"};
 
-static void put_num(FILE *f, double x)
-{
-    char buf[40];
-    ll_format_number(buf, sizeof buf, x);
-    fprintf(f, ",%s", buf);
-}
-
 static void put_row(FILE *f, const char *outcome, const ll_area_row *r)
 {
     ll_csv_put_field(f, outcome);
@@ -27,13 +20,9 @@ static void put_row(FILE *f, const char *outcome, const ll_area_row *r)
     else
         fprintf(f, ",,,");
     fprintf(f, ",%zu,%zu", r->n_treated, r->n_comparison);
-    put_num(f, r->estimate);
-    put_num(f, r->std_error);
-    put_num(f, r->statistic);
-    put_num(f, r->p_value);
-    put_num(f, r->conf_low);
-    put_num(f, r->conf_high);
-    put_num(f, r->ri_p_value);
+    const double num[] = {r->estimate, r->std_error, r->statistic, r->p_value,
+                          r->conf_low,  r->conf_high, r->ri_p_value};
+    ll_csv_put_numbers(f, num, sizeof num / sizeof *num);
     fputc(',', f);
     ll_csv_put_field(f, r->note);
     fputc('\n', f);

@@ -7,6 +7,7 @@
  * seed give the same bytes. */
 #include "chart.h"
 
+#include "lleval/format.h"
 #include "lleval/version.h"
 
 #include <errno.h>
@@ -23,18 +24,6 @@ static const char *CSS =
     "tr.pre td{color:#555;background:#f6f6f6}.note{background:#fff6d5;padding:.5em 1em;"
     "border-left:4px solid #e0b000}\n"
     ".big{font-size:1.15em}svg{max-width:100%;height:auto}\n";
-
-static void esc(FILE *f, const char *s)
-{
-    for (; *s; s++)
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-}
 
 static const char *base_name(const char *p)
 {
@@ -108,15 +97,15 @@ static void design_text(FILE *f, const ll_area_report_input *in)
                "value.</p>\n",
             nt, nt == 1 ? "y" : "ies", n_comparison(in), r->ri_draws, in->seed);
     fprintf(f, "<p>Outcome: <b>");
-    esc(f, in->outcome);
+    ll_html_put_text(f, in->outcome);
     fprintf(f, "</b> (column <code>");
-    esc(f, in->value);
+    ll_html_put_text(f, in->value);
     fprintf(f, "</code>%s", in->filter[0] ? " of the rows with <code>" : "");
-    esc(f, in->filter);
+    ll_html_put_text(f, in->filter);
     fprintf(f, "%s, Local authority rows) from ", in->filter[0] ? "</code>" : "");
     for (size_t i = 0; i < in->nfiles; i++) {
         fprintf(f, "%s<code>", i ? ", " : "");
-        esc(f, base_name(in->files[i]));
+        ll_html_put_text(f, base_name(in->files[i]));
         fprintf(f, "</code>");
     }
     fprintf(f, ": %zu authorities with a value in at least one of the series' years (",
@@ -147,9 +136,9 @@ static void treated_table(FILE *f, const ll_area_report_input *in)
             for (size_t k = 0; k < p->nyears; k++)
                 n += !isnan(p->y[u * p->nyears + k]);
             fprintf(f, "<tr><td class=\"l\">");
-            esc(f, p->code[u]);
+            ll_html_put_text(f, p->code[u]);
             fprintf(f, "</td><td class=\"l\">");
-            esc(f, p->name[u]);
+            ll_html_put_text(f, p->name[u]);
             fprintf(f, "</td><td>%d</td><td>%zu of %zu</td></tr>\n", in->start[u], n,
                     p->nyears);
         }
@@ -170,23 +159,52 @@ static double group_mean(const ll_area_report_input *in, int s, size_t k, size_t
     return *n ? sum / (double)*n : NAN;
 }
 
+/* A chart being written: its data (d) and its script's body (b), each
+ * into memory. */
+typedef struct {
+    FILE *d, *b;
+    char *data, *body;
+    size_t dl, bl;
+} chart_text;
+
+static int chart_open(chart_text *c)
+{
+    memset(c, 0, sizeof *c);
+    c->d = open_memstream(&c->data, &c->dl);
+    c->b = open_memstream(&c->body, &c->bl);
+    if (c->d && c->b)
+        return LL_OK;
+    if (c->d)
+        fclose(c->d);
+    if (c->b)
+        fclose(c->b);
+    free(c->data);
+    free(c->body);
+    return LL_ENOMEM;
+}
+
+/* Closes c and draws it as chart name (none when name is NULL). */
+static int chart_close(chart_text *c, char **svg, const char *dir, const char *gp,
+                       const char *name, FILE *log, ll_error *err)
+{
+    int bad = fclose(c->d) | fclose(c->b);
+    int rc = bad ? ll_error_set(err, LL_ENOMEM, "out of memory")
+               : !name ? LL_OK
+                       : ar_chart(svg, dir, gp, name, c->data, c->body, log, err);
+    free(c->data);
+    free(c->body);
+    return rc;
+}
+
 static int chart_means(char **svg, const ll_area_report_input *in, const char *dir, const char *gp,
                        FILE *log, ll_error *err)
 {
     const ll_area_panel *p = in->panel;
     const ll_area_result *r = in->res;
-    char *data = NULL, *body = NULL;
-    size_t dl = 0, bl = 0;
-    FILE *d = open_memstream(&data, &dl), *b = open_memstream(&body, &bl);
-    if (!d || !b) {
-        if (d)
-            fclose(d);
-        if (b)
-            fclose(b);
-        free(data);
-        free(body);
+    chart_text c;
+    if (chart_open(&c) != LL_OK)
         return ll_error_set(err, LL_ENOMEM, "out of memory");
-    }
+    FILE *d = c.d, *b = c.b;
     fprintf(d, "year");
     for (size_t gi = 0; gi < r->ngroups; gi++)
         fprintf(d, "\tstart %d", r->group[gi]);
@@ -221,30 +239,17 @@ static int chart_means(char **svg, const ll_area_report_input *in, const char *d
         fprintf(b, "%s'means.dat' using 1:%zu with linespoints lw 2 pt %zu title columnheader",
                 gi ? ", " : "", gi + 2, gi < r->ngroups ? 7 + 2 * gi : 4);
     fprintf(b, "\n");
-    int bad = fclose(d) | fclose(b);
-    int rc = bad ? ll_error_set(err, LL_ENOMEM, "out of memory")
-                 : ar_chart(svg, dir, gp, "means", data, body, log, err);
-    free(data);
-    free(body);
-    return rc;
+    return chart_close(&c, svg, dir, gp, "means", log, err);
 }
 
 static int chart_event(char **svg, const ll_area_report_input *in, const char *dir,
                        const char *gp, FILE *log, ll_error *err)
 {
     const ll_area_result *r = in->res;
-    char *data = NULL, *body = NULL;
-    size_t dl = 0, bl = 0;
-    FILE *d = open_memstream(&data, &dl), *b = open_memstream(&body, &bl);
-    if (!d || !b) {
-        if (d)
-            fclose(d);
-        if (b)
-            fclose(b);
-        free(data);
-        free(body);
+    chart_text c;
+    if (chart_open(&c) != LL_OK)
         return ll_error_set(err, LL_ENOMEM, "out of memory");
-    }
+    FILE *d = c.d, *b = c.b;
     int lo = 0, hi = 0, any = 0;
     fprintf(d, "event\testimate\tconf.low\tconf.high\tpre\n");
     for (size_t i = 0; i < r->nrows; i++) {
@@ -269,13 +274,7 @@ static int chart_event(char **svg, const ll_area_report_input *in, const char *d
                "'event.dat' using 1:($5 == 0 ? $2 : NaN):3:4 with yerrorbars pt 7 ps 1.2 "
                "lc rgb '#1f5fa8' title 'post-period: effect'\n",
             lo - 1, hi + 1);
-    int bad = fclose(d) | fclose(b);
-    int rc = bad ? ll_error_set(err, LL_ENOMEM, "out of memory")
-               : !any ? LL_OK
-                      : ar_chart(svg, dir, gp, "event", data, body, log, err);
-    free(data);
-    free(body);
-    return rc;
+    return chart_close(&c, svg, dir, gp, any ? "event" : NULL, log, err);
 }
 
 static void put_svg(FILE *f, const char *svg, const char *what, int have_gnuplot)
@@ -401,7 +400,7 @@ static void att_table(FILE *f, const ll_area_result *r)
                 w->event < 0 ? " class=\"pre\"" : "", w->group, w->time, w->base, w->event);
         row_cells(f, w);
         fprintf(f, "<td class=\"l\">");
-        esc(f, w->note);
+        ll_html_put_text(f, w->note);
         fprintf(f, "</td></tr>\n");
     }
     fprintf(f, "</table>\n");
@@ -433,10 +432,10 @@ static int write_page(FILE *f, const ll_area_report_input *in, const char *svg_m
     const ll_area_row *o = &in->res->rows[in->res->nrows - 1];
     fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n"
                "<title>lleval area: ");
-    esc(f, in->outcome);
+    ll_html_put_text(f, in->outcome);
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n<h1>Did the "
                "authorities that ran the programme do better? ", CSS);
-    esc(f, in->outcome);
+    ll_html_put_text(f, in->outcome);
     fprintf(f, "</h1>\n<p>Written by lleval %s (<code>lleval area</code>, SPEC section 11) "
                "from published authority figures.</p>\n", LL_VERSION);
     design_text(f, in);

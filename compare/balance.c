@@ -3,6 +3,7 @@
 #include "lleval/balance.h"
 
 #include "lleval/derive.h"
+#include "lleval/format.h"
 #include "lleval/stats.h"
 
 #include <math.h>
@@ -70,11 +71,7 @@ int ll_balance_write_csv(FILE *f, const ll_balance *b)
         double v[8] = {r->mean_t_before, r->mean_c_before, r->mean_t_after, r->mean_c_after,
                        r->smd_before, r->smd_after, r->vr_before, r->vr_after};
         fprintf(f, "%s,%s", ll_match_cov_name(j), ll_match_cov_continuous(j) ? "continuous" : "binary");
-        for (int k = 0; k < 8; k++) {
-            char buf[40];
-            ll_format_number(buf, sizeof buf, v[k]);
-            fprintf(f, ",%s", buf);
-        }
+        ll_csv_put_numbers(f, v, 8);
         fputc('\n', f);
     }
     fprintf(f, "all_abs_smd_below_0.1,summary,,,,,%s,%s,,\n", b->has_after ? "" : (b->adequate ? "1" : "0"),

@@ -287,10 +287,10 @@ static int cmp_bucket_key(const prow *a, const prow *b, int exact)
     return 0;
 }
 
-static int cmp_cand_exact(const void *pa, const void *pb)
+/* Candidates by bucket (with the authority when exact), score, child. */
+static int cmp_cand(const prow *a, const prow *b, int exact)
 {
-    const prow *a = pa, *b = pb;
-    int c = cmp_bucket_key(a, b, 1);
+    int c = cmp_bucket_key(a, b, exact);
     if (c)
         return c;
     if (a->eta != b->eta)
@@ -298,15 +298,14 @@ static int cmp_cand_exact(const void *pa, const void *pb)
     return (a->child > b->child) - (a->child < b->child);
 }
 
+static int cmp_cand_exact(const void *pa, const void *pb)
+{
+    return cmp_cand(pa, pb, 1);
+}
+
 static int cmp_cand_none(const void *pa, const void *pb)
 {
-    const prow *a = pa, *b = pb;
-    int c = cmp_bucket_key(a, b, 0);
-    if (c)
-        return c;
-    if (a->eta != b->eta)
-        return a->eta < b->eta ? -1 : 1;
-    return (a->child > b->child) - (a->child < b->child);
+    return cmp_cand(pa, pb, 0);
 }
 
 /* Treated in descending score order, ties by (la, child). */

@@ -1,4 +1,4 @@
-/* CSV output conventions shared by every writer. */
+/* CSV output conventions shared by every writer, and HTML text escaping. */
 #include "lleval/format.h"
 
 #include <math.h>
@@ -22,6 +22,25 @@ void ll_format_number(char *buf, size_t size, double x)
     }
 }
 
+void ll_csv_put_numbers(FILE *f, const double *x, size_t n)
+{
+    char buf[40];
+    for (size_t k = 0; k < n; k++) {
+        ll_format_number(buf, sizeof buf, x[k]);
+        fputc(',', f);
+        fputs(buf, f);
+    }
+}
+
+void ll_csv_put_fields(FILE *f, const char *const *s, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        if (k > 0)
+            fputc(',', f);
+        ll_csv_put_field(f, s[k]);
+    }
+}
+
 void ll_csv_put_field(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
@@ -35,4 +54,17 @@ void ll_csv_put_field(FILE *f, const char *s)
         fputc(*s, f);
     }
     fputc('"', f);
+}
+
+void ll_html_put_text(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '&': fputs("&amp;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*s, f);
+        }
+    }
 }

@@ -14,31 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NX 21                 /* section 5's covariates with their dummies */
+#define NX LL_EST_X_COLS      /* section 5's covariates with their dummies */
 #define NXO (NX + LL_PG_N)    /* plus weeks_<g>_before in the outcome models */
 
 /* Section 5's covariates in SPEC 6's column order (which decides aliasing),
  * then weeks_<g>_before; 0 when a value is NA. */
 static int x_row(double *row, const ll_est_child *c)
 {
-    size_t k = 0;
-    row[k++] = c->age_years;
-    row[k++] = c->male;
-    for (int e = LL_ETHNIC_MIXED; e < LL_ETHNIC_N; e++)
-        row[k++] = (int)c->ethnic_group == e;
-    row[k++] = c->uasc;
-    row[k++] = c->years_in_care;
-    row[k++] = c->prior_placements;
-    row[k++] = c->years_in_placement;
-    row[k++] = c->placements_before;
-    for (int g = LL_PG_KINSHIP; g < LL_PG_N; g++)
-        row[k++] = (int)c->placement_group == g;
-    for (int g = LL_LEGAL_S20; g < LL_LEGAL_N; g++)
-        row[k++] = (int)c->legal_group == g;
-    row[k++] = c->cin_n1;
+    if (!ll_estimate_covariates(row, c))
+        return 0;
     for (int g = 0; g < LL_PG_N; g++)
-        row[k++] = c->weeks_before[g];
-    for (size_t j = 0; j < k; j++)
+        row[NX + g] = c->weeks_before[g];
+    for (size_t j = 0; j < NXO; j++)
         if (!isfinite(row[j]))
             return 0;
     return 1;

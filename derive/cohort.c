@@ -4,6 +4,8 @@
  * where matching plugs in. */
 #include "internal.h"
 
+#include "lleval/grow.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,14 +16,10 @@
 int ll_flow_add(ll_flow *f, const char *stage, ll_group group, const char *reason, size_t n,
                 ll_error *err)
 {
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? 2 * f->cap : 32;
-        ll_flow_row *r = realloc(f->rows, cap * sizeof *r);
-        if (!r)
-            return ll_error_set(err, LL_ENOMEM, "out of memory");
-        f->rows = r;
-        f->cap = cap;
-    }
+    ll_flow_row *rows = ll_grow(f->rows, &f->cap, f->n, sizeof *rows, 32);
+    if (!rows)
+        return ll_error_set(err, LL_ENOMEM, "out of memory");
+    f->rows = rows;
     ll_flow_row *r = &f->rows[f->n++];
     snprintf(r->stage, sizeof r->stage, "%s", stage);
     snprintf(r->reason, sizeof r->reason, "%s", reason ? reason : "");
@@ -48,14 +46,10 @@ static const char *const REASONS[N_REASONS] = {
 
 int ll_cohort_add(ll_cohort *c, const ll_cohort_entry *e, ll_error *err)
 {
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 256;
-        ll_cohort_entry *p = realloc(c->entries, cap * sizeof *p);
-        if (!p)
-            return ll_error_set(err, LL_ENOMEM, "out of memory");
-        c->entries = p;
-        c->cap = cap;
-    }
+    ll_cohort_entry *p = ll_grow(c->entries, &c->cap, c->n, sizeof *p, 256);
+    if (!p)
+        return ll_error_set(err, LL_ENOMEM, "out of memory");
+    c->entries = p;
     c->entries[c->n++] = *e;
     return LL_OK;
 }

@@ -4,6 +4,7 @@
 #include "internal.h"
 
 #include "lleval/date.h"
+#include "lleval/grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,10 @@
 static int add_dq(ll_derive_data *d, size_t *cap, size_t child, const struct episode *e,
                   ll_dq_rule rule, ll_error *err)
 {
-    if (d->n_dq == *cap) {
-        size_t n = *cap ? 2 * *cap : 256;
-        struct dq_rec *p = realloc(d->dq, n * sizeof *p);
-        if (!p)
-            return ll_error_set(err, LL_ENOMEM, "out of memory");
-        d->dq = p;
-        *cap = n;
-    }
+    struct dq_rec *p = ll_grow(d->dq, cap, d->n_dq, sizeof *p, 256);
+    if (!p)
+        return ll_error_set(err, LL_ENOMEM, "out of memory");
+    d->dq = p;
     struct dq_rec *r = &d->dq[d->n_dq++];
     r->child = (uint32_t)child;
     r->decom = e->decom;

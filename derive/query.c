@@ -34,12 +34,20 @@ const char *ll_na_reason_name(ll_na_reason r)
     return (unsigned)r < sizeof NA_NAMES / sizeof NA_NAMES[0] ? NA_NAMES[r] : "?";
 }
 
-static int in_list(const char *s, const char *const *list)
+/* The codes of one group. */
+typedef struct code_group {
+    int group;
+    const char *const *codes; /* NULL-terminated */
+} code_group;
+
+/* The group of code in the n groups of table; dflt when in none. */
+static int group_of(const char *code, const code_group *table, size_t n, int dflt)
 {
-    for (; *list; list++)
-        if (!strcmp(s, *list))
-            return 1;
-    return 0;
+    for (size_t g = 0; g < n; g++)
+        for (const char *const *c = table[g].codes; *c; c++)
+            if (!strcmp(code, *c))
+                return table[g].group;
+    return dflt;
 }
 
 ll_placement_group ll_derive_placement_group(const char *place)
@@ -49,21 +57,15 @@ ll_placement_group ll_derive_placement_group(const char *place)
     static const char *const residential[] = {"K1", "K2", "R1", "S1", NULL};
     static const char *const semi[] = {"H5", "K3", "P2", NULL};
     static const char *const adoption[] = {"A3", "A4", "A5", "A6", NULL};
+    static const char *const parents[] = {"P1", NULL};
+    static const code_group T[] = {
+        {LL_PG_FOSTER, foster},           {LL_PG_KINSHIP, kinship},
+        {LL_PG_RESIDENTIAL, residential}, {LL_PG_SEMI_INDEPENDENT, semi},
+        {LL_PG_ADOPTION, adoption},       {LL_PG_PARENTS, parents},
+    };
     if (!place)
         return LL_PG_OTHER;
-    if (in_list(place, foster))
-        return LL_PG_FOSTER;
-    if (in_list(place, kinship))
-        return LL_PG_KINSHIP;
-    if (in_list(place, residential))
-        return LL_PG_RESIDENTIAL;
-    if (in_list(place, semi))
-        return LL_PG_SEMI_INDEPENDENT;
-    if (in_list(place, adoption))
-        return LL_PG_ADOPTION;
-    if (!strcmp(place, "P1"))
-        return LL_PG_PARENTS;
-    return LL_PG_OTHER;
+    return (ll_placement_group)group_of(place, T, sizeof T / sizeof *T, LL_PG_OTHER);
 }
 
 ll_ethnic_group ll_derive_ethnic_group(const char *e)
@@ -73,19 +75,14 @@ ll_ethnic_group ll_derive_ethnic_group(const char *e)
     static const char *const asian[] = {"AIND", "APKN", "ABAN", "AOTH", NULL};
     static const char *const black[] = {"BCRB", "BAFR", "BOTH", NULL};
     static const char *const other[] = {"CHNE", "OOTH", NULL};
+    static const code_group T[] = {
+        {LL_ETHNIC_WHITE, white}, {LL_ETHNIC_MIXED, mixed}, {LL_ETHNIC_ASIAN, asian},
+        {LL_ETHNIC_BLACK, black}, {LL_ETHNIC_OTHER, other},
+    };
     if (!e)
         return LL_ETHNIC_UNKNOWN;
-    if (in_list(e, white))
-        return LL_ETHNIC_WHITE;
-    if (in_list(e, mixed))
-        return LL_ETHNIC_MIXED;
-    if (in_list(e, asian))
-        return LL_ETHNIC_ASIAN;
-    if (in_list(e, black))
-        return LL_ETHNIC_BLACK;
-    if (in_list(e, other))
-        return LL_ETHNIC_OTHER;
-    return LL_ETHNIC_UNKNOWN; /* REFU, NOBT, empty, and codes outside the list */
+    /* REFU, NOBT, empty, and codes outside the list: unknown */
+    return (ll_ethnic_group)group_of(e, T, sizeof T / sizeof *T, LL_ETHNIC_UNKNOWN);
 }
 
 /* ---- accessors ---------------------------------------------------------- */

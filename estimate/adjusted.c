@@ -20,25 +20,25 @@ static const char *const XNAMES[EST_X_COLS] = {
     "pg_parents", "pg_other",       "lg_s20",              "lg_other",
     "cin_n1"};
 
-int est_x_row(double *row, const ll_est_child *c)
+int ll_estimate_covariates(double *out, const ll_est_child *c)
 {
     size_t k = 0;
-    row[k++] = c->age_years;
-    row[k++] = c->male;
+    out[k++] = c->age_years;
+    out[k++] = c->male;
     for (int e = LL_ETHNIC_MIXED; e < LL_ETHNIC_N; e++)
-        row[k++] = (int)c->ethnic_group == e;
-    row[k++] = c->uasc;
-    row[k++] = c->years_in_care;
-    row[k++] = c->prior_placements;
-    row[k++] = c->years_in_placement;
-    row[k++] = c->placements_before;
+        out[k++] = (int)c->ethnic_group == e;
+    out[k++] = c->uasc;
+    out[k++] = c->years_in_care;
+    out[k++] = c->prior_placements;
+    out[k++] = c->years_in_placement;
+    out[k++] = c->placements_before;
     for (int g = LL_PG_KINSHIP; g < LL_PG_N; g++)
-        row[k++] = (int)c->placement_group == g;
+        out[k++] = (int)c->placement_group == g;
     for (int g = LL_LEGAL_S20; g < LL_LEGAL_N; g++)
-        row[k++] = (int)c->legal_group == g;
-    row[k++] = c->cin_n1;
+        out[k++] = (int)c->legal_group == g;
+    out[k++] = c->cin_n1;
     for (size_t j = 0; j < k; j++)
-        if (isnan(row[j]))
+        if (isnan(out[j]))
             return 0;
     return 1;
 }
@@ -50,7 +50,7 @@ size_t est_fitted_rows(const est_ctx *x, size_t off, size_t *rows)
     for (int g = 1; g >= 0; g--) /* treated first, then comparison, each in cohort order */
         for (size_t i = 0; i < x->n; i++)
             if (x->c[i].treated == g && !isnan(EST_FIELD(&x->c[i], off)) &&
-                est_x_row(row, &x->c[i]))
+                ll_estimate_covariates(row, &x->c[i]))
                 rows[m++] = i;
     return m;
 }
@@ -93,7 +93,7 @@ int est_aipw(est_ctx *x, ll_estimate *r, size_t off, int binary, double *ptbar)
     size_t m = est_fitted_rows(x, off, rows);
     for (size_t i = 0; i < m; i++) {
         const ll_est_child *c = &x->c[rows[i]];
-        est_x_row(X + i * EST_X_COLS, c);
+        ll_estimate_covariates(X + i * EST_X_COLS, c);
         y[i] = EST_FIELD(c, off);
         T[i] = c->treated;
     }
@@ -112,12 +112,7 @@ int est_aipw(est_ctx *x, ll_estimate *r, size_t off, int binary, double *ptbar)
         est_method(r, "%s", a->why);
         goto done;
     }
-    r->estimate = a->tau;
-    r->std_error = a->se;
-    r->statistic = a->z;
-    r->p_value = a->p_value;
-    r->conf_low = a->conf_low;
-    r->conf_high = a->conf_high;
+    est_set(r, a->tau, a->se, a->z, a->p_value, a->conf_low, a->conf_high);
     *ptbar = a->mean_treated;
     method_text(r, ps, a, fam);
 done:

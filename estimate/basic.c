@@ -150,12 +150,7 @@ void est_mde(ll_estimate *r, const est_two *b)
 
 static void fill_t(ll_estimate *r, const ll_stats_ttest *t)
 {
-    r->estimate = t->estimate;
-    r->std_error = t->std_error;
-    r->statistic = t->statistic;
-    r->p_value = t->p_value;
-    r->conf_low = t->conf_low;
-    r->conf_high = t->conf_high;
+    est_set(r, t->estimate, t->std_error, t->statistic, t->p_value, t->conf_low, t->conf_high);
 }
 
 static const char *t_why(size_t n, int st)

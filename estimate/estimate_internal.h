@@ -30,6 +30,11 @@ void est_method(ll_estimate *r, const char *fmt, ...)
 #endif
     ;
 
+/* Sets r's inference numbers: estimate, std.error, statistic, p.value and
+ * the confidence interval. */
+void est_set(ll_estimate *r, double estimate, double std_error, double statistic,
+             double p_value, double conf_low, double conf_high);
+
 /* The double field at byte offset off of child c (offsetof(ll_est_child, x)). */
 #define EST_FIELD(c, off) (*(const double *)((const char *)(c) + (off)))
 
@@ -44,10 +49,7 @@ int est_adjusted_or(est_ctx *x, ll_estimate *r, size_t off);
 int est_mixed_model(est_ctx *x);
 
 /* The adjusted effects (estimate/adjusted.c). */
-#define EST_X_COLS 21
-/* Section 5's covariates of c in SPEC 6's column order into row (EST_X_COLS
- * values); 0 when one is NA (the row is not fitted). */
-int est_x_row(double *row, const ll_est_child *c);
+#define EST_X_COLS LL_EST_X_COLS
 /* The fitted rows for the outcome at off (non-NA outcome and covariates),
  * treated first, then comparison, each in cohort order, as indices into
  * x->c; returns their number. */

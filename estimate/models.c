@@ -90,12 +90,8 @@ int est_adjusted_or(est_ctx *x, ll_estimate *r, size_t off)
         rc = ll_error_set(x->err, LL_EINTERNAL, "glm: %s", ll_error_name(st));
         goto done;
     }
-    r->estimate = exp(fit->coef[1]);
-    r->std_error = fit->se[1];
-    r->statistic = fit->z[1];
-    r->p_value = fit->p_value[1];
-    r->conf_low = exp(fit->conf_low[1]);
-    r->conf_high = exp(fit->conf_high[1]);
+    est_set(r, exp(fit->coef[1]), fit->se[1], fit->z[1],
+            fit->p_value[1], exp(fit->conf_low[1]), exp(fit->conf_high[1]));
     est_method(r, "%s", GLM_METHOD);
 done:
     ll_glm_free(fit);
@@ -143,12 +139,8 @@ static size_t lmm_design(est_ctx *x, double *X, double *y, long *cl, size_t p, l
 
 static void lmm_fill(ll_estimate *r, const ll_lmm *fit, size_t j, const char *method)
 {
-    r->estimate = fit->beta[j];
-    r->std_error = fit->se[j];
-    r->statistic = fit->t[j];
-    r->p_value = fit->p_value[j];
-    r->conf_low = fit->conf_low[j];
-    r->conf_high = fit->conf_high[j];
+    est_set(r, fit->beta[j], fit->se[j], fit->t[j],
+            fit->p_value[j], fit->conf_low[j], fit->conf_high[j]);
     est_method(r, "%s", method);
 }
 
@@ -298,12 +290,8 @@ static void cox_row(ll_estimate *r, double *time, int *event, int *grp, size_t m
         est_method(r, "%s", why);
         return;
     }
-    r->estimate = exp(fit->coef[0]);
-    r->std_error = fit->se[0];
-    r->statistic = fit->z[0];
-    r->p_value = fit->p_value[0];
-    r->conf_low = exp(fit->conf_low[0]);
-    r->conf_high = exp(fit->conf_high[0]);
+    est_set(r, exp(fit->coef[0]), fit->se[0], fit->z[0],
+            fit->p_value[0], exp(fit->conf_low[0]), exp(fit->conf_high[0]));
     est_method(r, "coxph(Surv ~ treated, ties=\"efron\"): exp(coef), Wald CI and p; "
                   "std.error of coef");
     ll_cox_free(fit);

@@ -2,6 +2,7 @@
 #include "estimate_internal.h"
 
 #include "lleval/format.h"
+#include "lleval/grow.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -10,14 +11,10 @@
 ll_estimate *est_add(ll_estimates *t, const char *outcome, const char *estimand,
                      const char *group, const char *term)
 {
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? 2 * t->cap : 128;
-        ll_estimate *rows = realloc(t->rows, cap * sizeof *rows);
-        if (rows == NULL)
-            return NULL;
-        t->rows = rows;
-        t->cap = cap;
-    }
+    ll_estimate *rows = ll_grow(t->rows, &t->cap, t->n, sizeof *rows, 128);
+    if (rows == NULL)
+        return NULL;
+    t->rows = rows;
     ll_estimate *r = &t->rows[t->n++];
     memset(r, 0, sizeof *r);
     snprintf(r->outcome, sizeof r->outcome, "%s", outcome);
@@ -83,6 +80,17 @@ void est_method(ll_estimate *r, const char *fmt, ...)
     va_end(ap);
 }
 
+void est_set(ll_estimate *r, double estimate, double std_error, double statistic,
+             double p_value, double conf_low, double conf_high)
+{
+    r->estimate = estimate;
+    r->std_error = std_error;
+    r->statistic = statistic;
+    r->p_value = p_value;
+    r->conf_low = conf_low;
+    r->conf_high = conf_high;
+}
+
 void ll_estimates_free(ll_estimates *t)
 {
     if (t == NULL)
@@ -97,19 +105,15 @@ int ll_estimate_write_csv(FILE *f, const ll_estimates *t)
 {
     fputs("outcome,estimand,group,term,n,events,estimate,std.error,statistic,p.value,"
           "conf.low,conf.high,method\n", f);
-    char b[6][40];
     for (size_t i = 0; i < t->n; i++) {
         const ll_estimate *r = &t->rows[i];
-        ll_format_number(b[0], sizeof b[0], r->estimate);
-        ll_format_number(b[1], sizeof b[1], r->std_error);
-        ll_format_number(b[2], sizeof b[2], r->statistic);
-        ll_format_number(b[3], sizeof b[3], r->p_value);
-        ll_format_number(b[4], sizeof b[4], r->conf_low);
-        ll_format_number(b[5], sizeof b[5], r->conf_high);
+        const double num[] = {r->estimate, r->std_error, r->statistic,
+                              r->p_value,  r->conf_low,  r->conf_high};
         fprintf(f, "%s,%s,%s,%s,%ld,", r->outcome, r->estimand, r->group, r->term, r->n);
         if (r->events >= 0)
             fprintf(f, "%ld", r->events);
-        fprintf(f, ",%s,%s,%s,%s,%s,%s,", b[0], b[1], b[2], b[3], b[4], b[5]);
+        ll_csv_put_numbers(f, num, sizeof num / sizeof *num);
+        fputc(',', f);
         ll_csv_put_field(f, r->method);
         fputc('\n', f);
     }

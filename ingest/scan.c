@@ -9,6 +9,8 @@
  * whatever the number of threads. */
 #include "internal.h"
 
+#include "lleval/grow.h"
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +35,10 @@ typedef struct part {
 
 int ll_scan_add_q(ll_scan_out *out, const ll_qrow *q, ll_error *err)
 {
-    if (out->nq == out->capq) {
-        size_t cap = out->capq ? out->capq * 2 : 64;
-        ll_qrow *nq = realloc(out->q, cap * sizeof *nq);
-        if (nq == NULL)
-            return ll_error_set(err, LL_ENOMEM, "out of memory (quarantine list)");
-        out->q = nq;
-        out->capq = cap;
-    }
+    ll_qrow *nq = ll_grow(out->q, &out->capq, out->nq, sizeof *nq, 64);
+    if (nq == NULL)
+        return ll_error_set(err, LL_ENOMEM, "out of memory (quarantine list)");
+    out->q = nq;
     out->q[out->nq++] = *q;
     return LL_OK;
 }

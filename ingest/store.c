@@ -129,40 +129,45 @@ static int grow(void **p, size_t *cap, size_t need, size_t unit, size_t first, l
     return LL_OK;
 }
 
-/* The text of spec column j of the record at aoff (*n = 0 when null). */
-static const char *text_at(const ll_rowstore *s, uint64_t aoff, size_t j, uint32_t *n)
+/* Spec column j of the record at aoff: its value's bytes, its tag in *tag. */
+static const unsigned char *field_at(const ll_rowstore *s, uint64_t aoff, size_t j,
+                                     unsigned char *tag)
 {
     const unsigned char *a = rec_at(s, aoff) + HEAD;
     for (size_t k = 0;; k++) {
-        unsigned char tag = *a++;
-        uint32_t len = 0;
-        if (tag == V_TEXT)
-            memcpy(&len, a, 4);
+        unsigned char t = *a++;
         if (k == j) {
-            *n = len;
-            return (const char *)a + 4;
+            *tag = t;
+            return a;
         }
-        a += tag == V_INT ? 8 : tag == V_TEXT ? 4 + len : 0;
+        uint32_t len = 0;
+        if (t == V_TEXT)
+            memcpy(&len, a, 4);
+        a += t == V_INT ? 8 : t == V_TEXT ? 4 + len : 0;
     }
+}
+
+/* The text of spec column j of the record at aoff (*n = 0 when null). */
+static const char *text_at(const ll_rowstore *s, uint64_t aoff, size_t j, uint32_t *n)
+{
+    unsigned char tag;
+    const unsigned char *a = field_at(s, aoff, j, &tag);
+    uint32_t len = 0;
+    if (tag == V_TEXT)
+        memcpy(&len, a, 4);
+    *n = len;
+    return (const char *)a + 4;
 }
 
 /* The integer of spec column j of the record at aoff (0 when null). */
 static long long int_at(const ll_rowstore *s, uint64_t aoff, size_t j)
 {
-    const unsigned char *a = rec_at(s, aoff) + HEAD;
-    for (size_t k = 0;; k++) {
-        unsigned char tag = *a++;
-        uint32_t len = 0;
-        if (tag == V_TEXT)
-            memcpy(&len, a, 4);
-        if (k == j) {
-            long long v = 0;
-            if (tag == V_INT)
-                memcpy(&v, a, 8);
-            return v;
-        }
-        a += tag == V_INT ? 8 : tag == V_TEXT ? 4 + len : 0;
-    }
+    unsigned char tag;
+    const unsigned char *a = field_at(s, aoff, j, &tag);
+    long long v = 0;
+    if (tag == V_INT)
+        memcpy(&v, a, 8);
+    return v;
 }
 
 /* The la and year of the record at aoff, as returns are told them. */
@@ -261,36 +266,30 @@ static int cmp_text(const char *a, uint32_t na, const char *b, uint32_t nb)
     return na < nb ? -1 : na > nb;
 }
 
+/* Order of the texts of spec column j of a and b. */
+static int cmp_col(const ll_rowstore *s, const pending *a, const pending *b, size_t j)
+{
+    uint32_t na, nb;
+    const char *ta = text_at(s, a->aoff, j, &na), *tb = text_at(s, b->aoff, j, &nb);
+    return cmp_text(ta, na, tb, nb);
+}
+
 /* Order of the keys (CHILD, then the key's date, then its second text). */
 static int cmp(const ll_rowstore *s, const pending *a, const pending *b)
 {
     if (a->pfx != b->pfx)
         return a->pfx < b->pfx ? -1 : 1;
-    if (a->clen > 8 || b->clen > 8) {
-        uint32_t na, nb;
-        const char *ta = text_at(s, a->aoff, 0, &na), *tb = text_at(s, b->aoff, 0, &nb);
-        int c = cmp_text(ta, na, tb, nb);
-        if (c != 0)
-            return c;
-    }
+    int c;
+    if ((a->clen > 8 || b->clen > 8) && (c = cmp_col(s, a, b, 0)) != 0)
+        return c;
     if (a->d != b->d)
         return a->d < b->d ? -1 : 1;
-    if (s->t->key_text >= 0) {
-        uint32_t na, nb;
-        const char *ta = text_at(s, a->aoff, (size_t)s->t->key_text, &na);
-        const char *tb = text_at(s, b->aoff, (size_t)s->t->key_text, &nb);
-        int c = cmp_text(ta, na, tb, nb);
-        if (c != 0)
-            return c;
-    }
+    if (s->t->key_text >= 0 && (c = cmp_col(s, a, b, (size_t)s->t->key_text)) != 0)
+        return c;
     if (s->t->dfe) {
         /* A stacked extract holds several returns: la and year are part
          * of the key. */
-        uint32_t na, nb;
-        const char *ta = text_at(s, a->aoff, (size_t)s->t->col_la, &na);
-        const char *tb = text_at(s, b->aoff, (size_t)s->t->col_la, &nb);
-        int c = cmp_text(ta, na, tb, nb);
-        if (c != 0)
+        if ((c = cmp_col(s, a, b, (size_t)s->t->col_la)) != 0)
             return c;
         long long ya = int_at(s, a->aoff, (size_t)s->t->col_year);
         long long yb = int_at(s, b->aoff, (size_t)s->t->col_year);

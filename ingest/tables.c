@@ -167,18 +167,18 @@ ll_ingest_kind ll_ingest_recognise(const ll_csv_row *h)
 {
     static const char *const other903[] = {"DATE_INT", "DATE_PLACED", "PREV_PERM", "MIS_START",
                                            "MISSING", "REVIEW", "SW_ID", "DOLO_START"};
-    if (has_col(h, "DECOM"))
-        return LL_KIND_EPISODES;
-    if (has_col(h, "DUC"))
-        return LL_KIND_UASC;
-    if (has_col(h, "SDQ_SCORE"))
-        return LL_KIND_OC2;
-    if (has_col(h, "ACCOM"))
-        return LL_KIND_OC3;
-    if (has_col(h, "INDEX_DATE"))
-        return LL_KIND_COMPARISON;
-    if (has_col(h, "CONSENT"))
-        return LL_KIND_LIFELONG_LINKS;
+    /* the column that marks each kind, tried in this order */
+    static const struct {
+        const char *col;
+        ll_ingest_kind kind;
+    } marks[] = {
+        {"DECOM", LL_KIND_EPISODES},     {"DUC", LL_KIND_UASC},
+        {"SDQ_SCORE", LL_KIND_OC2},      {"ACCOM", LL_KIND_OC3},
+        {"INDEX_DATE", LL_KIND_COMPARISON}, {"CONSENT", LL_KIND_LIFELONG_LINKS},
+    };
+    for (size_t i = 0; i < N(marks); i++)
+        if (has_col(h, marks[i].col))
+            return marks[i].kind;
     if (has_col(h, "INFORMANT") && has_col(h, "Q1"))
         return LL_KIND_SDQ;
     for (size_t i = 0; i < N(other903); i++)

@@ -4,65 +4,10 @@
  * inlined into the page with ids prefixed by the chart's name. */
 #include "chart.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-/* The full path of program name on PATH (or name itself when it holds a
- * slash), or NULL; malloc'ed. */
-static char *find_program(const char *name)
-{
-    if (strchr(name, '/') != NULL)
-        return access(name, X_OK) == 0 ? strdup(name) : NULL;
-    const char *path = getenv("PATH");
-    if (path == NULL)
-        path = "/usr/bin:/bin";
-    while (*path) {
-        size_t len = strcspn(path, ":");
-        size_t n = len + strlen(name) + 3;
-        char *cand = malloc(n);
-        if (cand == NULL)
-            return NULL;
-        snprintf(cand, n, "%.*s/%s", (int)len, len ? path : ".", name);
-        struct stat st;
-        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
-            return cand;
-        free(cand);
-        path += len + (path[len] == ':');
-    }
-    return NULL;
-}
-
-static int run(const char *prog, const char *dir, const char *script)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return 0;
-    if (pid == 0) {
-        if (chdir(dir) != 0)
-            _exit(126);
-        int fd = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
-        int null = open("/dev/null", O_RDONLY);
-        if (fd >= 0) {
-            dup2(fd, STDOUT_FILENO);
-            dup2(fd, STDERR_FILENO);
-        }
-        if (null >= 0)
-            dup2(null, STDIN_FILENO);
-        char *const argv[] = {(char *)prog, (char *)script, NULL};
-        execv(prog, argv);
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return 0;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
+#include "lleval/gnuplot.h"
 
 static char *slurp(const char *path)
 {
@@ -92,23 +37,13 @@ static char *slurp(const char *path)
     return b;
 }
 
-static const char *PREFIXES[] = {"id='", "id=\"", "href='#", "href=\"#", "url(#"};
-
-static size_t prefix_match(const char *p)
-{
-    for (size_t k = 0; k < sizeof PREFIXES / sizeof *PREFIXES; k++)
-        if (strncmp(p, PREFIXES[k], strlen(PREFIXES[k])) == 0)
-            return strlen(PREFIXES[k]);
-    return 0;
-}
-
 void pl_chart_inline(FILE *out, const char *svg, const char *name)
 {
     const char *p = strstr(svg, "<svg");
     if (p == NULL)
         return;
     for (; *p; p++) {
-        size_t m = prefix_match(p);
+        size_t m = ll_gnuplot_svg_id(p);
         if (m) {
             fwrite(p, 1, m, out);
             fprintf(out, "%s-", name);
@@ -143,7 +78,10 @@ char *pl_chart_draw(const char *gnuplot, const char *dir, const char *name, cons
         *rc = ll_error_set(err, LL_EIO, "%s: cannot write the chart files", dir);
         goto done;
     }
-    prog = find_program(gnuplot ? gnuplot : "gnuplot");
+    if (ll_gnuplot_find(&prog, gnuplot ? gnuplot : "gnuplot") != LL_OK) {
+        *rc = ll_error_set(err, LL_ENOMEM, "out of memory");
+        goto done;
+    }
     if (prog == NULL) {
         if (log)
             fprintf(log, "lleval pool: warning: gnuplot not found; charts not drawn\n");
@@ -151,7 +89,7 @@ char *pl_chart_draw(const char *gnuplot, const char *dir, const char *name, cons
     }
     char script_name[300];
     snprintf(script_name, sizeof script_name, "%s.gp", name);
-    if (!run(prog, dir, script_name)) {
+    if (ll_gnuplot_run(prog, dir, script_name, NULL) != LL_OK) {
         if (log)
             fprintf(log, "lleval pool: warning: gnuplot failed on charts/%s.gp (see "
                          "charts/gnuplot.log); the chart is not drawn\n", name);

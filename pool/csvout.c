@@ -6,33 +6,15 @@
 
 #include <math.h>
 
-static void num(FILE *f, double x)
-{
-    char buf[40];
-    ll_format_number(buf, sizeof buf, x);
-    fputc(',', f);
-    fputs(buf, f);
-}
-
 static void row(FILE *f, const ll_pool_effect *e, const char *model, const ll_meta_result *m)
 {
-    ll_csv_put_field(f, e->outcome);
-    fputc(',', f);
-    ll_csv_put_field(f, e->estimand);
-    fputc(',', f);
-    ll_csv_put_field(f, e->term);
+    const char *const key[] = {e->outcome, e->estimand, e->term};
+    ll_csv_put_fields(f, key, 3);
     fprintf(f, ",%s,%zu", model, m->k);
-    num(f, m->estimate);
-    num(f, m->std_error);
-    num(f, m->statistic);
-    num(f, m->p_value);
-    num(f, m->conf_low);
-    num(f, m->conf_high);
-    num(f, m->tau2);
-    num(f, m->i2);
-    num(f, m->q);
-    num(f, m->q_df);
-    num(f, m->q_p_value);
+    const double num[] = {m->estimate, m->std_error, m->statistic, m->p_value,
+                          m->conf_low, m->conf_high, m->tau2,      m->i2,
+                          m->q,        m->q_df,      m->q_p_value};
+    ll_csv_put_numbers(f, num, sizeof num / sizeof *num);
     fputc('\n', f);
 }
 

@@ -5,6 +5,8 @@
 #include "internal.h"
 #include "sdc.h"
 
+#include "lleval/format.h"
+
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
@@ -17,19 +19,6 @@
 
 /* How an effect's figures are displayed. */
 enum { SHOW_SAFE, SHOW_MONEY, SHOW_POINTS };
-
-static void html(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default: fputc(*s, f);
-        }
-    }
-}
 
 static int show_kind(const ll_pool_effect *e)
 {
@@ -253,7 +242,7 @@ static void authorities_left_out(FILE *f, const ll_pool *p, const ll_pool_effect
     fputs("<p class=\"left-out\">Left out of this effect: ", f);
     for (size_t i = 0; i < e->n_missing; i++) {
         fputs(i ? "; " : "", f);
-        html(f, p->la[e->missing[i].authority]);
+        ll_html_put_text(f, p->la[e->missing[i].authority]);
         fprintf(f, " (%s)", e->missing[i].reason);
     }
     fputs(".</p>\n", f);
@@ -295,7 +284,7 @@ static void iv_rows(FILE *f, const ll_pool *p, const ll_pool_effect *e, const ll
             fmt_ci(est, sizeof est, en->estimate, en->estimate - z * en->std_error,
                    en->estimate + z * en->std_error, kind);
         fputs("<tr><td>", f);
-        html(f, p->la[en->authority]);
+        ll_html_put_text(f, p->la[en->authority]);
         fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", nt, nc, est);
         if (en->used)
             chart_row(c, p->la[en->authority], shown, en->estimate,
@@ -330,7 +319,7 @@ static void counts_rows(FILE *f, const ll_pool *p, const ll_pool_effect *e,
         else
             fmt_ci(rd, sizeof rd, d, lo, hi, SHOW_POINTS);
         fputs("<tr><td>", f);
-        html(f, p->la[en->authority]);
+        ll_html_put_text(f, p->la[en->authority]);
         fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n", nt,
                 pt, nc, pc, rd);
         if (en->used)
@@ -374,7 +363,7 @@ static int effect_section(FILE *f, const ll_pool *p, const ll_pool_effect *e, si
     fputs(k ? k->scale : "", f);
     if (e->term[0] && k && k->term_is_year) {
         fputs(", in ", f);
-        html(f, e->term);
+        ll_html_put_text(f, e->term);
         fputs(" prices", f);
     }
     fputs(kind == SHOW_POINTS ? "; in percentage points.</p>\n" : ".</p>\n", f);
@@ -389,7 +378,7 @@ static int effect_section(FILE *f, const ll_pool *p, const ll_pool_effect *e, si
         iv_rows(f, p, e, s, &c, kind);
     if (!e->pooled) {
         fputs("<p>Not pooled: ", f);
-        html(f, e->not_pooled);
+        ll_html_put_text(f, e->not_pooled);
         fputs(".</p>\n", f);
     } else {
         long nt, nc, xt, xc;
@@ -465,7 +454,7 @@ static void intro(FILE *f, const ll_pool *p, const ll_pool_sdc *s)
     fputs("<p>Authorities: ", f);
     for (size_t i = 0; i < p->n_authorities; i++) {
         fputs(i ? ", " : "", f);
-        html(f, p->la[i]);
+        ll_html_put_text(f, p->la[i]);
     }
     fputs(".</p>\n<p>Each authority ran <code>lleval evaluate</code> on its own data and shared "
           "only aggregate figures (its <code>secure/pool.csv</code>); no child's record left "

@@ -30,35 +30,6 @@ int rp_tornado_shown(const rp_costview *cv, const char *in)
     return 1;
 }
 
-static const char *input_label(const char *in)
-{
-    static const struct {
-        const char *code, *label;
-    } L[] = {
-        {"moves", "Placement moves avoided (effect)"},
-        {"placement_effects", "Placement effects (moves and weeks, together)"},
-        {"homeless", "Homelessness avoided (effect)"},
-        {"cost_per_move", "Cost of a placement move"},
-        {"homelessness_cost", "Cost of a homeless care leaver"},
-        {"programme_cost_per_child", "Programme cost per child"},
-        {"persistence", "Persistence of the effect (0 to 1)"},
-        {"discount_rate", "Discount rate (0% to 7%)"},
-    };
-    for (size_t k = 0; k < sizeof L / sizeof *L; k++)
-        if (!strcmp(L[k].code, in))
-            return L[k].label;
-    return in;
-}
-
-const char *rp_cost_input_label(rp_arena *a, const char *in)
-{
-    if (!strncmp(in, "weeks_", 6))
-        return rp_printf(a, "Weeks in %s care (effect)", in + 6);
-    if (!strncmp(in, "weekly_", 7))
-        return rp_printf(a, "Weekly cost: %s", in + 7);
-    return input_label(in);
-}
-
 /* ---- waterfall ------------------------------------------------------------ */
 
 typedef struct wf_bar {

@@ -133,7 +133,6 @@ typedef struct rp_costview {
 void rp_costview_build(rp_costview *out, const rp_view *v);
 /* 1 when the tornado input (its static name) can be shown. */
 int rp_tornado_shown(const rp_costview *cv, const char *input);
-const char *rp_cost_input_label(rp_arena *a, const char *input);
 
 /* publish/: the report's tables as CSV, after disclosure control. */
 typedef struct rp_ctx rp_ctx;

@@ -83,9 +83,23 @@ char *rp_num(rp_arena *a, double x);                 /* rule 4: "1.34", "123"; "
 char *rp_money(rp_arena *a, double x);               /* rule 6: "£2.2m", "-£800" */
 char *rp_pvalue(rp_arena *a, double p);              /* "0.002", "< 0.001" */
 
+/* A code and the words the report shows for it; a table of them ends
+ * with {NULL, NULL}. */
+typedef struct rp_label {
+    const char *code, *label;
+} rp_label;
+/* The label of code in the table L; dflt when it is not there. */
+const char *rp_label_find(const rp_label *L, const char *code, const char *dflt);
+
 /* Human names. */
 const char *rp_stage_label(const char *stage);
 const char *rp_reason_label(const char *reason);
+const char *rp_estimand_label(const char *estimand); /* "Risk difference" ... */
+/* The method's reference ("Wilson (1927), ..."); "" for an unknown one. */
+const char *rp_estimand_reference(const char *estimand);
+/* A tornado input or cost item ("Cost of a placement move", "Weeks in
+ * residential care (effect)" ...). */
+const char *rp_cost_input_label(rp_arena *a, const char *input);
 const char *rp_cov_label(size_t j);
 const char *rp_design_words(const char *design); /* "a matched comparison group" ... */
 

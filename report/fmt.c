@@ -63,19 +63,15 @@ char *rp_est_ci(rp_arena *a, const rp_est *r, int pct)
 
 /* ---- labels ---------------------------------------------------------------- */
 
-typedef struct pair {
-    const char *code, *label;
-} pair;
-
-static const char *lookup(const pair *p, const char *code)
+const char *rp_label_find(const rp_label *L, const char *code, const char *dflt)
 {
-    for (; p->code != NULL; p++)
-        if (strcmp(p->code, code) == 0)
-            return p->label;
-    return code;
+    for (; L->code != NULL; L++)
+        if (strcmp(L->code, code) == 0)
+            return L->label;
+    return dflt;
 }
 
-static const pair STAGES[] = {
+static const rp_label STAGES[] = {
     {"referred", "Referred to the programme"},
     {"consented", "Consented"},
     {"started", "Started the programme"},
@@ -98,10 +94,10 @@ static const pair STAGES[] = {
 
 const char *rp_stage_label(const char *stage)
 {
-    return lookup(STAGES, stage);
+    return rp_label_find(STAGES, stage, stage);
 }
 
-static const pair REASONS[] = {
+static const rp_label REASONS[] = {
     {"no_consent", "did not consent"},
     {"no_start_date", "no start date"},
     {"no_index_date", "no index date"},
@@ -122,7 +118,90 @@ static const pair REASONS[] = {
 
 const char *rp_reason_label(const char *reason)
 {
-    return lookup(REASONS, reason);
+    return rp_label_find(REASONS, reason, reason);
+}
+
+const char *rp_estimand_label(const char *e)
+{
+    static const rp_label L[] = {
+        {"proportion", "Proportion"},
+        {"risk_difference", "Risk difference"},
+        {"risk_ratio", "Risk ratio"},
+        {"e_value", "E-value"},
+        {"odds_ratio", "Odds ratio (exact)"},
+        {"adjusted_odds_ratio", "Adjusted odds ratio"},
+        {"mde", "Minimum detectable difference"},
+        {"mean", "Mean"},
+        {"mean_change", "Mean change (paired)"},
+        {"difference_in_differences", "Difference in changes"},
+        {"median", "Median"},
+        {"wilcoxon_signed_rank", "Wilcoxon signed-rank test"},
+        {"mixed_model", "Mixed model"},
+        {"band_proportion", "Share in band"},
+        {"km_survival", "Not yet homeless (Kaplan-Meier)"},
+        {"log_rank", "Log-rank test"},
+        {"hazard_ratio", "Hazard ratio (Cox)"},
+        {"adjusted_risk_difference", "Adjusted risk difference (AIPW)"},
+        {"adjusted_difference", "Adjusted difference (AIPW)"},
+        {"adjusted_e_value", "E-value (adjusted)"},
+        {NULL, NULL},
+    };
+    return rp_label_find(L, e, e);
+}
+
+const char *rp_estimand_reference(const char *estimand)
+{
+    static const rp_label R[] = {
+        {"proportion", "Wilson (1927), J Am Stat Assoc 22:209-212"},
+        {"band_proportion", "Wilson (1927); Goodman and Goodman (1997) SDQ bands"},
+        {"risk_difference", "Newcombe (1998), Stat Med 17:873-890, method 10"},
+        {"risk_ratio", "Katz et al. (1978), Biometrics 34:469-474"},
+        {"e_value", "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
+        {"odds_ratio", "Fisher's exact test, conditional MLE (R fisher.test)"},
+        {"adjusted_odds_ratio", "Logistic regression (R glm, binomial), Wald intervals"},
+        {"mde", "Two-proportion power calculation, 80% power, two-sided 5%"},
+        {"mean", "Student (1908); R t.test"},
+        {"mean_change", "Paired t test (R t.test, paired = TRUE)"},
+        {"difference_in_differences", "Welch (1947), Biometrika 34:28-35"},
+        {"median", "Sample median"},
+        {"wilcoxon_signed_rank", "Wilcoxon (1945), Biometrics Bulletin 1:80-83"},
+        {"mixed_model", "Bates et al. (2015), J Stat Softw 67(1), lme4, REML"},
+        {"km_survival", "Kaplan and Meier (1958), J Am Stat Assoc 53:457-481; Greenwood"},
+        {"log_rank", "Mantel (1966); Peto and Peto (1972); R survdiff"},
+        {"hazard_ratio", "Cox (1972), J R Stat Soc B 34:187-220; Efron (1977) ties"},
+        {"adjusted_risk_difference", "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
+        {"adjusted_difference", "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
+        {"adjusted_e_value", "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
+        {"subgroup_risk_difference", "Newcombe (1998), method 10, within each subgroup"},
+        {"interaction", "Likelihood-ratio test of nested glms (R anova, test = \"LRT\")"},
+        {NULL, NULL},
+    };
+    return rp_label_find(R, estimand, "");
+}
+
+static const char *input_label(const char *in)
+{
+    static const rp_label L[] = {
+        {"moves", "Placement moves avoided (effect)"},
+        {"placement_effects", "Placement effects (moves and weeks, together)"},
+        {"homeless", "Homelessness avoided (effect)"},
+        {"cost_per_move", "Cost of a placement move"},
+        {"homelessness_cost", "Cost of a homeless care leaver"},
+        {"programme_cost_per_child", "Programme cost per child"},
+        {"persistence", "Persistence of the effect (0 to 1)"},
+        {"discount_rate", "Discount rate (0% to 7%)"},
+        {NULL, NULL},
+    };
+    return rp_label_find(L, in, in);
+}
+
+const char *rp_cost_input_label(rp_arena *a, const char *in)
+{
+    if (!strncmp(in, "weeks_", 6))
+        return rp_printf(a, "Weeks in %s care (effect)", in + 6);
+    if (!strncmp(in, "weekly_", 7))
+        return rp_printf(a, "Weekly cost: %s", in + 7);
+    return input_label(in);
 }
 
 static const char *const COVS[LL_MATCH_NCOV] = {

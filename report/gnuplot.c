@@ -6,32 +6,18 @@
 #include "charts.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "lleval/gnuplot.h"
 
 char *rp_find_program(rp_arena *a, const char *name)
 {
-    if (name == NULL || name[0] == '\0')
-        return NULL;
-    if (strchr(name, '/') != NULL)
-        return access(name, X_OK) == 0 ? rp_strdup(a, name) : NULL;
-    const char *path = getenv("PATH");
-    if (path == NULL)
-        path = "/usr/bin:/bin";
-    while (*path) {
-        size_t len = strcspn(path, ":");
-        char *cand = rp_printf(a, "%.*s/%s", (int)len, len ? path : ".", name);
-        struct stat st;
-        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
-            return cand;
-        path += len + (path[len] == ':');
-    }
-    return NULL;
+    char *path = NULL, *copy = NULL;
+    if (ll_gnuplot_find(&path, name) == LL_OK && path != NULL)
+        copy = rp_strdup(a, path);
+    free(path);
+    return copy;
 }
 
 char *rp_gp_quote(rp_arena *a, const char *s)
@@ -81,46 +67,6 @@ static int write_text(const char *path, const char *text, ll_error *err)
     return LL_OK;
 }
 
-/* Runs `gnuplot NAME.gp` in dir, its output appended to dir/gnuplot.log.
- * Returns 1 when it exited with status 0. */
-static int run_gnuplot(const char *prog, const char *dir, const char *script)
-{
-    pid_t pid = fork();
-    if (pid < 0)
-        return 0;
-    if (pid == 0) {
-        if (chdir(dir) != 0)
-            _exit(126);
-        int fd = open("gnuplot.log", O_WRONLY | O_CREAT | O_APPEND, 0644);
-        int null = open("/dev/null", O_RDONLY);
-        if (fd >= 0) {
-            dup2(fd, STDOUT_FILENO);
-            dup2(fd, STDERR_FILENO);
-        }
-        if (null >= 0)
-            dup2(null, STDIN_FILENO);
-        char *const argv[] = {(char *)prog, (char *)script, NULL};
-        execv(prog, argv);
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return 0;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
-static const char *PREFIXES[] = {"id='", "id=\"", "href='#", "href=\"#", "url(#"};
-
-/* Number of bytes to add to prefix every id and reference with "name-". */
-static size_t prefix_match(const char *p)
-{
-    for (size_t k = 0; k < sizeof PREFIXES / sizeof *PREFIXES; k++)
-        if (strncmp(p, PREFIXES[k], strlen(PREFIXES[k])) == 0)
-            return strlen(PREFIXES[k]);
-    return 0;
-}
-
 /* gnuplot's SVG without its XML prolog and DOCTYPE (which name an outside
  * DTD), its ids prefixed with the chart's name (several SVGs share a page),
  * its title the chart's. */
@@ -131,7 +77,7 @@ static char *inline_svg(rp_arena *a, const char *svg, const char *name, const ch
         return NULL;
     size_t extra = 0, nl = strlen(name) + 1;
     for (const char *p = start; *p; p++)
-        extra += prefix_match(p) ? nl : 0;
+        extra += ll_gnuplot_svg_id(p) ? nl : 0;
     char *t = rp_clean(a, title);
     /* room for the ids, the title element and the opening attributes */
     extra += strlen(t) + 3 * nl + 96;
@@ -141,13 +87,10 @@ static char *inline_svg(rp_arena *a, const char *svg, const char *name, const ch
     w += sprintf(w, "<svg role=\"img\" aria-labelledby=\"%s-title\"", name);
     const char *p = start + 4;
     while (*p) {
-        size_t m = prefix_match(p);
-        if (m) {
-            memcpy(w, p, m);
+        size_t m = ll_gnuplot_svg_prefix(w, &p, name);
+        if (m)
             w += m;
-            p += m;
-            w += sprintf(w, "%s-", name);
-        } else if (strncmp(p, "<title>Gnuplot</title>", 22) == 0) {
+        else if (strncmp(p, "<title>Gnuplot</title>", 22) == 0) {
             w += sprintf(w, "<title id=\"%s-title\">", name);
             p += 22;
             for (const char *q = t; *q; q++)
@@ -218,7 +161,7 @@ int rp_chart_emit(rp_charts *c, rp_doc *d, const char *name, const char *title, 
     if (c->gnuplot == NULL)
         return LL_OK;
     char *script_name = rp_printf(a, "%s.gp", name);
-    if (!run_gnuplot(c->gnuplot, c->dir, script_name)) {
+    if (ll_gnuplot_run(c->gnuplot, c->dir, script_name, NULL) != LL_OK) {
         c->failed++;
         if (c->log)
             fprintf(c->log, "lleval evaluate: warning: gnuplot failed on charts/%s.gp (see "

@@ -8,40 +8,6 @@
 
 #include <string.h>
 
-static const char *reference(const char *estimand)
-{
-    static const struct {
-        const char *code, *ref;
-    } R[] = {
-        {"proportion", "Wilson (1927), J Am Stat Assoc 22:209-212"},
-        {"band_proportion", "Wilson (1927); Goodman and Goodman (1997) SDQ bands"},
-        {"risk_difference", "Newcombe (1998), Stat Med 17:873-890, method 10"},
-        {"risk_ratio", "Katz et al. (1978), Biometrics 34:469-474"},
-        {"e_value", "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
-        {"odds_ratio", "Fisher's exact test, conditional MLE (R fisher.test)"},
-        {"adjusted_odds_ratio", "Logistic regression (R glm, binomial), Wald intervals"},
-        {"mde", "Two-proportion power calculation, 80% power, two-sided 5%"},
-        {"mean", "Student (1908); R t.test"},
-        {"mean_change", "Paired t test (R t.test, paired = TRUE)"},
-        {"difference_in_differences", "Welch (1947), Biometrika 34:28-35"},
-        {"median", "Sample median"},
-        {"wilcoxon_signed_rank", "Wilcoxon (1945), Biometrics Bulletin 1:80-83"},
-        {"mixed_model", "Bates et al. (2015), J Stat Softw 67(1), lme4, REML"},
-        {"km_survival", "Kaplan and Meier (1958), J Am Stat Assoc 53:457-481; Greenwood"},
-        {"log_rank", "Mantel (1966); Peto and Peto (1972); R survdiff"},
-        {"hazard_ratio", "Cox (1972), J R Stat Soc B 34:187-220; Efron (1977) ties"},
-        {"adjusted_risk_difference", "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
-        {"adjusted_difference", "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
-        {"adjusted_e_value", "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
-        {"subgroup_risk_difference", "Newcombe (1998), method 10, within each subgroup"},
-        {"interaction", "Likelihood-ratio test of nested glms (R anova, test = \"LRT\")"},
-    };
-    for (size_t k = 0; k < sizeof R / sizeof *R; k++)
-        if (!strcmp(R[k].code, estimand))
-            return R[k].ref;
-    return "";
-}
-
 /* One row per (outcome, estimand), with the method text of its first
  * computable row. */
 static void estimands(rp_ctx *c)
@@ -68,7 +34,7 @@ static void estimands(rp_ctx *c)
             }
         }
         rp_table_row(t, rp_clean(c->a, e->outcome), rp_clean(c->a, e->estimand),
-                     rp_clean(c->a, method), reference(e->estimand));
+                     rp_clean(c->a, method), rp_estimand_reference(e->estimand));
     }
 }
 

@@ -7,55 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *estimand_label(const char *e)
-{
-    static const struct {
-        const char *code, *label;
-    } L[] = {
-        {"proportion", "Proportion"},
-        {"risk_difference", "Risk difference"},
-        {"risk_ratio", "Risk ratio"},
-        {"e_value", "E-value"},
-        {"odds_ratio", "Odds ratio (exact)"},
-        {"adjusted_odds_ratio", "Adjusted odds ratio"},
-        {"mde", "Minimum detectable difference"},
-        {"mean", "Mean"},
-        {"mean_change", "Mean change (paired)"},
-        {"difference_in_differences", "Difference in changes"},
-        {"median", "Median"},
-        {"wilcoxon_signed_rank", "Wilcoxon signed-rank test"},
-        {"mixed_model", "Mixed model"},
-        {"band_proportion", "Share in band"},
-        {"km_survival", "Not yet homeless (Kaplan-Meier)"},
-        {"log_rank", "Log-rank test"},
-        {"hazard_ratio", "Hazard ratio (Cox)"},
-        {"adjusted_risk_difference", "Adjusted risk difference (AIPW)"},
-        {"adjusted_difference", "Adjusted difference (AIPW)"},
-        {"adjusted_e_value", "E-value (adjusted)"},
-    };
-    for (size_t k = 0; k < sizeof L / sizeof *L; k++)
-        if (!strcmp(L[k].code, e))
-            return L[k].label;
-    return e;
-}
-
 static const char *term_label(rp_arena *a, const ll_estimate *e)
 {
     const char *t = e->term;
-    static const struct {
-        const char *code, *label;
-    } L[] = {
+    static const rp_label L[] = {
         {"before", "before"},         {"after", "after"},
         {"baseline", "baseline"},     {"year1", "year 1"},
         {"year2", "year 2"},          {"year3", "year 3"},
         {"point", "point estimate"},  {"ci_limit", "confidence limit"},
         {"years:treated", "yearly change, treated minus comparison"},
+        {NULL, NULL},
     };
     if (!strcmp(t, "years"))
         return strcmp(e->group, "treated") ? "yearly change (comparison)" : "yearly change";
-    for (size_t k = 0; k < sizeof L / sizeof *L; k++)
-        if (!strcmp(L[k].code, t))
-            return L[k].label;
+    const char *label = rp_label_find(L, t, NULL);
+    if (label != NULL)
+        return label;
     const char *at = strchr(t, '@');
     if (at != NULL) {
         char time[16];
@@ -116,7 +83,7 @@ static void est_table(rp_ctx *c, const char *caption, ll_outcome_id outcome, int
             (e->key.estimand == LL_ESTIMAND_BAND_PROPORTION) != (bands != 0))
             continue;
         const char *p = isnan(e->p_value) ? "" : r->hidden ? "c" : rp_pvalue(c->a, e->p_value);
-        rp_table_row(t, estimand_label(e->estimand), group_label(e->group), term_label(c->a, e),
+        rp_table_row(t, rp_estimand_label(e->estimand), group_label(e->group), term_label(c->a, e),
                      rp_count(c->a, &c->v->sdc, e->n), rp_count(c->a, &c->v->sdc, e->events),
                      estimate_text(c->a, r), p);
     }

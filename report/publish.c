@@ -74,13 +74,8 @@ static void estimates(FILE *f, const rp_view *v)
     for (size_t i = 0; i < v->n_est; i++) {
         const rp_est *r = &v->est[i];
         const ll_estimate *e = r->e;
-        ll_csv_put_field(f, e->outcome);
-        fputc(',', f);
-        ll_csv_put_field(f, e->estimand);
-        fputc(',', f);
-        ll_csv_put_field(f, e->group);
-        fputc(',', f);
-        ll_csv_put_field(f, e->term);
+        const char *const key[] = {e->outcome, e->estimand, e->group, e->term};
+        ll_csv_put_fields(f, key, 4);
         csv_count(f, &v->sdc, e->n);
         csv_count(f, &v->sdc, e->events);
         char p = is_pct(e->estimand) ? 'p' : 'd';

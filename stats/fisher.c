@@ -42,26 +42,28 @@ static void dnhyper(fisher_dist *fd, double u)
         fd->d[i] /= sum;
 }
 
+/* The probability of the support points from to to - 1 at exp(u). */
+static double mass(fisher_dist *fd, double u, size_t from, size_t to)
+{
+    double s = 0;
+    dnhyper(fd, u);
+    for (size_t i = from; i < to; i++)
+        s += fd->d[i];
+    return s;
+}
+
 /* P(X <= x) - target at exp(u): decreasing in u. */
 static double lower_tail(double u, void *p)
 {
     fisher_dist *fd = p;
-    double s = 0;
-    dnhyper(fd, u);
-    for (size_t i = 0; i <= (size_t)(fd->x - fd->lo); i++)
-        s += fd->d[i];
-    return s - fd->target;
+    return mass(fd, u, 0, (size_t)(fd->x - fd->lo) + 1) - fd->target;
 }
 
 /* P(X >= x) - target at exp(u): increasing in u. */
 static double upper_tail(double u, void *p)
 {
     fisher_dist *fd = p;
-    double s = 0;
-    dnhyper(fd, u);
-    for (size_t i = (size_t)(fd->x - fd->lo); i < fd->k; i++)
-        s += fd->d[i];
-    return s - fd->target;
+    return mass(fd, u, (size_t)(fd->x - fd->lo), fd->k) - fd->target;
 }
 
 /* E(X) - x at exp(u): increasing in u. */

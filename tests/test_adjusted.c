@@ -203,11 +203,6 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("adjusted");
-    TCase *tc = tcase_create("adjusted");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, small_cohort_against_r);
-    tcase_add_test(tc, small_and_degenerate_cohorts);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {small_cohort_against_r, small_and_degenerate_cohorts, NULL};
+    return tu_suite("adjusted", tests, 60);
 }

@@ -281,16 +281,10 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("aipw");
-    TCase *t = tcase_create("aipw");
-    tcase_add_test(t, aipw_no_covariates_is_crude);
-    tcase_add_test(t, aipw_rank_deficient);
-    tcase_add_test(t, aipw_constant_among_comparison);
-    tcase_add_test(t, aipw_near_separation);
-    tcase_add_test(t, aipw_near_aliasing_tolerances);
-    tcase_add_test(t, aipw_covariance_of_two_outcomes);
-    tcase_add_test(t, aipw_not_computable);
-    tcase_add_test(t, aipw_bad_input);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {aipw_no_covariates_is_crude, aipw_rank_deficient,
+                                  aipw_constant_among_comparison, aipw_near_separation,
+                                  aipw_near_aliasing_tolerances,
+                                  aipw_covariance_of_two_outcomes, aipw_not_computable,
+                                  aipw_bad_input, NULL};
+    return tu_suite("aipw", tests, 0);
 }

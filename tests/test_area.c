@@ -322,9 +322,8 @@ START_TEST(same_seed_same_bytes)
         free(x);
         free(y);
     }
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", d1, d2);
-    ck_assert_int_eq(system(cmd), 0);
+    tu_remove_tree(d1);
+    tu_remove_tree(d2);
 }
 END_TEST
 
@@ -386,8 +385,7 @@ START_TEST(report_without_gnuplot)
     }
     free(html);
     free(buf);
-    snprintf(path, sizeof path, "rm -rf '%s'", d);
-    ck_assert_int_eq(system(path), 0);
+    tu_remove_tree(d);
 }
 END_TEST
 
@@ -492,8 +490,7 @@ static int run_area(const char *area_keys, const char *programme, const char *ex
     char *text = slurp(path);
     snprintf(msg, size, "%s", text);
     free(text);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    tu_remove_tree(dir);
     ck_assert(WIFEXITED(st));
     return WEXITSTATUS(st);
 }
@@ -610,26 +607,11 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("area");
-    TCase *tc = tcase_create("area");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, small_panel_read);
-    tcase_add_test(tc, small_panel_att_gt);
-    tcase_add_test(tc, small_panel_aggregates);
-    tcase_add_test(tc, zero_se_and_not_computable);
-    tcase_add_test(tc, ri_recipe);
-    tcase_add_test(tc, same_seed_same_bytes);
-    tcase_add_test(tc, ri_null_calibration);
-    tcase_add_test(tc, error_programme_code);
-    tcase_add_test(tc, error_filter);
-    tcase_add_test(tc, error_value_column);
-    tcase_add_test(tc, error_start_year);
-    tcase_add_test(tc, error_duplicate_row);
-    tcase_add_test(tc, error_programme_file_and_period);
-    tcase_add_test(tc, trial_panel);
-    tcase_add_test(tc, report_without_gnuplot);
-    tcase_add_test(tc, usage_and_help);
-    tcase_add_test(tc, config_keys);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {small_panel_read, small_panel_att_gt, small_panel_aggregates,
+                                  zero_se_and_not_computable, ri_recipe, same_seed_same_bytes,
+                                  ri_null_calibration, error_programme_code, error_filter,
+                                  error_value_column, error_start_year, error_duplicate_row,
+                                  error_programme_file_and_period, trial_panel,
+                                  report_without_gnuplot, usage_and_help, config_keys, NULL};
+    return tu_suite("area", tests, 60);
 }

@@ -263,22 +263,15 @@ START_TEST(cost_without_its_price_year)
                                                 "weekly_residential = 3000\n"
                                                 "weekly_residential_price_year = 2020-21\n",
                                             "my.ini", &err), LL_OK);
-    ll_config_entry e = entry(&c, "costs", "weekly_foster_price_year");
-    ck_assert_str_eq(e.value, "none");
-    ck_assert_str_eq(e.source, "not given with the value on my.ini:4");
-    e = entry(&c, "costs", "weekly_foster_source");
-    ck_assert_str_eq(e.value, "");
-    ck_assert_str_eq(e.source, "not given with the value on my.ini:4");
-    e = entry(&c, "costs", "weekly_residential_price_year");
-    ck_assert_str_eq(e.value, "2020-21");
-    ck_assert_str_eq(e.source, "my.ini:6");
-    e = entry(&c, "costs", "weekly_residential_source");
-    ck_assert_str_eq(e.value, "");
-    ck_assert_str_eq(e.source, "not given with the value on my.ini:5");
+    expect_value(&c, "costs", "weekly_foster_price_year", "none",
+                 "not given with the value on my.ini:4");
+    expect_value(&c, "costs", "weekly_foster_source", "",
+                 "not given with the value on my.ini:4");
+    expect_value(&c, "costs", "weekly_residential_price_year", "2020-21", "my.ini:6");
+    expect_value(&c, "costs", "weekly_residential_source", "",
+                 "not given with the value on my.ini:5");
     /* Untouched items keep the built-in value with its year and source. */
-    e = entry(&c, "costs", "weekly_kinship_price_year");
-    ck_assert_str_eq(e.value, "2013-14");
-    ck_assert_str_eq(e.source, "default");
+    expect_value(&c, "costs", "weekly_kinship_price_year", "2013-14", "default");
     ck_assert_int_eq(c.report.min_cell, 5);
 }
 END_TEST

@@ -576,6 +576,21 @@ START_TEST(monte_carlo_without_spread)
 }
 END_TEST
 
+/* Runs the model with one Monte Carlo draw from seed; u gets the 19
+ * uniforms that draw uses, from MT19937 with that seed, in draw order. */
+static void one_draw(ll_costs_result **r, ll_costs_params *p, const ll_costs_effects *e,
+                     unsigned long seed, double u[19])
+{
+    p->mc_draws = 1;
+    p->seed = seed;
+    ck_assert_int_eq(ll_costs_compute(r, p, e, NULL), LL_OK);
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, seed);
+    for (int k = 0; k < 19; k++)
+        u[k] = gsl_rng_uniform_pos(g);
+    gsl_rng_free(g);
+}
+
 /* One draw, recomputed here from the documented order of the uniforms. */
 START_TEST(monte_carlo_draw_order)
 {
@@ -584,16 +599,8 @@ START_TEST(monte_carlo_draw_order)
     ll_costs_result *r = NULL;
     hand_params(&p);
     hand_effects(&e);
-    p.mc_draws = 1;
-    p.seed = 7;
-    ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
-
-    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(g, 7);
     double u[19];
-    for (int k = 0; k < 19; k++)
-        u[k] = gsl_rng_uniform_pos(g);
-    gsl_rng_free(g);
+    one_draw(&r, &p, &e, 7, u);
     /* u[0] moves; u[1..7] weeks by group; u[8] homeless; u[9..17] unit costs
      * in table order; u[18] programme cost */
     double dm = 0.5 + 0.2 * gsl_cdf_ugaussian_Pinv(u[0]);
@@ -871,14 +878,24 @@ static const ll_costs_effect *comp(const ll_costs_effects *e, int k)
     return k == 0 ? &e->moves : &e->weeks[k - 1];
 }
 
+/* The analysis cohort of worked example name (fixtures/examples/NAME/
+ * expected/analysis.csv), at most 400 children, *n of them; caller frees. */
+static ll_est_child *example_cohort(const char *name, size_t *n)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/fixtures/examples/%s/expected/analysis.csv", LL_SOURCE_DIR,
+             name);
+    ll_est_child *kids = calloc(400, sizeof *kids);
+    ck_assert_ptr_nonnull(kids);
+    *n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    return kids;
+}
+
 START_TEST(placement_effects_match_r)
 {
     const example_ref *x = &EXAMPLES[_i];
-    char path[512];
-    snprintf(path, sizeof path, "%s/fixtures/examples/%s/expected/analysis.csv",
-             LL_SOURCE_DIR, x->name);
-    ll_est_child *kids = calloc(400, sizeof *kids);
-    size_t n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    size_t n;
+    ll_est_child *kids = example_cohort(x->name, &n);
     ll_costs_effects e;
     ll_error err;
     ck_assert_int_eq(ll_costs_effects_from_cohort(&e, kids, n, 1, &err), LL_OK);
@@ -934,11 +951,8 @@ END_TEST
 /* The same seed gives a byte-identical costs.csv from the adjusted effects. */
 START_TEST(example_csv_reproducible)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/fixtures/examples/explicit/expected/analysis.csv",
-             LL_SOURCE_DIR);
-    ll_est_child *kids = calloc(400, sizeof *kids);
-    size_t n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    size_t n;
+    ll_est_child *kids = example_cohort("explicit", &n);
     ll_costs_effects e;
     ll_costs_params p;
     ll_costs_result *a = NULL, *b = NULL;
@@ -964,11 +978,8 @@ END_TEST
  * built on it are empty with the reason, and nothing crashes. */
 START_TEST(placement_effects_not_computable)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/fixtures/examples/explicit/expected/analysis.csv",
-             LL_SOURCE_DIR);
-    ll_est_child *kids = calloc(400, sizeof *kids);
-    size_t n = tu_load_analysis(path, kids, 400, TU_COHORT);
+    size_t n;
+    ll_est_child *kids = example_cohort("explicit", &n);
     /* one comparison child: the first treated rows and one comparison row */
     size_t m = 0, nc = 0;
     for (size_t i = 0; i < n; i++)
@@ -1021,15 +1032,8 @@ START_TEST(monte_carlo_joint_draw)
     e.weeks[LL_PG_RESIDENTIAL] = eff(1, 0);
     double a = 0.04, b = 2.25, c = -0.27; /* correlation -0.9 */
     e.cov[0][0] = a, e.cov[1][1] = b, e.cov[0][1] = e.cov[1][0] = c;
-    p.mc_draws = 1;
-    p.seed = 11;
-    ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
-    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(g, 11);
     double u[19];
-    for (int k = 0; k < 19; k++)
-        u[k] = gsl_rng_uniform_pos(g);
-    gsl_rng_free(g);
+    one_draw(&r, &p, &e, 11, u);
     double s = sqrt(a * b - c * c), t = sqrt(a + b + 2 * s);
     double z0 = gsl_cdf_ugaussian_Pinv(u[0]), z1 = gsl_cdf_ugaussian_Pinv(u[1]);
     double dm = 0.5 + ((a + s) * z0 + c * z1) / t;

@@ -103,17 +103,12 @@ START_TEST(adjusted_saving_contains_zero)
     for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
         ck_assert_msg(strstr(md, want[k]) != NULL, "report.md lacks \"%s\"", want[k]);
     free(md);
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    tu_remove_tree(dir);
 }
 END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("costs_synth");
-    TCase *tc = tcase_create("synth");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, adjusted_saving_contains_zero);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {adjusted_saving_contains_zero, NULL};
+    return tu_suite("costs_synth", tests, 300);
 }

@@ -661,8 +661,7 @@ START_TEST(single_group_end_to_end)
         ck_assert_int_ne(access(path, F_OK), 0);
         snprintf(path, sizeof path, "%s/out/secure/sample_sizes.csv", dir);
         ck_assert_int_ne(access(path, F_OK), 0);
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-        ck_assert_int_eq(system(cmd), 0);
+        tu_remove_tree(dir);
     }
 }
 END_TEST

@@ -32,9 +32,7 @@ static void env_open(env *e)
 
 static void env_close(env *e)
 {
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
-    ck_assert_int_eq(system(cmd), 0);
+    tu_remove_tree(e->dir);
 }
 
 /* A path inside the test folder (a static buffer of 8, used in turn). */
@@ -812,24 +810,16 @@ END_TEST
 
 Suite *make_suite(void)
 {
+    const TTest *const ingest_tests[] = {year_nearest_the_file, two_files_of_one_return,
+                                         empty_resubmission_refused, scientific_child_ids,
+                                         spreadsheet_dates, stacked_extract,
+                                         unused_columns_never_stored, other_delimiters,
+                                         comma_only_rows_are_blank_lines,
+                                         user_errors_are_exit_1, NULL};
+    const TTest *const evaluate_tests[] = {nothing_links_no_report,
+                                           evaluate_names_quarantine_and_rec, NULL};
     Suite *s = suite_create("exports");
-    TCase *tc = tcase_create("ingest");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, year_nearest_the_file);
-    tcase_add_test(tc, two_files_of_one_return);
-    tcase_add_test(tc, empty_resubmission_refused);
-    tcase_add_test(tc, scientific_child_ids);
-    tcase_add_test(tc, spreadsheet_dates);
-    tcase_add_test(tc, stacked_extract);
-    tcase_add_test(tc, unused_columns_never_stored);
-    tcase_add_test(tc, other_delimiters);
-    tcase_add_test(tc, comma_only_rows_are_blank_lines);
-    tcase_add_test(tc, user_errors_are_exit_1);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("evaluate");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, nothing_links_no_report);
-    tcase_add_test(tc, evaluate_names_quarantine_and_rec);
-    suite_add_tcase(s, tc);
+    tu_tcase(s, "ingest", ingest_tests, 120);
+    tu_tcase(s, "evaluate", evaluate_tests, 300);
     return s;
 }

@@ -434,8 +434,7 @@ static void check_secure(const char *dir, const char *design)
     ck_assert_ptr_nonnull(strstr(text, "\nSDQ_SOURCE <- \"oc2\"  "));
     ck_assert_ptr_nonnull(strstr(text, "\nmain()\n"));
     free(text);
-    snprintf(path, sizeof path, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(path), 0);
+    tu_remove_tree(dir);
 }
 
 START_TEST(evaluate_writes_the_handover_explicit)
@@ -456,21 +455,19 @@ END_TEST
 
 Suite *make_suite(void)
 {
+    const TTest *const codebook_tests[] = {table_lists_the_spec_columns_in_order,
+                                           entries_are_complete,
+                                           fixture_values_fit_the_codebook,
+                                           codebook_csv_follows_the_header,
+                                           codebook_follows_leavers,
+                                           codebook_refuses_an_unknown_column,
+                                           readme_section_is_the_table,
+                                           analysis_r_is_the_template_with_this_runs_constants,
+                                           NULL};
+    const TTest *const evaluate_tests[] = {evaluate_writes_the_handover_explicit,
+                                           evaluate_writes_the_handover_matched, NULL};
     Suite *s = suite_create("handover");
-    TCase *tc = tcase_create("codebook");
-    tcase_add_test(tc, table_lists_the_spec_columns_in_order);
-    tcase_add_test(tc, entries_are_complete);
-    tcase_add_test(tc, fixture_values_fit_the_codebook);
-    tcase_add_test(tc, codebook_csv_follows_the_header);
-    tcase_add_test(tc, codebook_follows_leavers);
-    tcase_add_test(tc, codebook_refuses_an_unknown_column);
-    tcase_add_test(tc, readme_section_is_the_table);
-    tcase_add_test(tc, analysis_r_is_the_template_with_this_runs_constants);
-    suite_add_tcase(s, tc);
-    TCase *e2e = tcase_create("evaluate");
-    tcase_set_timeout(e2e, 300);
-    tcase_add_test(e2e, evaluate_writes_the_handover_explicit);
-    tcase_add_test(e2e, evaluate_writes_the_handover_matched);
-    suite_add_tcase(s, e2e);
+    tu_tcase(s, "codebook", codebook_tests, 0);
+    tu_tcase(s, "evaluate", evaluate_tests, 300);
     return s;
 }

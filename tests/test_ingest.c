@@ -16,6 +16,7 @@
 #include "lleval/ingest.h"
 
 #include "../ingest/internal.h"
+#include "neverstored.h"
 
 /* The command line, compiled in so that it runs in this process (and under
  * valgrind) whatever state the other modules of the program are in. */
@@ -74,11 +75,9 @@ static void env_open(env *e)
 
 static void env_close(env *e)
 {
-    char cmd[128];
     ll_db_close(e->h);
     e->h = NULL;
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
-    ck_assert_int_eq(system(cmd), 0);
+    tu_remove_tree(e->dir);
 }
 
 static char *path_in(const env *e, const char *name)
@@ -298,15 +297,8 @@ START_TEST(examples_explicit)
     env_open(&e);
     ingest_example(e.h, "explicit", 1, 1);
     /* awk 'FNR>1' fixtures/examples/explicit/input/903/{*}/episodes.csv | wc -l, etc. */
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes"), 8369);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header"), 5098);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM uasc"), 93);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc2"), 1979);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc3"), 992);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links"), 105);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM comparison"), 91);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine"), 0);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM files"), 47);
+    tu_assert_counts(e.h, "episodes=8369 header=5098 uasc=93 oc2=1979 oc3=992 "
+                          "lifelong_links=105 comparison=91 quarantine=0 files=47");
     /* input/903/2020/episodes.csv line 2:
      * 0016584,11/02/2018,P,C2,N1,K2,PR1,18/06/2019,E8,,KH11 9KN,KT11 0GY,SC575480
      * R: as.numeric(as.Date(c("2018-02-11", "2019-06-18"))) is 17573 18065 */
@@ -336,14 +328,9 @@ START_TEST(examples_matched_year_from_path)
     env e;
     env_open(&e);
     ingest_example(e.h, "matched", 0, 0);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes"), 8154);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header"), 4989);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM uasc"), 88);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc2"), 1888);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc3"), 1003);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links"), 120);
+    tu_assert_counts(e.h, "episodes=8154 header=4989 uasc=88 oc2=1888 oc3=1003 "
+                          "lifelong_links=120 quarantine=0");
     ck_assert_int_eq(tu_qint(e.h, "SELECT count(DISTINCT year) FROM episodes"), 9);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine"), 0);
     env_close(&e);
 }
 END_TEST
@@ -706,60 +693,9 @@ END_TEST
 
 /* ---- never-stored values --------------------------------------------------- */
 
-typedef struct strset {
-    char **v;
-    size_t n, cap;
-} strset;
-
-static void set_add(strset *s, const char *v)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 256;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        ck_assert_ptr_nonnull(s->v);
-    }
-    s->v[s->n] = strdup(v);
-    ck_assert_ptr_nonnull(s->v[s->n]);
-    s->n++;
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void set_free(strset *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
-}
-
-/* Adds the values of never-stored columns to never, the others to other. */
-static void split_values(const char *path, strset *never, strset *other)
-{
-    size_t n;
-    char *buf = tu_read(path, &n);
-    ll_csvread *r;
-    ll_csv_row row;
-    ll_error err;
-    unsigned char is_never[64] = {0};
-    ck_assert_ptr_nonnull(buf);
-    ck_assert_int_eq(ll_csvread_new(&r, buf, n, &err), 0);
-    ck_assert_int_eq(ll_csvread_next(r, &row, &err), 1);
-    for (size_t i = 0; i < row.nkept && i < 64; i++)
-        is_never[i] = (unsigned char)ll_ingest_never_stored(row.field[i]);
-    while (ll_csvread_next(r, &row, &err) == 1)
-        for (size_t i = 0; i < row.nkept && i < 64; i++)
-            if (row.len[i] > 0)
-                set_add(is_never[i] ? never : other, row.field[i]);
-    ll_csvread_free(r);
-    free(buf);
-}
-
 /* Counts the values of set (sorted) found in buf, trying every window of
  * every length present. */
-static size_t find_any(const strset *set, const char *buf, size_t n, char *found, size_t fsize)
+static size_t find_any(const strs *set, const char *buf, size_t n, char *found, size_t fsize)
 {
     size_t hits = 0;
     for (size_t len = 1; len <= 16; len++) {
@@ -773,7 +709,7 @@ static size_t find_any(const strset *set, const char *buf, size_t n, char *found
             memcpy(w, buf + i, len);
             w[len] = '\0';
             char *key = w;
-            char **hit = bsearch(&key, set->v, set->n, sizeof *set->v, cmp_str);
+            char **hit = bsearch(&key, set->v, set->n, sizeof *set->v, strs_cmp);
             if (hit != NULL) {
                 if (hits++ == 0)
                     snprintf(found, fsize, "%s", *hit);
@@ -794,23 +730,16 @@ START_TEST(never_stored_values_absent)
     };
     env e;
     ll_ingest_result r;
-    strset never = {0}, other = {0}, probe = {0};
+    strs never = {0}, other = {0}, probe = {0};
     env_open(&e);
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         /* year 2000 + i: no file replaces another */
         ck_assert_int_eq(ingest(e.h, inputs[i], 2000 + (int)i, &r, NULL), LL_OK);
-        split_values(inputs[i], &never, &other);
+        split_file(inputs[i], &never, &other);
     }
     /* Values that also occur in a kept column (a date, an ID) prove nothing;
      * the rest must not appear anywhere in the database's bytes. */
-    qsort(other.v, other.n, sizeof *other.v, cmp_str);
-    for (size_t i = 0; i < never.n; i++) {
-        char *key = never.v[i];
-        if (strlen(key) >= 5 && strlen(key) <= 16 &&
-            bsearch(&key, other.v, other.n, sizeof *other.v, cmp_str) == NULL)
-            set_add(&probe, key);
-    }
-    qsort(probe.v, probe.n, sizeof *probe.v, cmp_str);
+    probes_of(&probe, &never, &other);
     ck_assert_uint_gt(probe.n, 500); /* UPNs, postcodes, URNs, MC_DOBs */
     for (int pass = 0; pass < 2; pass++) {
         static const char *const suffix[] = {"", "-wal"};
@@ -836,9 +765,9 @@ START_TEST(never_stored_values_absent)
     char *raw = tu_qtext(e.h, "SELECT raw FROM quarantine WHERE raw LIKE ',1,01/02/2010%'");
     ck_assert_str_eq(raw, ",1,01/02/2010,WBRI,,,");
     free(raw);
-    set_free(&never);
-    set_free(&other);
-    set_free(&probe);
+    strs_free(&never);
+    strs_free(&other);
+    strs_free(&probe);
     env_close(&e);
 }
 END_TEST

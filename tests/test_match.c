@@ -243,6 +243,14 @@ static void out_path(char *buf, size_t size, const struct fix *fx, const char *o
     snprintf(buf, size, "%s/%s/secure/%s", fx->dir, out, file);
 }
 
+/* Reads the CSV file of run out into t. */
+static void out_csv(struct csv *t, const struct fix *fx, const char *out, const char *file)
+{
+    char path[256];
+    out_path(path, sizeof path, fx, out, file);
+    csv_read(t, path);
+}
+
 /* ---- the hand-made cases ------------------------------------------------ */
 
 /* R (fixtures/match/reference.R), case basic, default settings:
@@ -374,8 +382,7 @@ START_TEST(basic_cli)
     matches_agree(&fx, "out", "basic/expected/default.csv");
 
     struct csv t;
-    out_path(path, sizeof path, &fx, "out", "flow.csv");
-    csv_read(&t, path);
+    out_csv(&t, &fx, "out", "flow.csv");
     int r = csv_find(&t, "stage", "analysed", "reason", "no_match_within_caliper");
     ck_assert_str_eq(cell(&t, r, "group"), "treated");
     ck_assert_str_eq(cell(&t, r, "n"), "1"); /* T3 */
@@ -385,8 +392,7 @@ START_TEST(basic_cli)
     ck_assert_str_eq(cell(&t, r, "n"), "1"); /* TOLD */
     csv_free(&t);
 
-    out_path(path, sizeof path, &fx, "out", "analysis.csv");
-    csv_read(&t, path);
+    out_csv(&t, &fx, "out", "analysis.csv");
     ck_assert_int_eq(t.nrow, 6); /* T1 T2 T3 TOLD, C2 C4 */
     r = csv_find(&t, "child", "T3", NULL, NULL);
     ck_assert_str_eq(cell(&t, r, "match_id"), "");
@@ -403,8 +409,7 @@ START_TEST(basic_cli)
 
     /* MatchIt's sample sizes: treated all 3 (TOLD is not in the model),
      * matched 2, unmatched 1 (T3); comparison all 7 candidates, matched 2 */
-    out_path(path, sizeof path, &fx, "out", "sample_sizes.csv");
-    csv_read(&t, path);
+    out_csv(&t, &fx, "out", "sample_sizes.csv");
     ck_assert_int_eq(t.nrow, 2);
     ck_assert_str_eq(t.head[0], "group");
     ck_assert_str_eq(t.head[1], "all");
@@ -426,8 +431,7 @@ START_TEST(basic_cli)
      *   (mean(t) - mean(c)) / den                 # 0.43889619716189243
      *   (mean(t[1:2]) - mean(c[c(2, 4)])) / den    # 0.087069125543442233
      *   var(t) / var(c); var(t[1:2]) / var(c[c(2, 4)])  # 0.32796585223633384 0.75372092235995003 */
-    out_path(path, sizeof path, &fx, "out", "balance.csv");
-    csv_read(&t, path);
+    out_csv(&t, &fx, "out", "balance.csv");
     ck_assert_int_eq(t.nrow, LL_MATCH_NCOV + 1);
     r = csv_find(&t, "covariate", "age_years", NULL, NULL);
     ck_assert_str_eq(cell(&t, r, "type"), "continuous");
@@ -468,17 +472,14 @@ START_TEST(basic_ratio_2)
     fix_make(&fx, "basic");
     evaluate(&fx, "[analysis]\nratio = 2\n", "out");
     matches_agree(&fx, "out", "basic/expected/ratio2.csv");
-    char path[256];
     struct csv t;
-    out_path(path, sizeof path, &fx, "out", "sample_sizes.csv");
-    csv_read(&t, path);
+    out_csv(&t, &fx, "out", "sample_sizes.csv");
     ck_assert_str_eq(t.row[0][2], "2"); /* treated matched */
     ck_assert_str_eq(t.row[1][2], "4"); /* comparison matched: two each */
     ck_assert_str_eq(t.row[1][3], "3");
     csv_free(&t);
     /* both comparison children of match 1 carry its match_id */
-    out_path(path, sizeof path, &fx, "out", "analysis.csv");
-    csv_read(&t, path);
+    out_csv(&t, &fx, "out", "analysis.csv");
     ck_assert_str_eq(cell(&t, csv_find(&t, "child", "C1", NULL, NULL), "match_id"), "1");
     ck_assert_str_eq(cell(&t, csv_find(&t, "child", "C2", NULL, NULL), "match_id"), "1");
     ck_assert_str_eq(cell(&t, csv_find(&t, "child", "C3", NULL, NULL), "match_id"), "2");
@@ -496,10 +497,8 @@ START_TEST(basic_caliper)
     fix_make(&fx, "basic");
     evaluate(&fx, "[analysis]\ncaliper = 0.1\n", "out");
     matches_agree(&fx, "out", "basic/expected/caliper01.csv");
-    char path[256];
     struct csv t;
-    out_path(path, sizeof path, &fx, "out", "flow.csv");
-    csv_read(&t, path);
+    out_csv(&t, &fx, "out", "flow.csv");
     int r = csv_find(&t, "stage", "analysed", "reason", "no_match_within_caliper");
     ck_assert_str_eq(cell(&t, r, "n"), "2");
     csv_free(&t);
@@ -564,10 +563,8 @@ START_TEST(months_use_a_child_once)
     fix_make(&fx, "months");
     evaluate(&fx, NULL, "out");
     matches_agree(&fx, "out", "months/expected/default.csv");
-    char path[256];
     struct csv t;
-    out_path(path, sizeof path, &fx, "out", "analysis.csv");
-    csv_read(&t, path);
+    out_csv(&t, &fx, "out", "analysis.csv");
     int r = csv_find(&t, "child", "S", NULL, NULL);
     ck_assert_str_eq(cell(&t, r, "index_date"), "2018-09-01");
     ck_assert_str_eq(cell(&t, r, "match_id"), "1");
@@ -636,8 +633,7 @@ START_TEST(nothing_to_match)
     ck_assert_int_eq(evaluate_status(&fx, fx.db, NULL, "out"), 1);
     char path[256];
     struct csv t;
-    out_path(path, sizeof path, &fx, "out", "flow.csv");
-    csv_read(&t, path);
+    out_csv(&t, &fx, "out", "flow.csv");
     ck_assert_int_gt(t.nrow, 0);
     csv_free(&t);
     out_path(path, sizeof path, &fx, "out", "sample_sizes.csv");

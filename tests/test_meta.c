@@ -41,6 +41,17 @@ static void check(const ll_meta_result *r, const want *w, double rel)
     ck_assert_abs(r->q_df, (double)w->k - 1, 0);
 }
 
+/* Fits the k estimates y with standard errors se by both models and checks
+ * them against R: fixed effect to REL, REML random effects to rel_random. */
+static void fit_both(ll_meta_result *fe, ll_meta_result *re, const double *y, const double *se,
+                     size_t k, const want *wf, const want *wr, double rel_random)
+{
+    ck_assert_int_eq(ll_meta_fixed(fe, y, se, k, NULL), LL_OK);
+    check(fe, wf, REL);
+    ck_assert_int_eq(ll_meta_reml(re, y, se, k, NULL), LL_OK);
+    check(re, wr, rel_random);
+}
+
 /* tau2 = 0: Q (0.067) is far below its df, REML stops at 0 (step halving
  * at the boundary) and both models agree. */
 START_TEST(test_homogeneous)
@@ -50,10 +61,7 @@ START_TEST(test_homogeneous)
                     8.2685766861801543e-05, 0.05476019695929412, 0.16336347041810456, 0,
                     0, 0.066631130063965816, 0.96723328642183226, 3};
     ll_meta_result fe, re;
-    ck_assert_int_eq(ll_meta_fixed(&fe, y, se, 3, NULL), LL_OK);
-    check(&fe, &w, REL);
-    ck_assert_int_eq(ll_meta_reml(&re, y, se, 3, NULL), LL_OK);
-    check(&re, &w, REL);
+    fit_both(&fe, &re, y, se, 3, &w, &w, REL);
     ck_assert(re.tau2 == 0);
 }
 END_TEST
@@ -69,10 +77,7 @@ START_TEST(test_heterogeneous)
                      0.15695596388064886, 93.70291274749377, 54.045894994181303,
                      5.1475056309367399e-11, 5};
     ll_meta_result fe, re;
-    ck_assert_int_eq(ll_meta_fixed(&fe, y, se, 5, NULL), LL_OK);
-    check(&fe, &wf, REL);
-    ck_assert_int_eq(ll_meta_reml(&re, y, se, 5, NULL), LL_OK);
-    check(&re, &wr, REL);
+    fit_both(&fe, &re, y, se, 5, &wf, &wr, REL);
     ck_assert(re.std_error >= fe.std_error);
     ck_assert_int_gt(re.iterations, 1);
 }
@@ -89,10 +94,7 @@ START_TEST(test_k2)
                      0.020000000000000032, 44.444444444444507, 1.8000000000000007,
                      0.17971249487899973, 2};
     ll_meta_result fe, re;
-    ck_assert_int_eq(ll_meta_fixed(&fe, y, se, 2, NULL), LL_OK);
-    check(&fe, &wf, REL);
-    ck_assert_int_eq(ll_meta_reml(&re, y, se, 2, NULL), LL_OK);
-    check(&re, &wr, REL);
+    fit_both(&fe, &re, y, se, 2, &wf, &wr, REL);
 }
 END_TEST
 
@@ -108,10 +110,7 @@ START_TEST(test_costs_scale)
                      705809.94580854173, 49.509539453014597, 3.9750613609076919,
                      0.1370333872275355, 3};
     ll_meta_result fe, re;
-    ck_assert_int_eq(ll_meta_fixed(&fe, y, se, 3, NULL), LL_OK);
-    check(&fe, &wf, REL);
-    ck_assert_int_eq(ll_meta_reml(&re, y, se, 3, NULL), LL_OK);
-    check(&re, &wr, 1e-8);
+    fit_both(&fe, &re, y, se, 3, &wf, &wr, 1e-8);
 }
 END_TEST
 
@@ -192,16 +191,8 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("meta");
-    TCase *tc = tcase_create("meta");
-    tcase_add_test(tc, test_homogeneous);
-    tcase_add_test(tc, test_heterogeneous);
-    tcase_add_test(tc, test_k2);
-    tcase_add_test(tc, test_costs_scale);
-    tcase_add_test(tc, test_iv_errors);
-    tcase_add_test(tc, test_mh_zero_cell);
-    tcase_add_test(tc, test_mh_no_zero);
-    tcase_add_test(tc, test_mh_one_table);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {test_homogeneous, test_heterogeneous, test_k2,
+                                  test_costs_scale, test_iv_errors, test_mh_zero_cell,
+                                  test_mh_no_zero, test_mh_one_table, NULL};
+    return tu_suite("meta", tests, 0);
 }

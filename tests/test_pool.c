@@ -67,9 +67,7 @@ static const char *fresh_dir(void)
 
 static void rm_rf(const char *dir)
 {
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    ck_assert_int_eq(system(cmd), 0);
+    tu_remove_tree(dir);
 }
 
 START_TEST(test_pool_against_metafor)
@@ -225,12 +223,7 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("pool");
-    TCase *tc = tcase_create("pool");
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, test_pool_against_metafor);
-    tcase_add_test(tc, test_refusals);
-    tcase_add_test(tc, test_bad_cells);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {test_pool_against_metafor, test_refusals, test_bad_cells,
+                                  NULL};
+    return tu_suite("pool", tests, 60);
 }

@@ -239,18 +239,13 @@ START_TEST(test_three_authorities)
     snprintf(cmd, sizeof cmd, "%s pool --help >/dev/null", tu_lleval_path());
     ck_assert_int_eq(system(cmd), 0);
     if (getenv("LL_KEEP") == NULL) {
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-        ck_assert_int_eq(system(cmd), 0);
+        tu_remove_tree(root);
     }
 }
 END_TEST
 
 Suite *make_suite(void)
 {
-    Suite *s = suite_create("pool_e2e");
-    TCase *tc = tcase_create("pool_e2e");
-    tcase_set_timeout(tc, 600);
-    tcase_add_test(tc, test_three_authorities);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {test_three_authorities, NULL};
+    return tu_suite("pool_e2e", tests, 600);
 }

@@ -28,6 +28,7 @@
 #include "testutil.h"
 
 #include "../fuzz/fuzz_ingest.c"
+#include "neverstored.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -161,6 +162,16 @@ static char *state(sqlite3 *db)
         " || (SELECT count(*) FROM oc3) || ',' || (SELECT count(*) FROM lifelong_links) || ','"
         " || (SELECT count(*) FROM comparison) || ',' || (SELECT count(*) FROM sdq_items) || ','"
         " || (SELECT count(*) FROM quarantine)");
+}
+
+/* Asserts that the database is intact and that its row counts (state()
+ * from its '|' on) are want. */
+static void assert_counts(sqlite3 *db, const char *want)
+{
+    assert_integrity(db);
+    char *s = state(db);
+    ck_assert_str_eq(strchr(s, '|'), want);
+    free(s);
 }
 
 /* Writes an episodes file of rows rows with distinct keys and a bad PLACE
@@ -311,10 +322,7 @@ START_TEST(sigkill_mid_large_file)
     ck_assert_str_eq(got, want);
     free(got);
     h = open_db(db);
-    assert_integrity(h);
-    s = state(h);
-    ck_assert_str_eq(strchr(s, '|'), "|602,999000,13,0,127,0,0,0,1000");
-    free(s);
+    assert_counts(h, "|602,999000,13,0,127,0,0,0,1000");
     ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM episodes WHERE child='C0999999'"), 1);
     sqlite3_close(h);
     tu_remove_tree(dir);
@@ -515,10 +523,7 @@ START_TEST(bad_inputs_one_run)
     }
     ck_assert(file_has(log, "feb31.csv:2: bad_date: DOB '31/02/2020' is not a date"));
     sqlite3 *h = open_db(db);
-    assert_integrity(h);
-    char *st = state(h);
-    ck_assert_str_eq(strchr(st, '|'), "|1,0,0,0,1,0,0,0,1");
-    free(st);
+    assert_counts(h, "|1,0,0,0,1,0,0,0,1");
     ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM files"), 3);
     sqlite3_close(h);
     tu_remove_tree(dir);
@@ -526,74 +531,6 @@ START_TEST(bad_inputs_one_run)
 END_TEST
 
 /* ---- outputs: permissions, identifiers, publish/ -------------------------- */
-
-typedef struct strs {
-    char **v;
-    size_t n, cap;
-} strs;
-
-static void strs_add(strs *s, const char *v, size_t n)
-{
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 256;
-        s->v = realloc(s->v, s->cap * sizeof *s->v);
-        ck_assert_ptr_nonnull(s->v);
-    }
-    s->v[s->n] = strndup(v, n);
-    ck_assert_ptr_nonnull(s->v[s->n]);
-    s->n++;
-}
-
-static void strs_free(strs *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        free(s->v[i]);
-    free(s->v);
-    memset(s, 0, sizeof *s);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Adds the non-empty values of path's never-stored columns to never and
- * the others to other. */
-static void split_file(const char *path, strs *never, strs *other)
-{
-    size_t n;
-    char *buf = tu_read(path, &n);
-    ll_csvread *r;
-    ll_csv_row row;
-    ll_error err;
-    unsigned char is_never[64] = {0};
-    ck_assert_msg(buf != NULL, "cannot read %s", path);
-    ck_assert_int_eq(ll_csvread_new(&r, buf, n, &err), 0);
-    ck_assert_int_eq(ll_csvread_next(r, &row, &err), 1);
-    for (size_t i = 0; i < row.nkept && i < 64; i++)
-        is_never[i] = (unsigned char)ll_ingest_never_stored(row.field[i]);
-    while (ll_csvread_next(r, &row, &err) == 1)
-        for (size_t i = 0; i < row.nkept && i < 64; i++)
-            if (row.len[i] > 0)
-                strs_add(is_never[i] ? never : other, row.field[i], row.len[i]);
-    ll_csvread_free(r);
-    free(buf);
-}
-
-/* The values of never (of 5 to 16 bytes) that are in no other column:
- * values that also occur in a kept column (a date, an ID) prove nothing. */
-static void probes_of(strs *probe, strs *never, strs *other)
-{
-    qsort(other->v, other->n, sizeof *other->v, cmp_str);
-    for (size_t i = 0; i < never->n; i++) {
-        char *key = never->v[i];
-        size_t len = strlen(key);
-        if (len >= 5 && len <= 16 &&
-            bsearch(&key, other->v, other->n, sizeof *other->v, cmp_str) == NULL)
-            strs_add(probe, key, len);
-    }
-    qsort(probe->v, probe->n, sizeof *probe->v, cmp_str);
-}
 
 /* The first value of probe (sorted) found anywhere in buf, or NULL: every
  * window of every length a value has is looked up. */
@@ -608,7 +545,7 @@ static const char *find_any(const strs *probe, const char *buf, size_t n)
             memcpy(w, buf + i, len);
             w[len] = '\0';
             char *key = w;
-            char **hit = bsearch(&key, probe->v, probe->n, sizeof *probe->v, cmp_str);
+            char **hit = bsearch(&key, probe->v, probe->n, sizeof *probe->v, strs_cmp);
             if (hit != NULL)
                 return *hit;
         }

@@ -150,6 +150,15 @@ typedef struct ll_estimates {
 int ll_estimate_all(ll_estimates **out, const ll_est_child *c, size_t n,
                     const ll_est_options *opt, ll_error *err);
 
+/* The number of section 5's covariates with their dummies. */
+#define LL_EST_X_COLS 21
+
+/* Section 5's covariates of c in SPEC 6's column order (which decides
+ * aliasing) into out (LL_EST_X_COLS values): the design row of the
+ * propensity model of the adjusted effects and of the cost placements.
+ * Returns 0 when one is NA (the row is not fitted), 1 otherwise. */
+int ll_estimate_covariates(double *out, const ll_est_child *c);
+
 /* Fills *out with the cohort counts and Kaplan-Meier curves of the n
  * children c (the comparison group only when opt->has_comparison); the
  * caller releases it with ll_est_summary_clear (ll_estimates_free does for
