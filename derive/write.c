@@ -72,15 +72,21 @@ static int out_close(struct out *o, ll_error *err)
     return LL_OK;
 }
 
-static const char *const ANALYSIS_HEADER =
-    "la,child,group,index_date,eligible,age_years,male,ethnic_group,uasc,years_in_care,"
-    "prior_placements,years_in_placement,placement_group,legal_group,cin_n1,stable_12m,"
-    "placements_before,placements_after,weeks_foster_after,weeks_kinship_after,"
-    "weeks_residential_after,weeks_semi_independent_after,weeks_adoption_after,"
-    "weeks_parents_after,weeks_other_after,weeks_foster_before,weeks_kinship_before,"
-    "weeks_residential_before,weeks_semi_independent_before,weeks_adoption_before,"
-    "weeks_parents_before,weeks_other_before,sdq_0,sdq_1,sdq_2,sdq_3,identity_improved,"
-    "connections_before,connections_after,homeless_ever,homeless_time,homeless_event";
+#define ANALYSIS_HEADER \
+    "la,child,group,index_date,eligible,age_years,male,ethnic_group,uasc,years_in_care," \
+    "prior_placements,years_in_placement,placement_group,legal_group,cin_n1,stable_12m," \
+    "placements_before,placements_after,weeks_foster_after,weeks_kinship_after," \
+    "weeks_residential_after,weeks_semi_independent_after,weeks_adoption_after," \
+    "weeks_parents_after,weeks_other_after,weeks_foster_before,weeks_kinship_before," \
+    "weeks_residential_before,weeks_semi_independent_before,weeks_adoption_before," \
+    "weeks_parents_before,weeks_other_before,sdq_0,sdq_1,sdq_2,sdq_3,identity_improved," \
+    "connections_before,connections_after,homeless_ever,homeless_time,homeless_event"
+
+const char *ll_derive_analysis_header(int matched)
+{
+    static const char *const WITH_MATCH = ANALYSIS_HEADER ",match_id,ps_logit";
+    return matched ? WITH_MATCH : ANALYSIS_HEADER;
+}
 
 static void write_row(FILE *f, const ll_derive_data *d, const ll_analysis *a,
                       const ll_analysis_row *r)
@@ -139,7 +145,7 @@ int ll_derive_write_analysis(const char *path, const ll_derive_data *d, const ll
     int rc = out_open(&o, path, err);
     if (rc != LL_OK)
         return rc;
-    fprintf(o.f, "%s%s\n", ANALYSIS_HEADER, a->matched ? ",match_id,ps_logit" : "");
+    fprintf(o.f, "%s\n", ll_derive_analysis_header(a->matched));
     for (size_t k = 0; k < a->n; k++)
         write_row(o.f, d, a, &a->rows[k]);
     return out_close(&o, err);

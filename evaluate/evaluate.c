@@ -30,9 +30,12 @@ static int make_dirs(ev_run *r, ll_error *err)
     return LL_OK;
 }
 
-FILE *ev_open(ev_run *r, const char *name, char *path, size_t size, ll_error *err)
+FILE *ev_open_in(const char *dir, const char *name, char *path, size_t size, ll_error *err)
 {
-    snprintf(path, size, "%s/%s", r->secure, name);
+    if ((size_t)snprintf(path, size, "%s/%s", dir, name) >= size) {
+        ll_error_set(err, LL_EIO, "%s: path too long", dir);
+        return NULL;
+    }
     /* Owner-only whatever the umask: these files are not for publication. */
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
@@ -42,6 +45,11 @@ FILE *ev_open(ev_run *r, const char *name, char *path, size_t size, ll_error *er
             close(fd);
     }
     return f;
+}
+
+FILE *ev_open(ev_run *r, const char *name, char *path, size_t size, ll_error *err)
+{
+    return ev_open_in(r->secure, name, path, size, err);
 }
 
 int ev_close(FILE *f, const char *path, int rc, ll_error *err)
@@ -179,7 +187,8 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
     char path[LL_EV_PATH];
     snprintf(path, sizeof path, "%s/run.json", r->opt->out_dir);
     if ((rc = ll_report_write_run_json(path, &r->run, cfg, err)) != LL_OK ||
-        (rc = ll_handover_write(r->secure, cfg, r->run.design, err)) != LL_OK)
+        (rc = ll_handover_write(r->secure, ll_derive_analysis_header(r->a->matched), cfg,
+                                r->run.design, err)) != LL_OK)
         return rc;
     if ((rc = ev_starts(&r->starts, r->d, r->a, err)) != LL_OK)
         return rc;

@@ -39,6 +39,8 @@ typedef struct ev_run {
 /* Opens secure/<name> for writing (path receives its path); NULL with err
  * set on failure. */
 FILE *ev_open(ev_run *r, const char *name, char *path, size_t size, ll_error *err);
+/* The same for dir/<name>, owner-only whatever the umask. */
+FILE *ev_open_in(const char *dir, const char *name, char *path, size_t size, ll_error *err);
 /* Closes f, turning a failed write into LL_EIO naming path; returns rc
  * otherwise. */
 int ev_close(FILE *f, const char *path, int rc, ll_error *err);

@@ -8,15 +8,13 @@
  * analysis_r.c).  The binary then needs no installed data file, and the
  * script it writes is always the one it was built and tested with.  Only
  * the constants at its top change from run to run. */
+#include "evaluate_internal.h"
 #include "lleval/handover.h"
 
 #include "lleval/version.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* build/gen/analysis_r.c, generated from R/analysis.R. */
 extern const char *const ll_analysis_r_lines[];
@@ -93,57 +91,17 @@ int ll_analysis_r_write(FILE *f, const ll_config *cfg, const char *design, ll_er
     return ferror(f) ? ll_error_set(err, LL_EIO, "analysis.R: write failed") : LL_OK;
 }
 
-/* Opens secure_dir/name for writing, owner-only whatever the umask. */
-static FILE *open_secure(const char *secure_dir, const char *name, char *path, size_t size,
-                         ll_error *err)
-{
-    if ((size_t)snprintf(path, size, "%s/%s", secure_dir, name) >= size) {
-        ll_error_set(err, LL_EIO, "%s: path too long", secure_dir);
-        return NULL;
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (f == NULL) {
-        ll_error_set(err, LL_EIO, "%s: cannot write: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-    }
-    return f;
-}
-
-static int close_secure(FILE *f, const char *path, int rc, ll_error *err)
-{
-    if (fclose(f) != 0 && rc == LL_OK)
-        return ll_error_set(err, LL_EIO, "%s: write failed", path);
-    return rc;
-}
-
-/* The header line of secure_dir/analysis.csv into buf. */
-static int read_header(char *buf, size_t size, const char *secure_dir, ll_error *err)
+int ll_handover_write(const char *secure_dir, const char *header, const ll_config *cfg,
+                      const char *design, ll_error *err)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/analysis.csv", secure_dir);
-    FILE *f = fopen(path, "r");
+    FILE *f = ev_open_in(secure_dir, "codebook.csv", path, sizeof path, err);
     if (f == NULL)
-        return ll_error_set(err, LL_EIO, "%s: cannot read: %s", path, strerror(errno));
-    int ok = fgets(buf, (int)size, f) != NULL && strchr(buf, '\n') != NULL;
-    fclose(f);
-    return ok ? LL_OK : ll_error_set(err, LL_EIO, "%s: cannot read its header line", path);
-}
-
-int ll_handover_write(const char *secure_dir, const ll_config *cfg, const char *design,
-                      ll_error *err)
-{
-    char header[4096], path[4200];
-    int rc = read_header(header, sizeof header, secure_dir, err);
+        return LL_EIO;
+    int rc = ev_close(f, path, ll_codebook_write_csv(f, header, cfg, err), err);
     if (rc != LL_OK)
         return rc;
-    FILE *f = open_secure(secure_dir, "codebook.csv", path, sizeof path, err);
-    if (f == NULL)
+    if ((f = ev_open_in(secure_dir, "analysis.R", path, sizeof path, err)) == NULL)
         return LL_EIO;
-    if ((rc = close_secure(f, path, ll_codebook_write_csv(f, header, cfg, err), err)) != LL_OK)
-        return rc;
-    if ((f = open_secure(secure_dir, "analysis.R", path, sizeof path, err)) == NULL)
-        return LL_EIO;
-    return close_secure(f, path, ll_analysis_r_write(f, cfg, design, err), err);
+    return ev_close(f, path, ll_analysis_r_write(f, cfg, design, err), err);
 }

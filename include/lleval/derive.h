@@ -385,6 +385,9 @@ const char *ll_dq_rule_name(ll_dq_rule r);
  * renamed into place).  LL_EIO with the path on failure. */
 int ll_derive_write_analysis(const char *path, const ll_derive_data *d, const ll_analysis *a,
                              ll_error *err);
+/* The header line of analysis.csv (without the newline), with the
+ * match_id and ps_logit columns when matched: a static string. */
+const char *ll_derive_analysis_header(int matched);
 int ll_derive_write_flow(const char *path, const ll_flow *f, ll_error *err);
 int ll_derive_write_data_quality(const char *path, const ll_derive_data *d, ll_error *err);
 

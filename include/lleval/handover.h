@@ -54,10 +54,11 @@ int ll_codebook_write_markdown(FILE *f, ll_error *err);
  * script lacks one of the constants (a build out of step); LL_EIO. */
 int ll_analysis_r_write(FILE *f, const ll_config *cfg, const char *design, ll_error *err);
 
-/* Writes secure_dir/codebook.csv (for the header of the analysis.csv
- * already written there) and secure_dir/analysis.R, both mode 0600.
+/* Writes secure_dir/codebook.csv (for header, the header line of the
+ * analysis.csv written beside it: ll_derive_analysis_header) and
+ * secure_dir/analysis.R, both mode 0600.
  * Errors: LL_EIO naming the file; those of the two writers above. */
-int ll_handover_write(const char *secure_dir, const ll_config *cfg, const char *design,
-                      ll_error *err);
+int ll_handover_write(const char *secure_dir, const char *header, const ll_config *cfg,
+                      const char *design, ll_error *err);
 
 #endif
