@@ -83,34 +83,27 @@ START_TEST(test_heterogeneous)
 }
 END_TEST
 
-START_TEST(test_k2)
-{
-    const double y[2] = {0.2, -0.1}, se[2] = {0.1, 0.2};
-    const want wf = {0.13999999999999993, 0.089442719099991574, 1.5652475842498523,
-                     0.1175248680966393, -0.035304508115316324, 0.31530450811531618, 0,
-                     44.444444444444464, 1.8000000000000007, 0.17971249487899973, 2};
-    const want wr = {0.099999999999999922, 0.14142135623730956, 0.70710678118654668,
-                     0.47950012218695404, -0.17718076486993573, 0.37718076486993557,
-                     0.020000000000000032, 44.444444444444507, 1.8000000000000007,
-                     0.17971249487899973, 2};
-    ll_meta_result fe, re;
-    fit_both(&fe, &re, y, se, 2, &wf, &wr, REL);
-}
-END_TEST
+/* Two estimates (fixed effect and REML to REL), and pounds: a large tau2
+ * on a large scale (REML to 1e-8).  Each row: k, y, se, the tolerance of
+ * the random-effects fit, then R's fixed and random-effects results. */
+static const struct iv_case {
+    size_t k;
+    double y[3], se[3], rel_random;
+    want wf, wr;
+} IV_CASES[] = {
+    {2, {0.2, -0.1}, {0.1, 0.2}, REL,
+     {0.13999999999999993, 0.089442719099991574, 1.5652475842498523, 0.1175248680966393, -0.035304508115316324, 0.31530450811531618, 0, 44.444444444444464, 1.8000000000000007, 0.17971249487899973, 2},
+     {0.099999999999999922, 0.14142135623730956, 0.70710678118654668, 0.47950012218695404, -0.17718076486993573, 0.37718076486993557, 0.020000000000000032, 44.444444444444507, 1.8000000000000007, 0.17971249487899973, 2}},
+    {3, {1520.5, 310.25, 2890}, {800, 650.5, 1200}, 1e-8,
+     {1107.3002621802912, 465.23348446672901, 2.3800957995306962, 0.017308137713358644, 195.45938822342771, 2019.1411361371547, 0, 49.686311268832675, 3.9750613609076919, 0.1370333872275355, 3},
+     {1313.4278059543037, 690.91454270961037, 1.9009989293369587, 0.057302152853645344, -40.73981415149342, 2667.5954260601011, 705809.94580854173, 49.509539453014597, 3.9750613609076919, 0.1370333872275355, 3}},
+};
 
-/* Pounds: a large tau2 on a large scale. */
-START_TEST(test_costs_scale)
+START_TEST(test_iv_cases)
 {
-    const double y[3] = {1520.5, 310.25, 2890}, se[3] = {800, 650.5, 1200};
-    const want wf = {1107.3002621802912, 465.23348446672901, 2.3800957995306962,
-                     0.017308137713358644, 195.45938822342771, 2019.1411361371547, 0,
-                     49.686311268832675, 3.9750613609076919, 0.1370333872275355, 3};
-    const want wr = {1313.4278059543037, 690.91454270961037, 1.9009989293369587,
-                     0.057302152853645344, -40.73981415149342, 2667.5954260601011,
-                     705809.94580854173, 49.509539453014597, 3.9750613609076919,
-                     0.1370333872275355, 3};
+    const struct iv_case *c = &IV_CASES[_i];
     ll_meta_result fe, re;
-    fit_both(&fe, &re, y, se, 3, &wf, &wr, 1e-8);
+    fit_both(&fe, &re, c->y, c->se, c->k, &c->wf, &c->wr, c->rel_random);
 }
 END_TEST
 
@@ -191,8 +184,10 @@ END_TEST
 
 Suite *make_suite(void)
 {
-    const TTest *const tests[] = {test_homogeneous, test_heterogeneous, test_k2,
-                                  test_costs_scale, test_iv_errors, test_mh_zero_cell,
-                                  test_mh_no_zero, test_mh_one_table, NULL};
-    return tu_suite("meta", tests, 0);
+    const TTest *const tests[] = {test_homogeneous, test_heterogeneous, test_iv_errors,
+                                  test_mh_zero_cell, test_mh_no_zero, test_mh_one_table, NULL};
+    Suite *s = suite_create("meta");
+    TCase *tc = tu_tcase(s, "meta", tests, 0);
+    tcase_add_loop_test(tc, test_iv_cases, 0, sizeof IV_CASES / sizeof IV_CASES[0]);
+    return s;
 }

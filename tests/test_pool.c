@@ -56,6 +56,22 @@ static void check_row(const char *csv, const char *prefix, const double *w)
     }
 }
 
+/* metafor on e1..e4 (the rows of fixtures/pool/meta_reference.R, in the
+ * columns k .. q.p.value): the homogeneous rows (tau2 = 0, both models the
+ * same), two authorities (sdq), pounds, and the Mantel-Haenszel counts. */
+static const struct {
+    const char *prefix;
+    double w[QP - K + 1];
+} METAFOR[] = {
+    {"stable_12m,adjusted_risk_difference,,fixed,", {3, 0.10906183368869934, 0.027705425792376604, 3.9364792480001762, 8.2685766861801543e-05, 0.05476019695929412, 0.16336347041810456, 0, 0, 0.066631130063965816, 2, 0.96723328642183226}},
+    {"stable_12m,adjusted_risk_difference,,random,", {3, 0.10906183368869934, 0.027705425792376604, 3.9364792480001762, 8.2685766861801543e-05, 0.05476019695929412, 0.16336347041810456, 0, 0, 0.066631130063965816, 2, 0.96723328642183226}},
+    {"sdq,mixed_model,years:treated,fixed,", {2, 0.13999999999999993, 0.089442719099991574, 1.5652475842498523, 0.1175248680966393, -0.035304508115316324, 0.31530450811531618, 0, 44.444444444444464, 1.8000000000000007, 1, 0.17971249487899973}},
+    {"sdq,mixed_model,years:treated,random,", {2, 0.099999999999999922, 0.14142135623730956, 0.70710678118654668, 0.47950012218695404, -0.17718076486993573, 0.37718076486993557, 0.020000000000000032, 44.444444444444507, 1.8000000000000007, 1, 0.17971249487899973}},
+    {"costs,annual_saving,2024-25,fixed,", {3, 1107.3002621802912, 465.23348446672901, 2.3800957995306962, 0.017308137713358644, 195.45938822342771, 2019.1411361371547, 0, 49.686311268832675, 3.9750613609076919, 2, 0.1370333872275355}},
+    {"costs,annual_saving,2024-25,random,", {3, 1313.4278059543037, 690.91454270961037, 1.9009989293369587, 0.057302152853645344, -40.73981415149342, 2667.5954260601011, 705809.94580854173, 49.509539453014597, 3.9750613609076919, 2, 0.1370333872275355}},
+    {"homeless_ever,counts,,mantel_haenszel,", {3, -0.20799999999999996, 0.091128392940948974, -2.2824938889768807, 0.02246019786380464, -0.38660836813327404, -0.029391631866725887, NAN, 0, 0.76148951667615405, 2, 0.68335228733566999}},
+};
+
 static char tmpdir[64];
 
 static const char *fresh_dir(void)
@@ -85,34 +101,8 @@ START_TEST(test_pool_against_metafor)
     static const char head[] = "outcome,estimand,term,model,k,estimate,std.error,statistic,"
                                "p.value,conf.low,conf.high,tau2,i2,q,q.df,q.p.value\n";
     ck_assert(strncmp(csv, head, sizeof head - 1) == 0);
-    /* homogeneous: tau2 = 0, both models the same */
-    const double hom[] = {3, 0.10906183368869934, 0.027705425792376604, 3.9364792480001762,
-                          8.2685766861801543e-05, 0.05476019695929412, 0.16336347041810456, 0,
-                          0, 0.066631130063965816, 2, 0.96723328642183226};
-    check_row(csv, "stable_12m,adjusted_risk_difference,,fixed,", hom);
-    check_row(csv, "stable_12m,adjusted_risk_difference,,random,", hom);
-    const double k2f[] = {2, 0.13999999999999993, 0.089442719099991574, 1.5652475842498523,
-                          0.1175248680966393, -0.035304508115316324, 0.31530450811531618, 0,
-                          44.444444444444464, 1.8000000000000007, 1, 0.17971249487899973};
-    const double k2r[] = {2, 0.099999999999999922, 0.14142135623730956, 0.70710678118654668,
-                          0.47950012218695404, -0.17718076486993573, 0.37718076486993557,
-                          0.020000000000000032, 44.444444444444507, 1.8000000000000007, 1,
-                          0.17971249487899973};
-    check_row(csv, "sdq,mixed_model,years:treated,fixed,", k2f);
-    check_row(csv, "sdq,mixed_model,years:treated,random,", k2r);
-    const double cf[] = {3, 1107.3002621802912, 465.23348446672901, 2.3800957995306962,
-                         0.017308137713358644, 195.45938822342771, 2019.1411361371547, 0,
-                         49.686311268832675, 3.9750613609076919, 2, 0.1370333872275355};
-    const double cr[] = {3, 1313.4278059543037, 690.91454270961037, 1.9009989293369587,
-                         0.057302152853645344, -40.73981415149342, 2667.5954260601011,
-                         705809.94580854173, 49.509539453014597, 3.9750613609076919, 2,
-                         0.1370333872275355};
-    check_row(csv, "costs,annual_saving,2024-25,fixed,", cf);
-    check_row(csv, "costs,annual_saving,2024-25,random,", cr);
-    const double mh[] = {3, -0.20799999999999996, 0.091128392940948974, -2.2824938889768807,
-                         0.02246019786380464, -0.38660836813327404, -0.029391631866725887, NAN,
-                         0, 0.76148951667615405, 2, 0.68335228733566999};
-    check_row(csv, "homeless_ever,counts,,mantel_haenszel,", mh);
+    for (size_t i = 0; i < sizeof METAFOR / sizeof METAFOR[0]; i++)
+        check_row(csv, METAFOR[i].prefix, METAFOR[i].w);
     /* placements: no authority computable, so no row; row order fixed first */
     ck_assert_ptr_null(strstr(csv, "placements"));
     ck_assert(strstr(csv, "stable_12m") < strstr(csv, "sdq,") &&

@@ -81,6 +81,19 @@ __attribute__((unused)) static char *tu_slurp(const char *path, size_t *len)
     return s;
 }
 
+/* Asserts that the file at path holds each string of the NULL-terminated
+ * list after it (the failure names the file and the missing string). */
+__attribute__((unused, sentinel)) static void tu_assert_file_has(const char *path, ...)
+{
+    char *text = tu_slurp(path, NULL);
+    va_list ap;
+    va_start(ap, path);
+    for (const char *want; (want = va_arg(ap, const char *)) != NULL;)
+        ck_assert_msg(strstr(text, want) != NULL, "%s has no \"%s\"", path, want);
+    va_end(ap);
+    free(text);
+}
+
 /* Removes a folder and everything in it. */
 __attribute__((unused)) static void tu_remove_tree(const char *dir)
 {
