@@ -92,6 +92,16 @@ static void hand_effects(ll_costs_effects *e)
     }
 }
 
+/* The result of ll_costs_compute on p and e with mc_draws draws, which
+ * must succeed (caller frees). */
+static ll_costs_result *computed(ll_costs_params *p, const ll_costs_effects *e, long mc_draws)
+{
+    ll_costs_result *r = NULL;
+    p->mc_draws = mc_draws;
+    ck_assert_int_eq(ll_costs_compute(&r, p, e, NULL), LL_OK);
+    return r;
+}
+
 /* ---- deflator and unit costs ----------------------------------------------- */
 
 static const char *const TEST_YEARS[] = {"2013-14", "2009-10", "2024-25"};
@@ -373,24 +383,14 @@ END_TEST
  *   switching programme cost: 55620 / 10    = 5562 */
 static void hand_inputs(ll_costs_inputs *in)
 {
-    memset(in, 0, sizeof *in);
-    in->n_treated = 10;
-    in->n_leavers = 4;
-    in->d_moves = 0.5;
-    in->d_weeks[LL_PG_FOSTER] = 2;
-    in->d_weeks[LL_PG_RESIDENTIAL] = 1;
-    in->d_homeless = 0.25;
-    in->unit[LL_COST_MOVE] = 300;
-    in->unit[LL_COST_WEEKLY_FOSTER] = 800;
-    in->unit[LL_COST_WEEKLY_KINSHIP] = 800;
-    in->unit[LL_COST_WEEKLY_RESIDENTIAL] = 4000;
-    in->unit[LL_COST_HOMELESSNESS] = 3000;
-    in->programme_cost_per_child = 1000;
-    in->horizon_years = 3;
-    in->discount_rate = 0.25;
-    in->persistence = 0.5;
-    in->attribution = 0.8;
-    in->optimism_bias = 0.25;
+    *in = (ll_costs_inputs){
+        .n_treated = 10, .n_leavers = 4, .d_moves = 0.5, .d_homeless = 0.25,
+        .d_weeks = {[LL_PG_FOSTER] = 2, [LL_PG_RESIDENTIAL] = 1},
+        .unit = {[LL_COST_MOVE] = 300, [LL_COST_WEEKLY_FOSTER] = 800,
+                 [LL_COST_WEEKLY_KINSHIP] = 800, [LL_COST_WEEKLY_RESIDENTIAL] = 4000,
+                 [LL_COST_HOMELESSNESS] = 3000},
+        .programme_cost_per_child = 1000, .horizon_years = 3, .discount_rate = 0.25,
+        .persistence = 0.5, .attribution = 0.8, .optimism_bias = 0.25};
 }
 
 START_TEST(model_by_hand)
@@ -555,7 +555,6 @@ START_TEST(monte_carlo_without_spread)
 {
     ll_costs_params p;
     ll_costs_effects e;
-    ll_costs_result *r = NULL;
     hand_params(&p);
     hand_effects(&e);
     p.cost_range = 0;
@@ -564,8 +563,7 @@ START_TEST(monte_carlo_without_spread)
         e.weeks[g].std_error = 0;
     e.homeless.std_error = 0;
     memset(e.cov, 0, sizeof e.cov);
-    p.mc_draws = 2000;
-    ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
+    ll_costs_result *r = computed(&p, &e, 2000);
     ck_assert_rel(r->gross.median, 92700, 1e-14);
     ck_assert_rel(r->net.median, r->net.deterministic, 1e-14);
     ck_assert_rel(r->net.p05, 45620, 1e-14);
@@ -649,11 +647,9 @@ START_TEST(without_programme_cost)
 {
     ll_costs_params p;
     ll_costs_effects e;
-    ll_costs_result *r = NULL;
     ll_costs_params_init(&p);
     hand_effects(&e);
-    p.mc_draws = 500;
-    ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
+    ll_costs_result *r = computed(&p, &e, 500);
     ck_assert(!r->has_programme_cost);
     const char *empty[][2] = {{"model", "net"}, {"model", "benefit_per_pound"},
                               {"model", "programme_cost"}, {"summary", "net"},
@@ -717,11 +713,9 @@ START_TEST(csv_format)
 {
     ll_costs_params p;
     ll_costs_effects e;
-    ll_costs_result *r = NULL;
     hand_params(&p);
     hand_effects(&e);
-    p.mc_draws = 100;
-    ck_assert_int_eq(ll_costs_compute(&r, &p, &e, NULL), LL_OK);
+    ll_costs_result *r = computed(&p, &e, 100);
     size_t len;
     char *text = csv_text(r, &len);
     const char *header = "component,item,estimate,std.error,low,high,unit,price_year,source,note\n";
