@@ -23,6 +23,17 @@ fi
 tmp=$(mktemp -d /tmp/lleval-check-r-XXXXXX) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 status=0
+# Copies a run's secure/ folder to a fresh one without the program's
+# estimates.csv and runs the analysis.R handed over there (it writes
+# estimates_R.csv beside it); returns 1, and sets status, when R fails.
+hand_over_to_r() { # secure-folder copy-folder name
+    mkdir -p "$2"
+    cp "$1/"* "$2/"
+    rm -f "$2/estimates.csv"
+    if ! Rscript "$2/analysis.R"; then
+        echo "check-r: $3: Rscript analysis.R failed"; status=1; return 1
+    fi
+}
 run_case() { # name example [config]
     name=$1 example=$2 config=${3:-}
     out=$tmp/$name
@@ -36,12 +47,7 @@ run_case() { # name example [config]
             cat "$tmp/$name.log"; echo "check-r: $name: lleval evaluate failed"; status=1; return
         fi
     fi
-    mkdir -p "$tmp/$name-copy"
-    cp "$out/secure/"* "$tmp/$name-copy/"
-    rm -f "$tmp/$name-copy/estimates.csv"
-    if ! Rscript "$tmp/$name-copy/analysis.R"; then
-        echo "check-r: $name: Rscript analysis.R failed"; status=1; return
-    fi
+    hand_over_to_r "$out/secure" "$tmp/$name-copy" "$name" || return
     echo "check-r: $name:"
     Rscript scripts/compare-estimates.R "$out/secure/estimates.csv" \
         "$tmp/$name-copy/estimates_R.csv" --subset || status=1
@@ -78,12 +84,7 @@ synth_case() {
     if ! "$LLEVAL" evaluate --db "$d/db" --out "$d/out" >>"$d.log" 2>&1; then
         cat "$d.log"; echo "check-r: synth: lleval evaluate failed"; status=1; return
     fi
-    mkdir -p "$d/copy"
-    cp "$d/out/secure/"* "$d/copy/"
-    rm -f "$d/copy/estimates.csv"
-    if ! Rscript "$d/copy/analysis.R"; then
-        echo "check-r: synth: Rscript analysis.R failed"; status=1; return
-    fi
+    hand_over_to_r "$d/out/secure" "$d/copy" synth || return
     echo "check-r: synth (400 children, $(grep -c 'not computable' "$d/out/secure/estimates.csv") rows not computable):"
     Rscript scripts/compare-estimates.R "$d/out/secure/estimates.csv" "$d/copy/estimates_R.csv" \
         --subset || status=1
