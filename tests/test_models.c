@@ -336,6 +336,10 @@ static const long M_ID[24] = {7, 3, 7, 12, 5, 9, 3, 1, 7, 5, 5, 9, 1, 3, 7, 5, 1
 static const double M_X[24] = {0.1, 1.3, 0.7, 2.2, -0.5, 1.0, 0.4, -1.2, 1.8, 0.3, 0.9, -0.2,
                                0.6, 2.0, -0.8, 1.5, 0.0, 0.5, -1.0, 1.1, 0.8, 0.2, -0.3, 1.7};
 
+/* set.seed(3); y <- round(10 + 0.5*x + g + b[id] + rnorm(24), 1) */
+static const double M_Y[24] = {12.1, 8.9, 13.6, 11.4, 10.9, 9.5, 8.8, 10.5, 12.7, 12.4, 10.7, 7.8,
+                               9.6, 9.8, 12.8, 11.4, 9, 8.6, 11.7, 10.7, 8.3, 12.2, 9.6, 10.2};
+
 static double *lmm_design(void)
 {
     double *X = malloc(24 * 3 * sizeof *X);
@@ -350,9 +354,7 @@ static double *lmm_design(void)
 
 START_TEST(lmm_small_unsorted_with_singleton_cluster)
 {
-    /* set.seed(3); y <- round(10 + 0.5*x + g + b[id] + rnorm(24), 1) */
-    const double y[24] = {12.1, 8.9, 13.6, 11.4, 10.9, 9.5, 8.8, 10.5, 12.7, 12.4, 10.7, 7.8,
-                          9.6, 9.8, 12.8, 11.4, 9, 8.6, 11.7, 10.7, 8.3, 12.2, 9.6, 10.2};
+    const double *y = M_Y;
     double *X = lmm_design();
     ll_lmm *f = NULL;
     ll_error err;
@@ -382,8 +384,7 @@ END_TEST
 
 START_TEST(lmm_row_order_does_not_matter)
 {
-    const double y[24] = {12.1, 8.9, 13.6, 11.4, 10.9, 9.5, 8.8, 10.5, 12.7, 12.4, 10.7, 7.8,
-                          9.6, 9.8, 12.8, 11.4, 9, 8.6, 11.7, 10.7, 8.3, 12.2, 9.6, 10.2};
+    const double *y = M_Y;
     double *X = lmm_design();
     double Xr[72], yr[24];
     long idr[24];
@@ -581,15 +582,23 @@ START_TEST(km_all_censored_and_to_zero)
 }
 END_TEST
 
+/* survdiff(Surv(tm, ev) ~ g) with ngroups groups, its chi-square and p
+ * checked against R's (caller frees). */
+static ll_logrank *logrank_of(const int *g, size_t ngroups, double chisq, double p_value)
+{
+    ll_logrank *lr = NULL;
+    ck_assert_int_eq(ll_logrank_test(&lr, S_T, S_E, g, 12, ngroups, NULL), 0);
+    ck_assert_rel(lr->chisq, chisq, REL);
+    ck_assert_abs(lr->p_value, p_value, PABS);
+    return lr;
+}
+
 START_TEST(logrank_three_groups)
 {
     /* g3 <- c(0,1,2,0,1,2,0,1,2,0,1,2); survdiff(Surv(tm, ev) ~ g3) */
     const int g3[12] = {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2};
-    ll_logrank *lr = NULL;
-    ck_assert_int_eq(ll_logrank_test(&lr, S_T, S_E, g3, 12, 3, NULL), 0);
-    ck_assert_rel(lr->chisq, 0.046898324995084992, REL);
+    ll_logrank *lr = logrank_of(g3, 3, 0.046898324995084992, 0.97682363268041539);
     ck_assert_int_eq(lr->df, 2);
-    ck_assert_abs(lr->p_value, 0.97682363268041539, PABS);
     const double obs[3] = {2, 2, 3};
     const double ex[3] = {1.8645021645021644, 2.2463203463203465, 2.8891774891774893};
     const double var[9] = {1.1933286482637131, -0.53458949419988377, -0.65873915406382944,
@@ -610,18 +619,13 @@ START_TEST(logrank_two_groups_and_degenerate)
 {
     /* g2 <- rep(0:1, each = 6); survdiff(Surv(tm, ev) ~ g2) */
     const int g2[12] = {0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
-    ll_logrank *lr = NULL;
-    ck_assert_int_eq(ll_logrank_test(&lr, S_T, S_E, g2, 12, 2, NULL), 0);
-    ck_assert_rel(lr->chisq, 7.3198228356594708, REL);
-    ck_assert_abs(lr->p_value, 0.0068198134805293785, PABS);
+    ll_logrank *lr = logrank_of(g2, 2, 7.3198228356594708, 0.0068198134805293785);
     ck_assert_rel(lr->exp[0], 1.551948051948052, REL);
     ll_logrank_free(lr);
     /* gn <- c(0,0,0,1,1,0,1,0,0,0,1,1) (group 1 has no events):
      * survdiff chisq 6.5998963395356913, p 0.010198470510921476 */
     const int gn[12] = {0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 1, 1};
-    ck_assert_int_eq(ll_logrank_test(&lr, S_T, S_E, gn, 12, 2, NULL), 0);
-    ck_assert_rel(lr->chisq, 6.5998963395356913, REL);
-    ck_assert_abs(lr->p_value, 0.010198470510921476, PABS);
+    lr = logrank_of(gn, 2, 6.5998963395356913, 0.010198470510921476);
     ck_assert_rel(lr->obs[1], 0, 0);
     ll_logrank_free(lr);
     /* all censored: no expected events, no test */
@@ -799,20 +803,21 @@ END_TEST
 
 Suite *make_suite(void)
 {
+    const TTest *const glm[] = {glm_small_matches_r, glm_not_converged_keeps_r_iterate,
+                                glm_aliased_column_is_na, glm_zero_column_is_na,
+                                glm_nearly_aliased_kept_like_r, glm_complete_separation,
+                                glm_quasi_separation, glm_bad_input,
+                                glm_explicit_adjusted_odds_ratio, NULL},
+                       *const lmm[] = {lmm_small_unsorted_with_singleton_cluster,
+                                       lmm_row_order_does_not_matter, lmm_singular_fit,
+                                       lmm_degenerate_inputs, lmm_explicit_sdq, NULL},
+                       *const survival[] = {km_summary_times, km_all_censored_and_to_zero,
+                                            logrank_three_groups, logrank_two_groups_and_degenerate,
+                                            cox_efron_ties_one_covariate, cox_two_covariates,
+                                            cox_not_computable, surv_explicit_homelessness, NULL};
     Suite *s = suite_create("models");
-    const TTest *const glm_tests[] = {
-        glm_small_matches_r, glm_not_converged_keeps_r_iterate, glm_aliased_column_is_na,
-        glm_zero_column_is_na, glm_nearly_aliased_kept_like_r, glm_complete_separation,
-        glm_quasi_separation, glm_bad_input, glm_explicit_adjusted_odds_ratio, NULL};
-    tu_tcase(s, "glm", glm_tests, 0);
-    const TTest *const lmm_tests[] = {
-        lmm_small_unsorted_with_singleton_cluster, lmm_row_order_does_not_matter,
-        lmm_singular_fit, lmm_degenerate_inputs, lmm_explicit_sdq, NULL};
-    tu_tcase(s, "lmm", lmm_tests, 0);
-    const TTest *const survival_tests[] = {
-        km_summary_times, km_all_censored_and_to_zero, logrank_three_groups,
-        logrank_two_groups_and_degenerate, cox_efron_ties_one_covariate, cox_two_covariates,
-        cox_not_computable, surv_explicit_homelessness, NULL};
-    tu_tcase(s, "survival", survival_tests, 0);
+    tu_tcase(s, "glm", glm, 0);
+    tu_tcase(s, "lmm", lmm, 0);
+    tu_tcase(s, "survival", survival, 0);
     return s;
 }
