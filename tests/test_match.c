@@ -1018,20 +1018,10 @@ END_TEST
 static ll_covariates cov(double age, int male, ll_ethnic_group eth, int uasc, double yic, int prior,
                          double yip, int pb, ll_placement_group pg, ll_legal_group lg, int cin)
 {
-    ll_covariates c;
-    memset(&c, 0, sizeof c);
-    c.age_years = age;
-    c.male = male;
-    c.ethnic_group = eth;
-    c.uasc = uasc;
-    c.years_in_care = yic;
-    c.prior_placements = prior;
-    c.years_in_placement = yip;
-    c.placements_before = pb;
-    c.placement_group = pg;
-    c.legal_group = lg;
-    c.cin_n1 = cin;
-    return c;
+    return (ll_covariates){.age_years = age, .male = male, .ethnic_group = eth, .uasc = uasc,
+                           .years_in_care = yic, .prior_placements = prior,
+                           .years_in_placement = yip, .placements_before = pb,
+                           .placement_group = pg, .legal_group = lg, .cin_n1 = cin};
 }
 
 /* The known table: 4 treated and 6 candidate rows; after matching the

@@ -138,6 +138,14 @@ __attribute__((unused)) static TCase *tu_tcase(Suite *s, const char *name,
     return tc;
 }
 
+/* Adds to tc each test of the NULL-terminated list as a loop test run n
+ * times, for _i = 0 .. n - 1. */
+__attribute__((unused)) static void tu_add_loop_tests(TCase *tc, const TTest *const *tests, int n)
+{
+    for (size_t k = 0; tests[k] != NULL; k++)
+        tcase_add_loop_test(tc, tests[k], 0, n);
+}
+
 /* A suite of one test case of the same name. */
 __attribute__((unused)) static Suite *tu_suite(const char *name, const TTest *const *tests,
                                                double timeout)
