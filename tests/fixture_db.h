@@ -1,5 +1,6 @@
 /* Loading hand-made fixture CSV files straight into an lleval database,
- * so the derivation and matching tests do not depend on the ingest. */
+ * so the derivation and matching tests do not depend on the ingest, and
+ * deriving from it. */
 #ifndef LLEVAL_TEST_FIXTURE_DB_H
 #define LLEVAL_TEST_FIXTURE_DB_H
 
@@ -7,6 +8,8 @@
 #include "testutil.h"
 
 #include "lleval/date.h"
+#include "lleval/db.h"
+#include "lleval/derive.h"
 #include "lleval/error.h"
 
 #include <sqlite3.h>
@@ -89,6 +92,20 @@ __attribute__((unused)) static void tu_load_csv(sqlite3 *db, const char *path, c
     }
     sqlite3_finalize(st);
     fclose(in);
+}
+
+/* The derivation of the database at db_path (opened read-only) under cfg,
+ * which must succeed (caller frees with ll_derive_free). */
+__attribute__((unused)) static ll_derive_data *tu_derive_load(const char *db_path,
+                                                              const ll_config *cfg)
+{
+    sqlite3 *db;
+    ll_derive_data *d;
+    ll_error err = {0};
+    ck_assert_msg(ll_db_open(&db, db_path, 1, &err) == LL_OK, "%s", err.msg);
+    ck_assert_msg(ll_derive_load(&d, db, cfg, NULL, NULL, &err) == LL_OK, "%s", err.msg);
+    ll_db_close(db);
+    return d;
 }
 
 #endif

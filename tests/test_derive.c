@@ -116,13 +116,7 @@ static long D(const char *iso)
 
 static ll_derive_data *load_cfg(const ll_config *cfg)
 {
-    sqlite3 *db;
-    ll_derive_data *d;
-    ll_error err = {0};
-    ck_assert_msg(ll_db_open(&db, g_db, 1, &err) == LL_OK, "%s", err.msg);
-    ck_assert_msg(ll_derive_load(&d, db, cfg, NULL, NULL, &err) == LL_OK, "%s", err.msg);
-    ll_db_close(db);
-    return d;
+    return tu_derive_load(g_db, cfg);
 }
 
 static ll_derive_data *load_default(void)

@@ -102,17 +102,6 @@ static void fix_make(struct fix *fx, const char *name)
     ll_db_close(db);
 }
 
-static ll_derive_data *fix_load(const char *db_path, const ll_config *cfg)
-{
-    sqlite3 *db;
-    ll_derive_data *d;
-    ll_error err = {0};
-    ck_assert_msg(ll_db_open(&db, db_path, 1, &err) == LL_OK, "%s", err.msg);
-    ck_assert_msg(ll_derive_load(&d, db, cfg, NULL, NULL, &err) == LL_OK, "%s", err.msg);
-    ll_db_close(db);
-    return d;
-}
-
 /* lleval evaluate on db into dir/out (config text, when not NULL, in
  * dir/cfg.ini); returns the exit status. */
 static int evaluate_status(const struct fix *fx, const char *db, const char *config,
@@ -243,12 +232,53 @@ static void out_path(char *buf, size_t size, const struct fix *fx, const char *o
     snprintf(buf, size, "%s/%s/secure/%s", fx->dir, out, file);
 }
 
-/* Reads the CSV file of run out into t. */
-static void out_csv(struct csv *t, const struct fix *fx, const char *out, const char *file)
+/* The CSV file of run out (csv_free it). */
+static struct csv out_csv(const struct fix *fx, const char *out, const char *file)
 {
     char path[256];
+    struct csv t;
     out_path(path, sizeof path, fx, out, file);
-    csv_read(t, path);
+    csv_read(&t, path);
+    return t;
+}
+
+/* A fresh fixture of fixtures/match/<name> evaluated into its dir/out
+ * under config (may be NULL), its matches.csv the same as R's in
+ * expected. */
+static struct fix run_case(const char *name, const char *config, const char *expected)
+{
+    struct fix fx;
+    fix_make(&fx, name);
+    evaluate(&fx, config, "out");
+    matches_agree(&fx, "out", expected);
+    return fx;
+}
+
+/* The library's matching of the database at db under cfg: the derived
+ * data, the cohort of the given design and the match, each of which must
+ * succeed (match_free frees them). */
+struct lib_match {
+    ll_derive_data *d;
+    ll_cohort *co;
+    ll_match *m;
+};
+
+static void lib_match(struct lib_match *r, const char *db, const ll_config *cfg,
+                      ll_comparison design)
+{
+    ll_error err = {0};
+    ll_match_options mo;
+    ll_match_options_from_config(&mo, cfg);
+    r->d = tu_derive_load(db, cfg);
+    ck_assert_int_eq(ll_derive_cohort(&r->co, r->d, design, &err), LL_OK);
+    ck_assert_msg(ll_match_run(&r->m, r->d, r->co, &mo, NULL, NULL, &err) == LL_OK, "%s", err.msg);
+}
+
+static void match_free(struct lib_match *r)
+{
+    ll_match_free(r->m);
+    ll_cohort_free(r->co);
+    ll_derive_free(r->d);
 }
 
 /* ---- the hand-made cases ------------------------------------------------ */
@@ -265,7 +295,7 @@ START_TEST(basic_library)
     fix_make(&fx, "basic");
     ll_config cfg;
     ll_config_init(&cfg);
-    ll_derive_data *d = fix_load(fx.db, &cfg);
+    ll_derive_data *d = tu_derive_load(fx.db, &cfg);
     ll_cohort *co;
     ll_match *m;
     ll_error err = {0};
@@ -375,14 +405,10 @@ END_TEST
  * analysis rows, the sample sizes, balance and Table 1. */
 START_TEST(basic_cli)
 {
-    struct fix fx;
+    struct fix fx = run_case("basic", NULL, "basic/expected/default.csv");
     char path[256];
-    fix_make(&fx, "basic");
-    evaluate(&fx, NULL, "out");
-    matches_agree(&fx, "out", "basic/expected/default.csv");
 
-    struct csv t;
-    out_csv(&t, &fx, "out", "flow.csv");
+    struct csv t = out_csv(&fx, "out", "flow.csv");
     int r = csv_find(&t, "stage", "analysed", "reason", "no_match_within_caliper");
     ck_assert_str_eq(cell(&t, r, "group"), "treated");
     ck_assert_str_eq(cell(&t, r, "n"), "1"); /* T3 */
@@ -392,7 +418,7 @@ START_TEST(basic_cli)
     ck_assert_str_eq(cell(&t, r, "n"), "1"); /* TOLD */
     csv_free(&t);
 
-    out_csv(&t, &fx, "out", "analysis.csv");
+    t = out_csv(&fx, "out", "analysis.csv");
     ck_assert_int_eq(t.nrow, 6); /* T1 T2 T3 TOLD, C2 C4 */
     r = csv_find(&t, "child", "T3", NULL, NULL);
     ck_assert_str_eq(cell(&t, r, "match_id"), "");
@@ -409,7 +435,7 @@ START_TEST(basic_cli)
 
     /* MatchIt's sample sizes: treated all 3 (TOLD is not in the model),
      * matched 2, unmatched 1 (T3); comparison all 7 candidates, matched 2 */
-    out_csv(&t, &fx, "out", "sample_sizes.csv");
+    t = out_csv(&fx, "out", "sample_sizes.csv");
     ck_assert_int_eq(t.nrow, 2);
     ck_assert_str_eq(t.head[0], "group");
     ck_assert_str_eq(t.head[1], "all");
@@ -431,7 +457,7 @@ START_TEST(basic_cli)
      *   (mean(t) - mean(c)) / den                 # 0.43889619716189243
      *   (mean(t[1:2]) - mean(c[c(2, 4)])) / den    # 0.087069125543442233
      *   var(t) / var(c); var(t[1:2]) / var(c[c(2, 4)])  # 0.32796585223633384 0.75372092235995003 */
-    out_csv(&t, &fx, "out", "balance.csv");
+    t = out_csv(&fx, "out", "balance.csv");
     ck_assert_int_eq(t.nrow, LL_MATCH_NCOV + 1);
     r = csv_find(&t, "covariate", "age_years", NULL, NULL);
     ck_assert_str_eq(cell(&t, r, "type"), "continuous");
@@ -468,18 +494,14 @@ END_TEST
 
 START_TEST(basic_ratio_2)
 {
-    struct fix fx;
-    fix_make(&fx, "basic");
-    evaluate(&fx, "[analysis]\nratio = 2\n", "out");
-    matches_agree(&fx, "out", "basic/expected/ratio2.csv");
-    struct csv t;
-    out_csv(&t, &fx, "out", "sample_sizes.csv");
+    struct fix fx = run_case("basic", "[analysis]\nratio = 2\n", "basic/expected/ratio2.csv");
+    struct csv t = out_csv(&fx, "out", "sample_sizes.csv");
     ck_assert_str_eq(t.row[0][2], "2"); /* treated matched */
     ck_assert_str_eq(t.row[1][2], "4"); /* comparison matched: two each */
     ck_assert_str_eq(t.row[1][3], "3");
     csv_free(&t);
     /* both comparison children of match 1 carry its match_id */
-    out_csv(&t, &fx, "out", "analysis.csv");
+    t = out_csv(&fx, "out", "analysis.csv");
     ck_assert_str_eq(cell(&t, csv_find(&t, "child", "C1", NULL, NULL), "match_id"), "1");
     ck_assert_str_eq(cell(&t, csv_find(&t, "child", "C2", NULL, NULL), "match_id"), "1");
     ck_assert_str_eq(cell(&t, csv_find(&t, "child", "C3", NULL, NULL), "match_id"), "2");
@@ -493,12 +515,8 @@ END_TEST
  * away) is outside 0.1 x SD = 0.0518, so T2 joins T3 unmatched. */
 START_TEST(basic_caliper)
 {
-    struct fix fx;
-    fix_make(&fx, "basic");
-    evaluate(&fx, "[analysis]\ncaliper = 0.1\n", "out");
-    matches_agree(&fx, "out", "basic/expected/caliper01.csv");
-    struct csv t;
-    out_csv(&t, &fx, "out", "flow.csv");
+    struct fix fx = run_case("basic", "[analysis]\ncaliper = 0.1\n", "basic/expected/caliper01.csv");
+    struct csv t = out_csv(&fx, "out", "flow.csv");
     int r = csv_find(&t, "stage", "analysed", "reason", "no_match_within_caliper");
     ck_assert_str_eq(cell(&t, r, "n"), "2");
     csv_free(&t);
@@ -510,10 +528,7 @@ END_TEST
  * distance 0 the bytewise-first child, "10" before "9". */
 START_TEST(ties_by_la_and_child)
 {
-    struct fix fx;
-    fix_make(&fx, "ties");
-    evaluate(&fx, NULL, "out");
-    matches_agree(&fx, "out", "ties/expected/default.csv");
+    struct fix fx = run_case("ties", NULL, "ties/expected/default.csv");
     tu_remove_tree(fx.dir);
 }
 END_TEST
@@ -534,20 +549,12 @@ START_TEST(exact_la_and_none)
     ll_config_init(&cfg);
     for (int k = 0; k < 2; k++) {
         cfg.analysis.exact = k ? LL_EXACT_NONE : LL_EXACT_LA;
-        ll_derive_data *d = fix_load(fx.db, &cfg);
-        ll_cohort *co;
-        ll_match *m;
-        ll_error err = {0};
-        ll_match_options mo;
-        ll_match_options_from_config(&mo, &cfg);
-        ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_MATCH, &err), LL_OK);
-        ck_assert_msg(ll_match_run(&m, d, co, &mo, NULL, NULL, &err) == LL_OK, "%s", err.msg);
-        ck_assert_uint_eq(m->n_candidate_rows, k ? 7 : 6);
+        struct lib_match r;
+        lib_match(&r, fx.db, &cfg, LL_COMPARISON_MATCH);
+        ck_assert_uint_eq(r.m->n_candidate_rows, k ? 7 : 6);
         /* R, reference.R: caliper widths 0.28548264161700282 and 0.37377770435627555 */
-        ck_assert_rel(m->caliper_width, k ? 0.37377770435627555 : 0.28548264161700282, 1e-6);
-        ll_match_free(m);
-        ll_cohort_free(co);
-        ll_derive_free(d);
+        ck_assert_rel(r.m->caliper_width, k ? 0.37377770435627555 : 0.28548264161700282, 1e-6);
+        match_free(&r);
     }
     tu_remove_tree(fx.dir);
 }
@@ -559,12 +566,8 @@ END_TEST
  * falls in September's risk set; nothing lies within its caliper. */
 START_TEST(months_use_a_child_once)
 {
-    struct fix fx;
-    fix_make(&fx, "months");
-    evaluate(&fx, NULL, "out");
-    matches_agree(&fx, "out", "months/expected/default.csv");
-    struct csv t;
-    out_csv(&t, &fx, "out", "analysis.csv");
+    struct fix fx = run_case("months", NULL, "months/expected/default.csv");
+    struct csv t = out_csv(&fx, "out", "analysis.csv");
     int r = csv_find(&t, "child", "S", NULL, NULL);
     ck_assert_str_eq(cell(&t, r, "index_date"), "2018-09-01");
     ck_assert_str_eq(cell(&t, r, "match_id"), "1");
@@ -576,14 +579,9 @@ START_TEST(months_use_a_child_once)
     csv_free(&t);
     ll_config cfg;
     ll_config_init(&cfg);
-    ll_derive_data *d = fix_load(fx.db, &cfg);
-    ll_cohort *co;
-    ll_match *m;
-    ll_error err = {0};
-    ll_match_options mo;
-    ll_match_options_from_config(&mo, &cfg);
-    ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_MATCH, &err), LL_OK);
-    ck_assert_msg(ll_match_run(&m, d, co, &mo, NULL, NULL, &err) == LL_OK, "%s", err.msg);
+    struct lib_match lm;
+    lib_match(&lm, fx.db, &cfg, LL_COMPARISON_MATCH);
+    const ll_match *m = lm.m;
     ck_assert_uint_eq(m->n_months, 2);
     ck_assert_uint_eq(m->n_candidate_rows, 9);     /* June 5, September 4 */
     ck_assert_uint_eq(m->n_candidate_children, 5); /* S M1ONLY X1 X2 X3 */
@@ -591,9 +589,7 @@ START_TEST(months_use_a_child_once)
     /* years_in_placement equals years_in_care on every fitted row: R gives
      * it NA (aliased); the logits do not depend on it */
     ck_assert_uint_eq(m->n_coef, 4);
-    ll_match_free(m);
-    ll_cohort_free(co);
-    ll_derive_free(d);
+    match_free(&lm);
     tu_remove_tree(fx.dir);
 }
 END_TEST
@@ -612,7 +608,7 @@ START_TEST(nothing_to_match)
     ll_db_close(db);
     ll_config cfg;
     ll_config_init(&cfg);
-    ll_derive_data *d = fix_load(fx.db, &cfg);
+    ll_derive_data *d = tu_derive_load(fx.db, &cfg);
     ll_cohort *co;
     ll_match *m = (ll_match *)&cfg; /* must be reset to NULL */
     ll_match_options mo;
@@ -632,8 +628,7 @@ START_TEST(nothing_to_match)
      * exits 1 (it used to publish a report on 0 children). */
     ck_assert_int_eq(evaluate_status(&fx, fx.db, NULL, "out"), 1);
     char path[256];
-    struct csv t;
-    out_csv(&t, &fx, "out", "flow.csv");
+    struct csv t = out_csv(&fx, "out", "flow.csv");
     ck_assert_int_gt(t.nrow, 0);
     csv_free(&t);
     out_path(path, sizeof path, &fx, "out", "sample_sizes.csv");
@@ -649,7 +644,7 @@ START_TEST(nothing_to_match)
 
     /* no eligible treated child: every treated child 16 or over */
     cfg.cohort.max_age = 5;
-    d = fix_load(fx.db, &cfg);
+    d = tu_derive_load(fx.db, &cfg);
     ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_MATCH, &err), LL_OK);
     ck_assert_int_eq(ll_match_run(&m, d, co, &mo, NULL, NULL, &err), LL_EDOM);
     ck_assert_msg(strstr(err.msg, "no eligible treated") != NULL, "%s", err.msg);
@@ -837,7 +832,7 @@ static void fill_row(bf_row *r, const ll_derive_data *d, size_t child, long mont
  * a brute-force greedy over all candidate rows. */
 static void brute_force(const char *db_path, const ll_config *cfg)
 {
-    ll_derive_data *d = fix_load(db_path, cfg);
+    ll_derive_data *d = tu_derive_load(db_path, cfg);
     ll_cohort *co;
     ll_match *m;
     ll_error err = {0};
@@ -1025,9 +1020,17 @@ static ll_covariates cov(double age, int male, ll_ethnic_group eth, int uasc, do
 }
 
 /* The known table: 4 treated and 6 candidate rows; after matching the
- * first 3 treated and candidates 1, 3, 5. */
-static void known_table(double *tb, double *cb, double *ta, double *ca)
+ * first 3 treated and candidates 1, 3, 5.  Its covariate rows and the
+ * four sets: treated and candidates before, treated and candidates after. */
+struct known {
+    double tb[4 * LL_MATCH_NCOV], cb[6 * LL_MATCH_NCOV], ta[3 * LL_MATCH_NCOV],
+        ca[3 * LL_MATCH_NCOV];
+    ll_cov_set stb, scb, sta, sca;
+};
+
+static void known_table(struct known *k)
 {
+    double *tb = k->tb, *cb = k->cb, *ta = k->ta, *ca = k->ca;
     const ll_covariates t[4] = {
         cov(10.5, 1, LL_ETHNIC_WHITE, 0, 1.2, 1, 0.5, 1, LL_PG_FOSTER, LL_LEGAL_CARE_ORDER, 1),
         cov(12.25, 0, LL_ETHNIC_MIXED, 0, 0.4, 2, 0.2, 2, LL_PG_KINSHIP, LL_LEGAL_S20, 1),
@@ -1049,6 +1052,18 @@ static void known_table(double *tb, double *cb, double *ta, double *ca)
         ll_match_cov_row(ta + i * LL_MATCH_NCOV, &t[i]);
         ll_match_cov_row(ca + i * LL_MATCH_NCOV, &c[after_c[i]]);
     }
+    k->stb = (ll_cov_set){tb, 4, NULL};
+    k->scb = (ll_cov_set){cb, 6, NULL};
+    k->sta = (ll_cov_set){ta, 3, NULL};
+    k->sca = (ll_cov_set){ca, 3, NULL};
+}
+
+/* The balance of the known table, before and after. */
+static ll_balance known_balance(const struct known *k)
+{
+    ll_balance b;
+    ll_balance_compute(&b, &k->stb, &k->scb, &k->sta, &k->sca);
+    return b;
 }
 
 /* R, the same table (s2 = var() for the continuous covariates, p(1 - p)
@@ -1105,11 +1120,9 @@ static void same_as_r(double got, double want, const char *what, size_t j)
 
 START_TEST(smd_against_r)
 {
-    double tb[4 * LL_MATCH_NCOV], cb[6 * LL_MATCH_NCOV], ta[3 * LL_MATCH_NCOV], ca[3 * LL_MATCH_NCOV];
-    known_table(tb, cb, ta, ca);
-    ll_cov_set stb = {tb, 4, NULL}, scb = {cb, 6, NULL}, sta = {ta, 3, NULL}, sca = {ca, 3, NULL};
-    ll_balance b;
-    ll_balance_compute(&b, &stb, &scb, &sta, &sca);
+    struct known kt;
+    known_table(&kt);
+    ll_balance b = known_balance(&kt);
     ck_assert_int_eq(b.has_after, 1);
     for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
         same_as_r(b.row[j].smd_before, SMD_R[j][0], "smd_before", j);
@@ -1124,7 +1137,7 @@ START_TEST(smd_against_r)
     ck_assert_rel(b.row[0].mean_c_after, (11.0 + 13.5 + 15.0) / 3, 1e-15);
 
     /* explicit design: one column, judged on it */
-    ll_balance_compute(&b, &stb, &scb, NULL, NULL);
+    ll_balance_compute(&b, &kt.stb, &kt.scb, NULL, NULL);
     ck_assert_int_eq(b.has_after, 0);
     ck_assert(isnan(b.row[0].smd_after) && isnan(b.row[0].mean_t_after));
     same_as_r(b.row[0].smd_before, SMD_R[0][0], "smd_before", 0);
@@ -1170,11 +1183,9 @@ END_TEST
 
 START_TEST(balance_csv_layout)
 {
-    double tb[4 * LL_MATCH_NCOV], cb[6 * LL_MATCH_NCOV], ta[3 * LL_MATCH_NCOV], ca[3 * LL_MATCH_NCOV];
-    known_table(tb, cb, ta, ca);
-    ll_cov_set stb = {tb, 4, NULL}, scb = {cb, 6, NULL}, sta = {ta, 3, NULL}, sca = {ca, 3, NULL};
-    ll_balance b;
-    ll_balance_compute(&b, &stb, &scb, &sta, &sca);
+    struct known kt;
+    known_table(&kt);
+    ll_balance b = known_balance(&kt);
     FILE *f = tmpfile();
     ck_assert_int_eq(ll_balance_write_csv(f, &b), LL_OK);
     rewind(f);
@@ -1194,7 +1205,7 @@ START_TEST(balance_csv_layout)
     ck_assert_str_eq(line, "all_abs_smd_below_0.1,summary,,,,,,0,,\n");
     fclose(f);
     /* adequate when every |SMD| < 0.1 */
-    ll_balance_compute(&b, &stb, &stb, &sta, &sta);
+    ll_balance_compute(&b, &kt.stb, &kt.stb, &kt.sta, &kt.sta);
     ck_assert_int_eq(b.adequate, 1);
     ck_assert(b.max_abs_smd == 0.0);
 }
@@ -1207,10 +1218,10 @@ END_TEST
  *   quantile(c(1, 2, 1, 4, 2, 1), c(.5, .25, .75))        # 1.5 1 2 */
 START_TEST(table1_known)
 {
-    double tb[4 * LL_MATCH_NCOV], cb[6 * LL_MATCH_NCOV], ta[3 * LL_MATCH_NCOV], ca[3 * LL_MATCH_NCOV];
-    known_table(tb, cb, ta, ca);
+    struct known kt;
+    known_table(&kt);
     double sdq_t[4] = {15, NAN, 20, 10};
-    ll_cov_set sets[2] = {{tb, 4, sdq_t}, {cb, 6, NULL}};
+    ll_cov_set sets[2] = {{kt.tb, 4, sdq_t}, kt.scb};
     const char *names[2] = {"Treated", "Comparison"};
     ll_balance b;
     ll_balance_compute(&b, &sets[0], &sets[1], NULL, NULL);
