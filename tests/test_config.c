@@ -32,6 +32,24 @@ static void expect_value(const ll_config *cfg, const char *section, const char *
                   e.source, source);
 }
 
+/* Each entry of the NULL-terminated list, written as `lleval config`
+ * prints it, with its section: "[section] key = value ; source". */
+static void expect_values(const ll_config *cfg, const char *const *want)
+{
+    for (size_t i = 0; want[i] != NULL; i++) {
+        char section[32], key[64], value[256];
+        const char *w = want[i], *eq = strstr(w, " = "), *semi = strrchr(w, ';');
+        ck_assert_msg(sscanf(w, "[%31[^]]] %63s", section, key) == 2 && eq && semi &&
+                          semi >= eq + 3 && semi[1] == ' ',
+                      "bad expectation '%s'", w);
+        int n = (int)(semi - (eq + 3));
+        while (n > 0 && eq[3 + n - 1] == ' ')
+            n--;
+        snprintf(value, sizeof value, "%.*s", n, eq + 3);
+        expect_value(cfg, section, key, value, semi + 2);
+    }
+}
+
 START_TEST(defaults)
 {
     ll_config c;
@@ -78,12 +96,14 @@ START_TEST(defaults)
     ck_assert_uint_eq(c.costs.seed, 1);
     ck_assert_rel(c.costs.cost_range, 0.25, 0);
     /* as printed */
-    expect_value(&c, "cohort", "excluded_legal_status", "D1,E1", "default");
-    expect_value(&c, "cohort", "homeless_accom", "S,V,W", "default");
-    expect_value(&c, "analysis", "caliper", "0.2", "default");
-    expect_value(&c, "costs", "programme_cost_per_child", "none", "default");
-    expect_value(&c, "costs", "base_year", "latest", "default");
-    expect_value(&c, "costs", "weekly_adoption_price_year", "none", "default");
+    expect_values(&c, (const char *const[]){
+        "[cohort] excluded_legal_status = D1,E1 ; default",
+        "[cohort] homeless_accom = S,V,W ; default",
+        "[analysis] caliper = 0.2 ; default",
+        "[costs] programme_cost_per_child = none ; default",
+        "[costs] base_year = latest ; default",
+        "[costs] weekly_adoption_price_year = none ; default",
+        NULL});
     ck_assert_str_eq(ll_cost_key(LL_COST_WEEKLY_SEMI_INDEPENDENT), "weekly_semi_independent");
 }
 END_TEST
@@ -113,14 +133,16 @@ START_TEST(override_with_provenance)
     ck_assert_int_eq(c.cohort.sdq_source, LL_SDQ_ITEMS_T);
     ck_assert_int_eq(c.costs.item[LL_COST_PROGRAMME].has_value, 1);
     ck_assert_rel(c.costs.item[LL_COST_PROGRAMME].value, 1500.5, 0);
-    expect_value(&c, "cohort", "max_age", "18", "run.ini:3");
-    expect_value(&c, "cohort", "index", "fgc", "run.ini:4");
-    expect_value(&c, "cohort", "excluded_placement_groups", "", "run.ini:5");
-    expect_value(&c, "cohort", "excluded_legal_status", "E1,V4", "run.ini:6");
-    expect_value(&c, "costs", "weekly_other", "120", "run.ini:11");
-    expect_value(&c, "costs", "weekly_other_price_year", "2019-20", "run.ini:12");
-    expect_value(&c, "costs", "base_year", "2022-23", "run.ini:13");
-    expect_value(&c, "cohort", "max_years_in_care", "3", "default");
+    expect_values(&c, (const char *const[]){
+        "[cohort] max_age = 18 ; run.ini:3",
+        "[cohort] index = fgc ; run.ini:4",
+        "[cohort] excluded_placement_groups = ; run.ini:5",
+        "[cohort] excluded_legal_status = E1,V4 ; run.ini:6",
+        "[costs] weekly_other = 120 ; run.ini:11",
+        "[costs] weekly_other_price_year = 2019-20 ; run.ini:12",
+        "[costs] base_year = 2022-23 ; run.ini:13",
+        "[cohort] max_years_in_care = 3 ; default",
+        NULL});
 
     /* what `lleval config` prints reads back to the same values */
     char path[] = "/tmp/lleval-config-XXXXXX";

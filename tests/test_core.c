@@ -95,10 +95,5 @@ START_TEST(error_messages)
 }
 END_TEST
 
-Suite *make_suite(void)
-{
-    const TTest *const tests[] = {
-        epoch_and_known_days, round_trip_every_day, parse_both_forms, parse_rejects_bad, parse_spreadsheet_forms,
-        error_messages, NULL};
-    return tu_suite("core", tests, 0);
-}
+TU_MAKE_SUITE("core", 0, epoch_and_known_days, round_trip_every_day, parse_both_forms,
+              parse_rejects_bad, parse_spreadsheet_forms, error_messages)

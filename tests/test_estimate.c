@@ -222,10 +222,5 @@ START_TEST(empty_cohort)
 }
 END_TEST
 
-Suite *make_suite(void)
-{
-    const TTest *const tests[] = {
-        explicit_matches_r, matched_matches_r, single_child, empty_cohort, typed_keys,
-        summary_curves_match_r, NULL};
-    return tu_suite("estimate", tests, 60);
-}
+TU_MAKE_SUITE("estimate", 60, explicit_matches_r, matched_matches_r, single_child, empty_cohort,
+              typed_keys, summary_curves_match_r)

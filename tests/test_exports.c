@@ -194,6 +194,16 @@ static int db_bytes_hold(const char *db, const char *marker)
 
 /* ---- line changes --------------------------------------------------------- */
 
+/* Writes line 1 (the header) through format, whose one %s is the line;
+ * returns whether lineno was 1. */
+static int header_line(FILE *f, const char *line, int lineno, const char *format)
+{
+    if (lineno != 1)
+        return 0;
+    fprintf(f, format, line);
+    return 1;
+}
+
 /* Field i of a CSV line without quotes (the examples have none). */
 static void field(char *out, size_t size, const char *line, int i)
 {
@@ -225,33 +235,28 @@ static void short_dates(FILE *f, const char *line, int lineno, void *ctx)
     fputc('\n', f);
 }
 
-/* DD/MM/YYYY -> YYYY-MM-DD 00:00:00, as Excel exports a datetime. */
-static void excel_dates(FILE *f, const char *line, int lineno, void *ctx)
+/* A rewriting of DD/MM/YYYY dates: the printf format of year, month and
+ * day, and whether only a whole field (not the start of a longer one) is
+ * rewritten. */
+struct date_form {
+    const char *format;
+    int whole_field;
+};
+/* As Excel exports a datetime: YYYY-MM-DD 00:00:00. */
+static const struct date_form EXCEL_DATES = {"%.4s-%.2s-%.2s 00:00:00", 1};
+/* YYYY.MM.DD: no accepted form. */
+static const struct date_form DOTTED_DATES = {"%.4s.%.2s.%.2s", 0};
+
+/* DD/MM/YYYY at the start of a field -> the date_form in ctx. */
+static void rewrite_dates(FILE *f, const char *line, int lineno, void *ctx)
 {
-    (void)ctx;
+    const struct date_form *form = ctx;
     (void)lineno;
     for (const char *s = line; *s;) {
         int start = s == line || s[-1] == ',';
         if (start && strlen(s) >= 10 && s[2] == '/' && s[5] == '/' &&
-            (s[10] == ',' || s[10] == '\0')) {
-            fprintf(f, "%.4s-%.2s-%.2s 00:00:00", s + 6, s + 3, s);
-            s += 10;
-            continue;
-        }
-        fputc(*s++, f);
-    }
-    fputc('\n', f);
-}
-
-/* DD/MM/YYYY -> YYYY.MM.DD: no accepted form. */
-static void dotted_dates(FILE *f, const char *line, int lineno, void *ctx)
-{
-    (void)ctx;
-    (void)lineno;
-    for (const char *s = line; *s;) {
-        int start = s == line || s[-1] == ',';
-        if (start && strlen(s) >= 10 && s[2] == '/' && s[5] == '/') {
-            fprintf(f, "%.4s.%.2s.%.2s", s + 6, s + 3, s);
+            (!form->whole_field || s[10] == ',' || s[10] == '\0')) {
+            fprintf(f, form->format, s + 6, s + 3, s);
             s += 10;
             continue;
         }
@@ -326,10 +331,8 @@ END_TEST
 static void bad_sex(FILE *f, const char *line, int lineno, void *ctx)
 {
     (void)ctx;
-    if (lineno == 1) {
-        fprintf(f, "%s\n", line);
+    if (header_line(f, line, lineno, "%s\n"))
         return;
-    }
     const char *c = strchr(line, ',');
     fprintf(f, "%.*s,9%s\n", (int)(c - line), line, strchr(c + 1, ','));
 }
@@ -410,7 +413,7 @@ START_TEST(spreadsheet_dates)
     const char *xl = in(&e, "x/2019/episodes.csv");
     copy_lines(EX "/903/2019/episodes.csv", orig, NULL, NULL);
     copy_lines(EX "/903/2019/episodes.csv", shrt, short_dates, NULL);
-    copy_lines(EX "/903/2019/episodes.csv", xl, excel_dates, NULL);
+    copy_lines(EX "/903/2019/episodes.csv", xl, rewrite_dates, (void *)&EXCEL_DATES);
     /* The changed files really hold the forms meant. */
     char *t = slurp(shrt, NULL); /* line 4 of the original: 04/02/2018,...,10/04/2018 */
     ck_assert_ptr_nonnull(strstr(t, "0065922,4/2/2018,S,V2,N5,U6,PR4,10/4/2018,X1,"));
@@ -434,7 +437,7 @@ START_TEST(spreadsheet_dates)
     }
     /* No accepted form at all: refused whole, showing the first value. */
     const char *dot = in(&e, "d/2019/episodes.csv");
-    copy_lines(EX "/903/2019/episodes.csv", dot, dotted_dates, NULL);
+    copy_lines(EX "/903/2019/episodes.csv", dot, rewrite_dates, (void *)&DOTTED_DATES);
     ck_assert_int_eq(run_lleval(&e, "ingest", "--db", e.db, dot, NULL), 1);
     log_has(&e, "refused: no row has a date in an accepted form (the first: DECOM "
                 "'2018.11.24', line 2); dates must be DD/MM/YYYY (9/4/2019 too) or YYYY-MM-DD");
@@ -519,10 +522,8 @@ END_TEST
 static void add_private(FILE *f, const char *line, int lineno, void *ctx)
 {
     (void)ctx;
-    if (lineno == 1) {
-        fprintf(f, "SURNAME,%s,POSTCODE\n", line);
+    if (header_line(f, line, lineno, "SURNAME,%s,POSTCODE\n"))
         return;
-    }
     char place[8];
     field(place, sizeof place, line, 5);
     if (lineno == 3) {
@@ -818,8 +819,6 @@ Suite *make_suite(void)
                                          user_errors_are_exit_1, NULL};
     const TTest *const evaluate_tests[] = {nothing_links_no_report,
                                            evaluate_names_quarantine_and_rec, NULL};
-    Suite *s = suite_create("exports");
-    tu_tcase(s, "ingest", ingest_tests, 120);
-    tu_tcase(s, "evaluate", evaluate_tests, 300);
-    return s;
+    const struct tu_case cases[] = {{"ingest", 120, ingest_tests}, {"evaluate", 300, evaluate_tests}};
+    return tu_suite_of("exports", cases, 2);
 }

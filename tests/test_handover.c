@@ -466,8 +466,7 @@ Suite *make_suite(void)
                                            NULL};
     const TTest *const evaluate_tests[] = {evaluate_writes_the_handover_explicit,
                                            evaluate_writes_the_handover_matched, NULL};
-    Suite *s = suite_create("handover");
-    tu_tcase(s, "codebook", codebook_tests, 0);
-    tu_tcase(s, "evaluate", evaluate_tests, 300);
-    return s;
+    const struct tu_case cases[] = {{"codebook", 0, codebook_tests},
+                                    {"evaluate", 300, evaluate_tests}};
+    return tu_suite_of("handover", cases, 2);
 }

@@ -1,5 +1,6 @@
 /* Shared helpers for the Check test programs: tolerant comparisons and a
- * standard main.  Each test program defines `Suite *make_suite(void)`. */
+ * standard main.  Each test program defines `Suite *make_suite(void)`
+ * (TU_MAKE_SUITE where its tests form one test case). */
 #ifndef LLEVAL_TESTUTIL_H
 #define LLEVAL_TESTUTIL_H
 
@@ -155,7 +156,34 @@ __attribute__((unused)) static Suite *tu_suite(const char *name, const TTest *co
     return s;
 }
 
+/* One test case of a suite: its name, timeout (0: Check's default) and
+ * NULL-terminated tests. */
+struct tu_case {
+    const char *name;
+    double timeout;
+    const TTest *const *tests;
+};
+
+/* A suite of the n test cases. */
+__attribute__((unused)) static Suite *tu_suite_of(const char *name, const struct tu_case *cases,
+                                                  size_t n)
+{
+    Suite *s = suite_create(name);
+    for (size_t k = 0; k < n; k++)
+        tu_tcase(s, cases[k].name, cases[k].tests, cases[k].timeout);
+    return s;
+}
+
 Suite *make_suite(void);
+
+/* make_suite of a program whose tests form one test case: the suite name,
+ * the timeout (0: Check's default), then the tests. */
+#define TU_MAKE_SUITE(name, timeout, ...)                                      \
+    Suite *make_suite(void)                                                    \
+    {                                                                          \
+        const TTest *const tests_[] = {__VA_ARGS__, NULL};                     \
+        return tu_suite(name, tests_, timeout);                                \
+    }
 
 #ifndef LL_TEST_NO_MAIN
 int main(void)
