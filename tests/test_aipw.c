@@ -55,27 +55,40 @@ static void check_ref(const ll_aipw_result *r, const ref *w)
     ck_assert_rel(r->conf_high, w->tau + 1.959963984540054 * w->se, REL);
 }
 
+/* The propensity fitted on X (k columns), which must succeed. */
+static ll_aipw_ps *ps_fit(const double *X, size_t k)
+{
+    ll_aipw_ps *ps = NULL;
+    ll_error err;
+    ck_assert_msg(ll_aipw_propensity_fit(&ps, T_, X, N, k, &err) == 0, "%s", err.msg);
+    return ps;
+}
+
 /* Fits the propensity on X (k columns) and one outcome on the same X. */
 static void run(const double *X, size_t k, const double *y, ll_aipw_family fam, const ref *w)
 {
-    ll_aipw_ps *ps = NULL;
+    ll_aipw_ps *ps = ps_fit(X, k);
     ll_aipw_result *r = NULL;
     ll_error err;
-    ck_assert_int_eq(ll_aipw_propensity_fit(&ps, T_, X, N, k, &err), 0);
     ck_assert_int_eq(ll_aipw_outcome(&r, ps, y, X, k, fam, &err), 0);
     check_ref(r, w);
     ll_aipw_free(r);
     ll_aipw_propensity_free(ps);
 }
 
+/* run() of the continuous outcome YC against g and the binary YB against b. */
+static void run_both(const double *X, size_t k, const ref *g, const ref *b)
+{
+    run(X, k, YC, LL_AIPW_GAUSSIAN, g);
+    run(X, k, YB, LL_AIPW_BINOMIAL, b);
+}
+
 /* No covariates: tau is the crude difference of means (R: none.*). */
 START_TEST(aipw_no_covariates_is_crude)
 {
-    ref b = {0.33333333333333331, 0.2203334080424221, 12.000000000000002, 0.1303155313642303,
-             0.75, 0.625, 0.69444444444444442, 1, 1};
+    const ref b = {0.33333333333333331, 0.2203334080424221, 12.000000000000002, 0.1303155313642303, 0.75, 0.625, 0.69444444444444442, 1, 1};
     run(NULL, 0, YB, LL_AIPW_BINOMIAL, &b);
-    ref g = {-0.58333333333333337, 0.51626079239209799, 12.000000000000002,
-             0.25850998565302707, 1.25, 1.875, -1.9444444444444444, 1, 1};
+    const ref g = {-0.58333333333333337, 0.51626079239209799, 12.000000000000002, 0.25850998565302707, 1.25, 1.875, -1.9444444444444444, 1, 1};
     run(NULL, 0, YC, LL_AIPW_GAUSSIAN, &g);
     /* mean(yb[T==1]) - mean(yb[T==0]) = 6/8 - 5/12 */
     ck_assert_rel(b.tau, 6.0 / 8.0 - 5.0 / 12.0, 1e-15);
@@ -88,14 +101,10 @@ START_TEST(aipw_rank_deficient)
     double *X = design(3, X1, X2, NULL);
     for (size_t i = 0; i < N; i++)
         X[i * 3 + 2] = X1[i] - 2 * X2[i];
-    ref g = {0.44741395809631723, 0.49863849698097379, 3.7428599242004634, 0.36957422520321803,
-             1.25, 1.3614008385689791, -0.051361239090233497, 3, 3};
-    run(X, 3, YC, LL_AIPW_GAUSSIAN, &g);
-    ref b = {-0.0067856741792570729, 0.22411928410144352, 3.7428599242004634,
-             0.97584608749795199, 0.75, 0.67333952689030441, 0.02131188445253979, 3, 3};
-    run(X, 3, YB, LL_AIPW_BINOMIAL, &b);
-    ll_aipw_ps *ps = NULL;
-    ck_assert_int_eq(ll_aipw_propensity_fit(&ps, T_, X, N, 3, NULL), 0);
+    const ref g = {0.44741395809631723, 0.49863849698097379, 3.7428599242004634, 0.36957422520321803, 1.25, 1.3614008385689791, -0.051361239090233497, 3, 3},
+              b = {-0.0067856741792570729, 0.22411928410144352, 3.7428599242004634, 0.97584608749795199, 0.75, 0.67333952689030441, 0.02131188445253979, 3, 3};
+    run_both(X, 3, &g, &b);
+    ll_aipw_ps *ps = ps_fit(X, 3);
     ck_assert_int_eq(ps->col[2], LL_AIPW_COL_ALIASED);
     ck_assert_int_eq(ps->col[0], LL_AIPW_COL_KEPT);
     ll_aipw_propensity_free(ps);
@@ -108,15 +117,11 @@ END_TEST
 START_TEST(aipw_constant_among_comparison)
 {
     double *X = design(3, X1, X4, X2);
-    ref g = {0.19909072986134491, 0.48006161022871607, 4.5312930489310341, 0.67834753183039553,
-             1.25, 1.3614008385689791, -0.036349843406167565, 4, 3};
-    run(X, 3, YC, LL_AIPW_GAUSSIAN, &g);
-    ref b = {0.043451557920020964, 0.26184387767857514, 4.5312930489310341,
-             0.86820060730697457, 0.75, 0.67333952689030441, 0.019190940405300089, 4, 3};
-    run(X, 3, YB, LL_AIPW_BINOMIAL, &b);
-    ll_aipw_ps *ps = NULL;
+    const ref g = {0.19909072986134491, 0.48006161022871607, 4.5312930489310341, 0.67834753183039553, 1.25, 1.3614008385689791, -0.036349843406167565, 4, 3},
+              b = {0.043451557920020964, 0.26184387767857514, 4.5312930489310341, 0.86820060730697457, 0.75, 0.67333952689030441, 0.019190940405300089, 4, 3};
+    run_both(X, 3, &g, &b);
+    ll_aipw_ps *ps = ps_fit(X, 3);
     ll_aipw_result *r = NULL;
-    ck_assert_int_eq(ll_aipw_propensity_fit(&ps, T_, X, N, 3, NULL), 0);
     ck_assert_int_eq(ll_aipw_outcome(&r, ps, YC, X, 3, LL_AIPW_GAUSSIAN, NULL), 0);
     ck_assert_int_eq(ps->col[1], LL_AIPW_COL_KEPT);
     ck_assert_int_eq(r->col[1], LL_AIPW_COL_CONSTANT);
@@ -131,8 +136,7 @@ END_TEST
 START_TEST(aipw_near_separation)
 {
     double *X = design(2, X5, X2, NULL);
-    ref g = {0.097926222024404153, 0.68318489676789895, 1.9794191942230279, 0.88602340172993876,
-             1.25, 1.5132568634825116, -0.12324696877598709, 3, 3};
+    const ref g = {0.097926222024404153, 0.68318489676789895, 1.9794191942230279, 0.88602340172993876, 1.25, 1.5132568634825116, -0.12324696877598709, 3, 3};
     run(X, 2, YC, LL_AIPW_GAUSSIAN, &g);
     free(X);
 }
@@ -152,9 +156,8 @@ START_TEST(aipw_near_aliasing_tolerances)
      * is only good to about 1e-7: its fitted values differ by that much from
      * the same model written glm(T ~ x1 + x2 + z).  The point here is the
      * two tolerances (p 4, q 3); the numbers are checked to 1e-5. */
-    ll_aipw_ps *ps = NULL;
+    ll_aipw_ps *ps = ps_fit(X, 3);
     ll_aipw_result *r = NULL;
-    ck_assert_int_eq(ll_aipw_propensity_fit(&ps, T_, X, N, 3, NULL), 0);
     ck_assert_int_eq(ll_aipw_outcome(&r, ps, YC, X, 3, LL_AIPW_GAUSSIAN, NULL), 0);
     ck_assert_uint_eq(r->p, 4);
     ck_assert_uint_eq(r->q, 3);
@@ -168,8 +171,7 @@ START_TEST(aipw_near_aliasing_tolerances)
     ll_aipw_propensity_free(ps);
     for (size_t i = 0; i < N; i++)
         X[i * 3 + 2] = X1[i] - 2 * X2[i] + 1e-5 * Z[i];
-    ref b = {0.43649822409135886, 0.65309251249252354, 3.2805073832739446, 0.5039064482920097,
-             1.25, 1.700122783146504, -0.003522747288100655, 4, 4};
+    const ref b = {0.43649822409135886, 0.65309251249252354, 3.2805073832739446, 0.5039064482920097, 1.25, 1.700122783146504, -0.003522747288100655, 4, 4};
     run(X, 3, YC, LL_AIPW_GAUSSIAN, &b);
     free(X);
 }
@@ -179,9 +181,8 @@ END_TEST
 START_TEST(aipw_covariance_of_two_outcomes)
 {
     double *X = design(2, X1, X2, NULL);
-    ll_aipw_ps *ps = NULL;
+    ll_aipw_ps *ps = ps_fit(X, 2);
     ll_aipw_result *a = NULL, *b = NULL;
-    ck_assert_int_eq(ll_aipw_propensity_fit(&ps, T_, X, N, 2, NULL), 0);
     ck_assert_int_eq(ll_aipw_outcome(&a, ps, YC, X, 2, LL_AIPW_GAUSSIAN, NULL), 0);
     ck_assert_int_eq(ll_aipw_outcome(&b, ps, YB, X, 2, LL_AIPW_GAUSSIAN, NULL), 0);
     double c, v;
