@@ -52,4 +52,19 @@ __attribute__((unused)) static void tu_assert_counts(sqlite3 *db, const char *sp
     }
 }
 
+/* A query and the integer its first column must give. */
+struct tu_query {
+    const char *sql;
+    long long want;
+};
+
+/* Asserts each query of the list, which ends with a NULL sql. */
+__attribute__((unused)) static void tu_assert_queries(sqlite3 *db, const struct tu_query *q)
+{
+    for (; q->sql != NULL; q++) {
+        long long got = tu_qint(db, q->sql);
+        ck_assert_msg(got == q->want, "%s: %lld, want %lld", q->sql, got, q->want);
+    }
+}
+
 #endif

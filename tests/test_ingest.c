@@ -507,18 +507,20 @@ START_TEST(broken_set)
                         " different values");
     free(s);
     /* The stored rows of the broken files. */
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM header WHERE child='B009' AND sex=2"), 1);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE child='E011' AND place='A2'"), 1);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE child='E012'"
-                               " AND reason_place_change='multi'||char(10)||'line'"), 1);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM oc2 WHERE sdq_score IS NULL"
-                               " AND sdq_reason IS NULL"), 1);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM comparison WHERE child='C001'"), 2);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM comparison WHERE la='LB'"), 1);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT q5 + ebddiff FROM sdq_items WHERE informant='P'"), 2);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM sdq_items WHERE child='D001'"), 2);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM lifelong_links WHERE child='L008'"
-                               " AND consent='N' AND start_date IS NULL"), 1);
+    tu_assert_queries(e.h, (const struct tu_query[]){
+        {"SELECT count(*) FROM header WHERE child='B009' AND sex=2", 1},
+        {"SELECT count(*) FROM episodes WHERE child='E011' AND place='A2'", 1},
+        {"SELECT count(*) FROM episodes WHERE child='E012'"
+         " AND reason_place_change='multi'||char(10)||'line'", 1},
+        {"SELECT count(*) FROM oc2 WHERE sdq_score IS NULL"
+         " AND sdq_reason IS NULL", 1},
+        {"SELECT count(*) FROM comparison WHERE child='C001'", 2},
+        {"SELECT count(*) FROM comparison WHERE la='LB'", 1},
+        {"SELECT q5 + ebddiff FROM sdq_items WHERE informant='P'", 2},
+        {"SELECT count(*) FROM sdq_items WHERE child='D001'", 2},
+        {"SELECT count(*) FROM lifelong_links WHERE child='L008'"
+         " AND consent='N' AND start_date IS NULL", 1},
+        {NULL, 0}});
     env_close(&e);
 }
 END_TEST
@@ -566,14 +568,16 @@ START_TEST(public_samples)
      * DEC; awk -F, 'NR>1 && $8==""' episodes.csv | wc -l), OC3 ACCOM 01.
      * SPEC 2.6 (issue 22): they are stored open, their REC set aside, not
      * quarantined (they were, before: the children vanished from care). */
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine WHERE rule='rec_without_dec'"), 0);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM rec_set_aside"), 1413);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM rec_set_aside s JOIN episodes e"
-                               " USING(la, year, child, decom) WHERE e.dec IS NULL"
-                               " AND e.rec IS NULL"), 1413);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE dec IS NULL AND rec IS NOT NULL"), 0);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine WHERE rule='bad_code'"
-                               " AND col='ACCOM'"), 2);
+    tu_assert_queries(e.h, (const struct tu_query[]){
+        {"SELECT count(*) FROM quarantine WHERE rule='rec_without_dec'", 0},
+        {"SELECT count(*) FROM rec_set_aside", 1413},
+        {"SELECT count(*) FROM rec_set_aside s JOIN episodes e"
+         " USING(la, year, child, decom) WHERE e.dec IS NULL"
+         " AND e.rec IS NULL", 1413},
+        {"SELECT count(*) FROM episodes WHERE dec IS NULL AND rec IS NOT NULL", 0},
+        {"SELECT count(*) FROM quarantine WHERE rule='bad_code'"
+         " AND col='ACCOM'", 2},
+        {NULL, 0}});
     env_close(&e);
 }
 END_TEST
@@ -639,20 +643,22 @@ START_TEST(resubmission_replaces)
     ck_assert_int_eq(ingest(e.h, path_in(&e, "v2_2022.csv"), 0, &r, &m), LL_OK);
     ck_assert_int_eq(r.replaced, 1);
     ck_assert_ptr_nonnull(strstr(m.text, "resubmitted"));
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE year=2022"), 2);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE year=2022 AND child='R1'"), 0);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE year=2022 AND child='R2'"
-                               " AND rec='E11'"), 1);
-    /* The earlier file's quarantined row went with it; 2021 is untouched. */
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine"), 1);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine"
-                               " WHERE file_id NOT IN (SELECT file_id FROM files)"), 0);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes"
-                               " WHERE file_id NOT IN (SELECT file_id FROM files)"), 0);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM files WHERE kind='episodes' AND year=2022"), 1);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM episodes WHERE year=2021"), 2);
-    ck_assert_int_eq(tu_qint(e.h, "SELECT count(*) FROM quarantine q JOIN files f USING(file_id)"
-                               " WHERE f.year=2021"), 1);
+    tu_assert_queries(e.h, (const struct tu_query[]){
+        {"SELECT count(*) FROM episodes WHERE year=2022", 2},
+        {"SELECT count(*) FROM episodes WHERE year=2022 AND child='R1'", 0},
+        {"SELECT count(*) FROM episodes WHERE year=2022 AND child='R2'"
+         " AND rec='E11'", 1},
+        /* The earlier file's quarantined row went with it; 2021 is untouched. */
+        {"SELECT count(*) FROM quarantine", 1},
+        {"SELECT count(*) FROM quarantine"
+         " WHERE file_id NOT IN (SELECT file_id FROM files)", 0},
+        {"SELECT count(*) FROM episodes"
+         " WHERE file_id NOT IN (SELECT file_id FROM files)", 0},
+        {"SELECT count(*) FROM files WHERE kind='episodes' AND year=2022", 1},
+        {"SELECT count(*) FROM episodes WHERE year=2021", 2},
+        {"SELECT count(*) FROM quarantine q JOIN files f USING(file_id)"
+         " WHERE f.year=2021", 1},
+        {NULL, 0}});
     /* Another la is another return. */
     ll_error err;
     ck_assert_int_eq(ingest_opt(e.h, path_in(&e, "v1_2022.csv"), 0, "LB", 1, &r, &m, &err), LL_OK);
