@@ -49,34 +49,50 @@ static ll_area_result *small_result(ll_area_panel **panel, char **log_text)
     return res;
 }
 
-START_TEST(small_panel_read)
-{
+/* The small panel, its estimates and notices, as each test of it uses them. */
+struct small {
     ll_area_panel *p;
     char *log;
-    ll_area_result *r = small_result(&p, &log);
+    ll_area_result *r;
+};
+
+static void small_open(struct small *s)
+{
+    s->r = small_result(&s->p, &s->log);
+}
+
+static void small_close(struct small *s)
+{
+    free(s->log);
+    ll_area_result_free(s->r);
+    ll_area_panel_free(s->p);
+}
+
+START_TEST(small_panel_read)
+{
+    struct small sm;
+    small_open(&sm);
     /* E08000006 has no value in any year; 2013 is all 'z' */
-    ck_assert_uint_eq(p->nunits, 8);
-    ck_assert_uint_eq(p->nyears, 5);
+    ck_assert_uint_eq(sm.p->nunits, 8);
+    ck_assert_uint_eq(sm.p->nyears, 5);
     const int years[] = {2011, 2012, 2014, 2015, 2016};
     for (int k = 0; k < 5; k++)
-        ck_assert_int_eq(p->year[k], years[k]);
-    ck_assert_str_eq(p->code[0], "E08000001");
-    ck_assert_str_eq(p->code[5], "E09000001");
-    ck_assert_str_eq(p->name[5], "Treated One");
+        ck_assert_int_eq(sm.p->year[k], years[k]);
+    ck_assert_str_eq(sm.p->code[0], "E08000001");
+    ck_assert_str_eq(sm.p->code[5], "E09000001");
+    ck_assert_str_eq(sm.p->name[5], "Treated One");
     /* the later file wins: 8 (panel_2016.csv, time_period 201415), not 99 */
-    ck_assert_rel(p->y[5 * 5 + 3], 8, 0);
+    ck_assert_rel(sm.p->y[5 * 5 + 3], 8, 0);
     /* 201516 is 2016 */
-    ck_assert_rel(p->y[5 * 5 + 4], 9, 0);
-    ck_assert(isnan(p->y[6 * 5 + 3])); /* 'c' */
-    ck_assert(isnan(p->y[4 * 5 + 1])); /* 'x' */
-    ck_assert_msg(strstr(log, "panel.csv:") && strstr(log, "'n/a'"), "%s", log);
-    ck_assert_msg(strstr(log, "later file wins") && strstr(log, "E09000001 2015"), "%s", log);
-    ck_assert_uint_eq(r->ngroups, 2);
-    ck_assert_int_eq(r->base[0], 2012);
-    ck_assert_int_eq(r->base[1], 2015);
-    free(log);
-    ll_area_result_free(r);
-    ll_area_panel_free(p);
+    ck_assert_rel(sm.p->y[5 * 5 + 4], 9, 0);
+    ck_assert(isnan(sm.p->y[6 * 5 + 3])); /* 'c' */
+    ck_assert(isnan(sm.p->y[4 * 5 + 1])); /* 'x' */
+    ck_assert_msg(strstr(sm.log, "panel.csv:") && strstr(sm.log, "'n/a'"), "%s", sm.log);
+    ck_assert_msg(strstr(sm.log, "later file wins") && strstr(sm.log, "E09000001 2015"), "%s", sm.log);
+    ck_assert_uint_eq(sm.r->ngroups, 2);
+    ck_assert_int_eq(sm.r->base[0], 2012);
+    ck_assert_int_eq(sm.r->base[1], 2015);
+    small_close(&sm);
 }
 END_TEST
 
@@ -124,39 +140,41 @@ static void check_num(double got, double want)
         ck_assert_rel(got, want, 1e-11);
 }
 
+/* The numbers of treated and comparison authorities a row rests on. */
+static void check_counts(const ll_area_row *w, int n_treated, int n_comparison)
+{
+    ck_assert_int_eq((int)w->n_treated, n_treated);
+    ck_assert_int_eq((int)w->n_comparison, n_comparison);
+}
+
 START_TEST(small_panel_att_gt)
 {
-    ll_area_panel *p;
-    char *log;
-    ll_area_result *r = small_result(&p, &log);
-    ck_assert_uint_eq(r->nrows, 8 + 6 + 1);
+    struct small sm;
+    small_open(&sm);
+    ck_assert_uint_eq(sm.r->nrows, 8 + 6 + 1);
     for (size_t i = 0; i < 8; i++) {
-        const ll_area_row *w = &r->rows[i];
+        const ll_area_row *w = &sm.r->rows[i];
         ck_assert_int_eq(w->estimand, LL_AREA_ATT_GT);
         ck_assert_int_eq(w->group, ATT[i].g);
         ck_assert_int_eq(w->time, ATT[i].t);
         ck_assert_int_eq(w->base, ATT[i].b);
         ck_assert_int_eq(w->event, ATT[i].e);
-        ck_assert_int_eq((int)w->n_treated, ATT[i].nT);
-        ck_assert_int_eq((int)w->n_comparison, ATT[i].nC);
+        check_counts(w, ATT[i].nT, ATT[i].nC);
         check_num(w->estimate, ATT[i].att);
         check_num(w->std_error, ATT[i].se);
         ck_assert(isnan(w->ri_p_value));
         ck_assert_str_eq(w->note, "");
     }
-    free(log);
-    ll_area_result_free(r);
-    ll_area_panel_free(p);
+    small_close(&sm);
 }
 END_TEST
 
 START_TEST(small_panel_aggregates)
 {
-    ll_area_panel *p;
-    char *log;
-    ll_area_result *r = small_result(&p, &log);
+    struct small sm;
+    small_open(&sm);
     for (size_t i = 0; i < 7; i++) {
-        const ll_area_row *w = &r->rows[8 + i];
+        const ll_area_row *w = &sm.r->rows[8 + i];
         ck_assert_int_eq(w->estimand, i < 6 ? LL_AREA_EVENT : LL_AREA_OVERALL);
         if (i < 6)
             ck_assert_int_eq(w->event, AGG[i].e);
@@ -166,19 +184,16 @@ START_TEST(small_panel_aggregates)
         check_num(w->p_value, AGG[i].p);
         check_num(w->conf_low, AGG[i].lo);
         check_num(w->conf_high, AGG[i].hi);
-        ck_assert_int_eq((int)w->n_treated, AGG[i].nT);
-        ck_assert_int_eq((int)w->n_comparison, AGG[i].nC);
+        check_counts(w, AGG[i].nT, AGG[i].nC);
     }
-    const ll_area_row *o = &r->rows[14];
+    const ll_area_row *o = &sm.r->rows[14];
     /* 8 authorities, groups of 2 and 1: every draw is computable here */
-    ck_assert_int_eq(r->ri_used, 199);
+    ck_assert_int_eq(sm.r->ri_used, 199);
     ck_assert_str_eq(o->note, "randomization draws used: 199 of 199");
     ck_assert(o->ri_p_value >= 1.0 / 200 && o->ri_p_value <= 1);
     double k = o->ri_p_value * 200 - 1; /* (1 + #extreme) / (used + 1) */
     ck_assert_abs(k, floor(k + 0.5), 1e-9);
-    free(log);
-    ll_area_result_free(r);
-    ll_area_panel_free(p);
+    small_close(&sm);
 }
 END_TEST
 
@@ -203,15 +218,25 @@ static ll_area_panel *tiny(const double *y)
     return p;
 }
 
-START_TEST(zero_se_and_not_computable)
+/* ll_area_estimate on the tiny panel of y with unit A starting in 2022,
+ * which must succeed; *panel gets the panel (caller frees both). */
+static ll_area_result *tiny_estimate(ll_area_panel **panel, const double *y, long draws,
+                                     unsigned long seed)
 {
     ll_error err = {0};
+    int start[] = {2022, 0, 0, 0};
+    ll_area_result *r = NULL;
+    *panel = tiny(y);
+    ck_assert_msg(ll_area_estimate(&r, *panel, start, draws, seed, &err) == LL_OK, "%s", err.msg);
+    return r;
+}
+
+START_TEST(zero_se_and_not_computable)
+{
     /* every D is 1 except the treated unit's 3 in 2022: SE 0 */
     const double y1[] = {0, 1, 4, 0, 1, 2, 5, 6, 7, 3, 4, 5};
-    int start[] = {2022, 0, 0, 0};
-    ll_area_panel *p = tiny(y1);
-    ll_area_result *r = NULL;
-    ck_assert_int_eq(ll_area_estimate(&r, p, start, 20, 1, &err), LL_OK);
+    ll_area_panel *p;
+    ll_area_result *r = tiny_estimate(&p, y1, 20, 1);
     const ll_area_row *o = &r->rows[r->nrows - 1];
     ck_assert_int_eq(o->estimand, LL_AREA_OVERALL);
     ck_assert_rel(o->estimate, 2, 1e-15);
@@ -223,8 +248,7 @@ START_TEST(zero_se_and_not_computable)
     ll_area_panel_free(p);
     /* comparison units missing in 2022: the post cell has 1 comparison unit */
     const double y2[] = {0, 1, 4, 0, 1, NAN, 5, 6, NAN, 3, 4, 5};
-    p = tiny(y2);
-    ck_assert_int_eq(ll_area_estimate(&r, p, start, 20, 1, &err), LL_OK);
+    r = tiny_estimate(&p, y2, 20, 1);
     ck_assert_uint_eq(r->nrows, 2 + 1 + 1); /* 2 cells, event -1, overall */
     const ll_area_row *c = &r->rows[1];
     ck_assert_int_eq(c->time, 2022);
@@ -249,14 +273,11 @@ END_TEST
  * must count.  The draws are replayed here with GSL directly. */
 START_TEST(ri_recipe)
 {
-    ll_error err = {0};
     const double y[] = {0, 1, 4, 0, 1, 2, 5, 6, 7, 3, 4, 5};
-    int start[] = {2022, 0, 0, 0};
-    ll_area_panel *p = tiny(y);
-    ll_area_result *r = NULL;
     const long draws = 500;
     const unsigned long seed = 12345;
-    ck_assert_int_eq(ll_area_estimate(&r, p, start, draws, seed, &err), LL_OK);
+    ll_area_panel *p;
+    ll_area_result *r = tiny_estimate(&p, y, draws, seed);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(rng, seed);
     long a_first = 0;
@@ -327,6 +348,18 @@ START_TEST(same_seed_same_bytes)
 }
 END_TEST
 
+/* The shipped panel (all 158 authorities) and the trial's programme file,
+ * both of which must read. */
+static void read_trial(ll_area_panel **panel, ll_area_programme **prog)
+{
+    ll_error err = {0};
+    const char *files[] = {PANEL};
+    ck_assert_msg(ll_area_panel_read(panel, files, 1, FILTER_DFE, "percentage", NULL, &err) ==
+                  LL_OK, "%s", err.msg);
+    ck_assert_uint_eq((*panel)->nunits, 158);
+    ck_assert_msg(ll_area_programme_read(prog, TRIAL, &err) == LL_OK, "%s", err.msg);
+}
+
 /* The README's worked example against fixtures/area/trial_reference.R
  * (R from SPEC 11's formulas on the published CSV). */
 START_TEST(trial_panel)
@@ -336,12 +369,8 @@ START_TEST(trial_panel)
     ll_area_programme *prog = NULL;
     ll_area_result *r = NULL;
     int *start = NULL;
-    const char *files[] = {PANEL};
-    ck_assert_msg(ll_area_panel_read(&p, files, 1, FILTER_DFE, "percentage", NULL, &err) ==
-                  LL_OK, "%s", err.msg);
-    ck_assert_uint_eq(p->nunits, 158);
+    read_trial(&p, &prog);
     ck_assert_uint_eq(p->nyears, 11);
-    ck_assert_int_eq(ll_area_programme_read(&prog, TRIAL, &err), LL_OK);
     ck_assert_int_eq(ll_area_assign(&start, p, prog, "trial", &err), LL_OK);
     ck_assert_int_eq(ll_area_estimate(&r, p, start, 0, 1, &err), LL_OK);
     const ll_area_row *o = &r->rows[r->nrows - 1];
@@ -422,11 +451,7 @@ START_TEST(ri_null_calibration)
     ll_error err = {0};
     ll_area_panel *full = NULL;
     ll_area_programme *prog = NULL;
-    const char *files[] = {PANEL};
-    ck_assert_msg(ll_area_panel_read(&full, files, 1, FILTER_DFE, "percentage", NULL, &err) ==
-                  LL_OK, "%s", err.msg);
-    ck_assert_uint_eq(full->nunits, 158);
-    ck_assert_msg(ll_area_programme_read(&prog, TRIAL, &err) == LL_OK, "%s", err.msg);
+    read_trial(&full, &prog);
     ll_area_panel *p = without(full, prog);
     ck_assert_uint_eq(p->nunits, 151);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
