@@ -98,20 +98,13 @@ static void est(hand *h, const char *outcome, const char *estimand, const char *
     ll_estimates *t = &h->est;
     ck_assert_uint_lt(t->n, t->cap);
     ll_estimate *r = &t->rows[t->n++];
-    memset(r, 0, sizeof *r);
+    *r = (ll_estimate){.key = ll_est_key_of(outcome, estimand, group), .n = n, .events = events,
+                       .estimate = e, .std_error = NAN, .statistic = NAN, .p_value = p,
+                       .conf_low = lo, .conf_high = hi};
     snprintf(r->outcome, sizeof r->outcome, "%s", outcome);
     snprintf(r->estimand, sizeof r->estimand, "%s", estimand);
     snprintf(r->group, sizeof r->group, "%s", group);
     snprintf(r->term, sizeof r->term, "%s", term);
-    r->key = ll_est_key_of(outcome, estimand, group);
-    r->n = n;
-    r->events = events;
-    r->estimate = e;
-    r->std_error = NAN;
-    r->statistic = NAN;
-    r->p_value = p;
-    r->conf_low = lo;
-    r->conf_high = hi;
     snprintf(r->method, sizeof r->method, "hand-made row for the report test");
 }
 
@@ -484,6 +477,58 @@ static void charts_inline(const char *html, const char *const *names)
     ck_assert_uint_eq(count_of(html, "<svg "), n);
 }
 
+/* No count from 1 to min_cell in the tables published in dir: estimates.csv
+ * (n, events), flow.csv (n), table1.csv and sample_sizes.csv (every cell). */
+static void published_no_small(const char *dir, int min_cell)
+{
+    const char *est_cols[] = {"n", "events", NULL}, *flow_cols[] = {"n", NULL}, *all[] = {"*", NULL};
+    const struct {
+        const char *file;
+        const char *const *cols;
+    } tables[] = {{"estimates.csv", est_cols}, {"flow.csv", flow_cols}, {"table1.csv", all},
+                  {"sample_sizes.csv", all}};
+    char path[400];
+    for (int k = 0; k < 4; k++) {
+        snprintf(path, sizeof path, "%s/%s", dir, tables[k].file);
+        csv_no_small(path, tables[k].cols, min_cell);
+    }
+}
+
+/* dir/report.md, read whole (caller frees), with no small count in its
+ * tables (min_cell > 0) ; its path in path. */
+static char *md_page(char *path, size_t size, const char *dir, int min_cell)
+{
+    snprintf(path, size, "%s/report.md", dir);
+    char *md = tu_slurp(path, NULL);
+    if (min_cell > 0)
+        md_no_small(md, min_cell);
+    return md;
+}
+
+/* dir/report.html, read whole (caller frees with html_done), with no small
+ * count (min_cell > 0) and the charts (when not NULL) inline; its path in
+ * path. */
+static char *html_page(char *path, size_t size, const char *dir, int min_cell,
+                       const char *const *charts)
+{
+    snprintf(path, size, "%s/report.html", dir);
+    char *html = tu_slurp(path, NULL);
+    if (min_cell > 0)
+        html_no_small(html, min_cell);
+    if (charts)
+        charts_inline(html, charts);
+    return html;
+}
+
+/* The end of a page read by html_page: self-contained, freed, and the file
+ * at path well-formed. */
+static void html_done(char *html, const char *path)
+{
+    self_contained(html);
+    free(html);
+    well_formed(path);
+}
+
 static const char *const HAND_CHARTS[] = {"flow", "balance", "stability", "placements",
                                           "sdq_trajectory", "sdq_bands", "connections",
                                           "identity", "homelessness", "subgroups", NULL};
@@ -566,25 +611,12 @@ START_TEST(hand_report)
 
     /* no count from 1 to min_cell anywhere it is published */
     int mc = h.cfg.report.min_cell;
-    const char *est_cols[] = {"n", "events", NULL}, *flow_cols[] = {"n", NULL}, *all[] = {"*", NULL};
-    snprintf(path, sizeof path, "%s/publish/estimates.csv", dir);
-    csv_no_small(path, est_cols, mc);
-    snprintf(path, sizeof path, "%s/publish/flow.csv", dir);
-    csv_no_small(path, flow_cols, mc);
-    snprintf(path, sizeof path, "%s/publish/table1.csv", dir);
-    csv_no_small(path, all, mc);
-    snprintf(path, sizeof path, "%s/publish/sample_sizes.csv", dir);
-    csv_no_small(path, all, mc);
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    char *md = tu_slurp(path, NULL);
-    md_no_small(md, mc);
+    snprintf(path, sizeof path, "%s/publish", dir);
+    published_no_small(path, mc);
+    char *md = md_page(path, sizeof path, dir, mc);
     ck_assert_ptr_nonnull(strstr(md, "![Children still in the same home a year later, by group](charts/stability.png)"));
     free(md);
-    snprintf(path, sizeof path, "%s/report.html", dir);
-    char *html = tu_slurp(path, NULL);
-    html_no_small(html, mc);
-    self_contained(html);
-    charts_inline(html, HAND_CHARTS);
+    char *html = html_page(path, sizeof path, dir, mc, HAND_CHARTS);
     ck_assert_ptr_nonnull(strstr(html, "The groups are not balanced"));
     ck_assert_ptr_nonnull(strstr(html, "E-value"));
     /* no adjusted row among the hand-made estimates: level 2, the crude
@@ -596,8 +628,7 @@ START_TEST(hand_report)
                                        "so the crude difference may mix"));
     ck_assert_ptr_nonnull(strstr(html, "This is the crude difference, comparing the groups as "
                                        "they are"));
-    free(html);
-    well_formed(path);
+    html_done(html, path);
 
     /* the charts draw no withheld value */
     snprintf(path, sizeof path, "%s/charts/stability.dat", dir);
@@ -638,19 +669,15 @@ START_TEST(no_gnuplot)
     ck_assert_msg(ll_report_write(dir, &in, log, &err) == LL_OK, "%s", err.msg);
     fclose(log);
     ck_assert_ptr_nonnull(strstr(logbuf, "gnuplot not found"));
-    snprintf(path, sizeof path, "%s/report.html", dir);
-    char *html = tu_slurp(path, NULL);
+    char *html = html_page(path, sizeof path, dir, 0, NULL);
     ck_assert_ptr_null(strstr(html, "<svg"));
     ck_assert_ptr_nonnull(strstr(html, "Chart not drawn: gnuplot was not found"));
-    self_contained(html);
-    free(html);
-    well_formed(path);
+    html_done(html, path);
     snprintf(path, sizeof path, "%s/charts/stability.gp", dir);
     ck_assert(exists(path));
     snprintf(path, sizeof path, "%s/charts/stability.svg", dir);
     ck_assert(!exists(path));
-    snprintf(path, sizeof path, "%s/report.md", dir);
-    char *md = tu_slurp(path, NULL);
+    char *md = md_page(path, sizeof path, dir, 0);
     ck_assert_ptr_nonnull(strstr(md, "Chart not drawn"));
     free(md);
     free(logbuf);
@@ -677,8 +704,7 @@ START_TEST(single_group)
     in.balance = NULL;
     ll_error err = {0};
     ck_assert_msg(ll_report_write(dir, &in, NULL, &err) == LL_OK, "%s", err.msg);
-    snprintf(path, sizeof path, "%s/report.html", dir);
-    char *html = tu_slurp(path, NULL);
+    char *html = html_page(path, sizeof path, dir, h.cfg.report.min_cell, NULL);
     ck_assert_ptr_nonnull(strstr(html, "There is no comparison group"));
     /* SPEC 8: before/after is level 2, and the summary says why */
     ck_assert_ptr_nonnull(strstr(html, "Evidence level 2 on the Maryland Scientific Methods "
@@ -687,9 +713,7 @@ START_TEST(single_group)
                                        "with no comparison group"));
     ck_assert_ptr_null(strstr(html, "chart-balance"));
     ck_assert_ptr_null(strstr(html, "Comparison</th>"));
-    html_no_small(html, h.cfg.report.min_cell);
-    free(html);
-    well_formed(path);
+    html_done(html, path);
     snprintf(path, sizeof path, "%s/publish/table1.csv", dir);
     ck_assert(!exists(path));
     tu_remove_tree(dir);
@@ -710,13 +734,10 @@ START_TEST(degenerate_inputs)
     ll_report_input in = {&cfg, "match", NULL, &fl, &est, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
     ll_error err = {0};
     ck_assert_msg(ll_report_write(dir, &in, NULL, &err) == LL_OK, "%s", err.msg);
-    snprintf(path, sizeof path, "%s/report.html", dir);
-    char *html = tu_slurp(path, NULL);
+    char *html = html_page(path, sizeof path, dir, 0, NULL);
     ck_assert_ptr_nonnull(strstr(html, "Matching was asked for but could not be done"));
     ck_assert_ptr_nonnull(strstr(html, "run.json was not available"));
-    self_contained(html);
-    free(html);
-    well_formed(path);
+    html_done(html, path);
     in.est = NULL;
     ck_assert_int_eq(ll_report_write(dir, &in, NULL, &err), LL_EINPUT);
     tu_remove_tree(dir);
@@ -765,15 +786,8 @@ START_TEST(example_strict_min_cell)
     make_tmp(dir, sizeof dir, "example");
     run_example(dir, "fixtures/report/min_cell10.ini");
     const int mc = 10;
-    const char *est_cols[] = {"n", "events", NULL}, *flow_cols[] = {"n", NULL}, *all[] = {"*", NULL};
-    snprintf(path, sizeof path, "%s/out/publish/estimates.csv", dir);
-    csv_no_small(path, est_cols, mc);
-    snprintf(path, sizeof path, "%s/out/publish/flow.csv", dir);
-    csv_no_small(path, flow_cols, mc);
-    snprintf(path, sizeof path, "%s/out/publish/table1.csv", dir);
-    csv_no_small(path, all, mc);
-    snprintf(path, sizeof path, "%s/out/publish/sample_sizes.csv", dir);
-    csv_no_small(path, all, mc);
+    snprintf(path, sizeof path, "%s/out/publish", dir);
+    published_no_small(path, mc);
     /* the unmatched child (1) is withheld; the matched count is shown
      * rounded (SPEC 8: no secondary suppression) */
     snprintf(path, sizeof path, "%s/out/publish/flow.csv", dir);
@@ -787,9 +801,9 @@ START_TEST(example_strict_min_cell)
     /* the comparison row adds up: unmatched = 850 - 95 (its own rounding: 750) */
     ck_assert_str_eq(ss, "group,all,matched,unmatched\ntreated,95,95,c\ncomparison,850,95,755\n");
     free(ss);
-    snprintf(path, sizeof path, "%s/out/report.md", dir);
-    char *md = tu_slurp(path, NULL);
-    md_no_small(md, mc);
+    char out[300];
+    snprintf(out, sizeof out, "%s/out", dir);
+    char *md = md_page(path, sizeof path, out, mc);
     /* the headline stability figure is the adjusted one, the crude beside it;
      * the subgroups are labelled exploratory */
     ck_assert_ptr_nonnull(strstr(md, "Taking account of the measured differences between the "
@@ -797,20 +811,13 @@ START_TEST(example_strict_min_cell)
     ck_assert_ptr_nonnull(strstr(md, "the crude difference is"));
     ck_assert_ptr_nonnull(strstr(md, "Table 4.1b. Placement stability by subgroup (exploratory"));
     free(md);
-    snprintf(path, sizeof path, "%s/out/report.html", dir);
-    char *html = tu_slurp(path, NULL);
-    html_no_small(html, mc);
-    self_contained(html);
-    charts_inline(html, EXAMPLE_CHARTS);
+    char *html = html_page(path, sizeof path, out, mc, EXAMPLE_CHARTS);
     ck_assert_ptr_nonnull(strstr(html, "Too few care leavers to report this outcome for one "
                                        "authority"));
-    free(html);
-    well_formed(path);
+    html_done(html, path);
     /* secure/ keeps the full figures */
     snprintf(path, sizeof path, "%s/out/secure/flow.csv", dir);
-    char *secure = tu_slurp(path, NULL);
-    ck_assert_ptr_nonnull(strstr(secure, "analysed,treated,no_match_within_caliper,1\n"));
-    free(secure);
+    tu_assert_file_has(path, "analysed,treated,no_match_within_caliper,1\n", NULL);
     tu_remove_tree(dir);
 }
 END_TEST
