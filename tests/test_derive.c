@@ -126,6 +126,23 @@ static ll_derive_data *load_default(void)
     return load_cfg(&cfg);
 }
 
+/* The histories tests' data: a checked fixture derives it from the
+ * fixture database under the default configuration before each test and
+ * frees it after (a test that derives again under another configuration
+ * frees it and leaves its own here). */
+static ll_derive_data *d;
+
+static void load_d(void)
+{
+    d = load_default();
+}
+
+static void free_d(void)
+{
+    ll_derive_free(d);
+    d = NULL;
+}
+
 static size_t child_in(const ll_derive_data *d, const char *la, const char *id)
 {
     size_t c;
@@ -164,7 +181,6 @@ static ll_child_info info(const ll_derive_data *d, const char *id)
 
 START_TEST(temporary_placement_is_not_a_move)
 {
-    ll_derive_data *d = load_default();
     /* TEMP: U4 -> (P) T1 -> (P) U4; both boundaries touch T1: one spell. */
     ck_assert_int_eq(info(d, "TEMP").n_spells, 1);
     ck_assert_int_eq(info(d, "TEMP").n_periods, 1);
@@ -184,13 +200,11 @@ START_TEST(temporary_placement_is_not_a_move)
     /* in the temporary placement itself: still the foster spell */
     v = covariates(d, "TEMP", "2018-09-15");
     ck_assert_int_eq(v.placement_group, LL_PG_FOSTER);
-    ll_derive_free(d);
 }
 END_TEST
 
 START_TEST(t_and_u_are_moves)
 {
-    ll_derive_data *d = load_default();
     ll_outcomes o = outcomes(d, "MOVET", "2018-06-01");
     ck_assert_int_eq(o.stable_12m, 0);
     ck_assert_int_eq(o.placements_after, 2);
@@ -220,26 +234,22 @@ START_TEST(t_and_u_are_moves)
     ck_assert_int_eq(s.group, LL_PG_KINSHIP);
     ck_assert_int_eq(s.start, D("2018-09-01"));
     ck_assert_int_eq(s.open, 1);
-    ll_derive_free(d);
 }
 END_TEST
 
 START_TEST(l_is_not_a_move)
 {
-    ll_derive_data *d = load_default();
     ck_assert_int_eq(info(d, "LCHG").n_spells, 1);
     ll_outcomes o = outcomes(d, "LCHG", "2018-06-01");
     ck_assert_int_eq(o.stable_12m, 1);
     ck_assert_int_eq(o.placements_after, 1);
     ck_assert_int_eq(covariates(d, "LCHG", "2018-06-01").legal_group, LL_LEGAL_S20);
     ck_assert_int_eq(covariates(d, "LCHG", "2018-10-01").legal_group, LL_LEGAL_CARE_ORDER);
-    ll_derive_free(d);
 }
 END_TEST
 
 START_TEST(short_breaks_excluded)
 {
-    ll_derive_data *d = load_default();
     ck_assert_int_eq(info(d, "SHORTB").short_breaks, 1);
     ck_assert_int_eq(info(d, "TEMP").short_breaks, 0);
     /* REENT is a non-programme child looked after and eligible: a candidate;
@@ -252,13 +262,11 @@ START_TEST(short_breaks_excluded)
     for (size_t k = 0; k < co->n; k++)
         ck_assert(co->entries[k].child != child(d, "SHORTB"));
     ll_cohort_free(co);
-    ll_derive_free(d);
 }
 END_TEST
 
 START_TEST(reentry_starts_a_new_period)
 {
-    ll_derive_data *d = load_default();
     /* REENT: left with E4A in 2016, back with S in 2017 */
     ck_assert_int_eq(info(d, "REENT").n_periods, 2);
     ll_covariates v = covariates(d, "REENT", "2018-06-01");
@@ -276,7 +284,6 @@ START_TEST(reentry_starts_a_new_period)
     ll_outcomes o = outcomes(d, "GAP", "2016-06-01");
     ck_assert_int_eq(o.stable_12m, LL_NA);
     ck_assert_int_eq(o.stable_12m_na, LL_NA_LEFT_CARE);
-    ll_derive_free(d);
 }
 END_TEST
 
@@ -284,7 +291,6 @@ END_TEST
 
 START_TEST(open_then_closed_is_one_episode)
 {
-    ll_derive_data *d = load_default();
     size_t c = child(d, "SPAN");
     ck_assert_int_eq(info(d, "SPAN").n_episodes, 1);
     ll_episode_view e;
@@ -300,13 +306,11 @@ START_TEST(open_then_closed_is_one_episode)
         ck_assert(q.child != c);
     }
     ck_assert_int_eq(outcomes(d, "SPAN", "2018-06-01").stable_12m_na, LL_NA_LEFT_CARE);
-    ll_derive_free(d);
 }
 END_TEST
 
 START_TEST(stale_open_episodes)
 {
-    ll_derive_data *d = load_default();
     int year;
     ck_assert_int_eq(ll_derive_data_end(d, 0, &year), D("2020-03-31"));
     ck_assert_int_eq(year, 2020);
@@ -334,13 +338,11 @@ START_TEST(stale_open_episodes)
     ll_derive_episode(&e, d, child_in(d, "LB", "TEMP"), 0);
     ck_assert_int_eq(e.end, D("2021-04-01"));
     ck_assert(child_in(d, "LB", "TEMP") != child(d, "TEMP"));
-    ll_derive_free(d);
 }
 END_TEST
 
 START_TEST(overlap_resolution)
 {
-    ll_derive_data *d = load_default();
     ll_episode_view e;
     /* OVL: the stale 2018 episode loses to the overlapping 2019 one */
     size_t c = child(d, "OVL");
@@ -395,7 +397,6 @@ START_TEST(overlap_resolution)
         ck_assert_int_eq(q.year, want[k].year);
         ck_assert_int_eq(q.rule, want[k].rule);
     }
-    ll_derive_free(d);
 }
 END_TEST
 
@@ -403,7 +404,6 @@ END_TEST
 
 START_TEST(stable_12m_na_reasons)
 {
-    ll_derive_data *d = load_default();
     /* f = 2020-05-31 > E: NA even though a move falls inside */
     ll_outcomes o = outcomes(d, "FOLLOW", "2019-06-01");
     ck_assert_int_eq(o.stable_12m, LL_NA);
@@ -429,7 +429,7 @@ START_TEST(stable_12m_na_reasons)
     o = outcomes(d, "TEMP", "2018-06-01");
     ck_assert_int_eq(o.homeless_ever, LL_NA);
     ck_assert_int_eq(o.homeless_na, LL_NA_NO_CARE_LEAVER_RECORD);
-    ll_derive_free(d);
+    free_d();
 
     ll_config cfg;
     ll_config_init(&cfg);
@@ -439,13 +439,11 @@ START_TEST(stable_12m_na_reasons)
     ck_assert_int_eq(o.stable_12m, 0);
     ck_assert_int_eq(o.stable_12m_na, LL_NA_NONE);
     ck_assert_int_eq(outcomes(d, "FOLLOW", "2019-06-01").stable_12m, LL_NA);
-    ll_derive_free(d);
 }
 END_TEST
 
 START_TEST(window_edges)
 {
-    ll_derive_data *d = load_default();
     /* ONI: a move exactly on i is not in (i, f] */
     ll_outcomes o = outcomes(d, "ONI", "2018-06-01");
     ck_assert_int_eq(o.stable_12m, 1);
@@ -463,60 +461,53 @@ START_TEST(window_edges)
     o = outcomes(d, "FOLLOW", "2018-09-02");
     ck_assert_int_eq(o.stable_12m, 0);
     ck_assert_int_eq(o.placements_after, 2);
-    ll_derive_free(d);
 }
 END_TEST
+
+/* The homelessness outcome of child id (of d) at index date iso: ever
+ * homeless and the age of the event or censoring; returned for more. */
+static ll_outcomes homeless_is(const char *id, const char *iso, int ever, int time)
+{
+    ll_outcomes o = outcomes(d, id, iso);
+    ck_assert_msg(o.homeless_ever == ever, "%s on %s: homeless_ever %d, want %d", id, iso,
+                  o.homeless_ever, ever);
+    ck_assert_msg(o.homeless_time == time, "%s on %s: homeless_time %d, want %d", id, iso,
+                  o.homeless_time, time);
+    return o;
+}
 
 /* ---- care leavers (OC3) ------------------------------------------------- */
 
 START_TEST(oc3_dated_on_birthday)
 {
-    ll_derive_data *d = load_default();
     /* OC3A born 2000-05-10 (Header; the OC3 rows' DOB 2000-01-01 is not
      * used): 2019 row on 2018-05-10 (age 18, S1), 2020 row on 2019-05-10
      * (age 19, B1). */
-    ll_outcomes o = outcomes(d, "OC3A", "2018-01-10");
-    ck_assert_int_eq(o.homeless_ever, 1);
-    ck_assert_int_eq(o.homeless_time, 18);
+    ll_outcomes o = homeless_is("OC3A", "2018-01-10", 1, 18);
     ck_assert_int_eq(o.homeless_event, 1);
-    o = outcomes(d, "OC3A", "2018-05-10"); /* the 2018-05-10 row is not after i */
-    ck_assert_int_eq(o.homeless_ever, 0);
-    ck_assert_int_eq(o.homeless_time, 19);
+    o = homeless_is("OC3A", "2018-05-10", 0, 19); /* the 2018-05-10 row is not after i */
     ck_assert_int_eq(o.homeless_event, 0);
-    o = outcomes(d, "OC3A", "2019-05-10");
-    ck_assert_int_eq(o.homeless_ever, LL_NA);
-    ck_assert_int_eq(o.homeless_time, LL_NA);
+    o = homeless_is("OC3A", "2019-05-10", LL_NA, LL_NA);
     ck_assert_int_eq(o.homeless_na, LL_NA_NO_CARE_LEAVER_RECORD);
     /* born 29 Feb 2000: the 2019 row falls on 1 March 2019 (age 19), the
      * 2020 row on 29 Feb 2020 (age 20) */
-    o = outcomes(d, "OC3LEAP", "2019-02-28");
-    ck_assert_int_eq(o.homeless_ever, 1);
-    ck_assert_int_eq(o.homeless_time, 19);
-    o = outcomes(d, "OC3LEAP", "2019-03-01");
-    ck_assert_int_eq(o.homeless_ever, 0);
-    ck_assert_int_eq(o.homeless_time, 20);
+    homeless_is("OC3LEAP", "2019-02-28", 1, 19);
+    homeless_is("OC3LEAP", "2019-03-01", 0, 20);
     /* ACCOM 0 and empty are no information */
     ck_assert_int_eq(outcomes(d, "OC3ZERO", "2018-01-10").homeless_na, LL_NA_NO_CARE_LEAVER_RECORD);
     /* edges of the collection year: born 1 April -> 2018-04-01 (age 18);
      * born 31 March -> 2019-03-31 (age 19) */
-    o = outcomes(d, "OC3APR", "2018-03-31");
-    ck_assert_int_eq(o.homeless_ever, 1);
-    ck_assert_int_eq(o.homeless_time, 18);
+    homeless_is("OC3APR", "2018-03-31", 1, 18);
     ck_assert_int_eq(outcomes(d, "OC3APR", "2018-04-01").homeless_ever, LL_NA);
-    o = outcomes(d, "OC3MAR", "2019-03-30");
-    ck_assert_int_eq(o.homeless_ever, 1);
-    ck_assert_int_eq(o.homeless_time, 19);
+    homeless_is("OC3MAR", "2019-03-30", 1, 19);
     ck_assert_int_eq(outcomes(d, "OC3MAR", "2019-03-31").homeless_ever, LL_NA);
-    ll_derive_free(d);
+    free_d();
 
     ll_config cfg;
     ll_config_init(&cfg);
     cfg.cohort.homeless_accom = 1u << ('B' - 'A');
     d = load_cfg(&cfg);
-    o = outcomes(d, "OC3A", "2018-01-10"); /* S1 no longer homeless; B1 at 19 is */
-    ck_assert_int_eq(o.homeless_ever, 1);
-    ck_assert_int_eq(o.homeless_time, 19);
-    ll_derive_free(d);
+    homeless_is("OC3A", "2018-01-10", 1, 19); /* S1 no longer homeless; B1 at 19 is */
 }
 END_TEST
 
@@ -524,7 +515,6 @@ END_TEST
 
 START_TEST(sdq_windows)
 {
-    ll_derive_data *d = load_default();
     /* OC2 scores dated 31 March: 2017 10, 2018 12, 2019 14, 2020 16 */
     ll_outcomes o = outcomes(d, "SDQ", "2018-03-31");
     ck_assert_int_eq(o.sdq[0], 12); /* (2017-03-31, 2018-03-31]: lower edge out */
@@ -539,7 +529,7 @@ START_TEST(sdq_windows)
     ck_assert_int_eq(o.sdq[0], 10); /* (2017-03-30, 2018-03-30] */
     ck_assert_int_eq(o.sdq[1], 12);
     ck_assert_int_eq(outcomes(d, "ITEMS", "2018-03-15").sdq[0], LL_NA); /* no OC2 */
-    ll_derive_free(d);
+    free_d();
 
     ll_config cfg;
     ll_config_init(&cfg);
@@ -548,12 +538,11 @@ START_TEST(sdq_windows)
     /* the 2018-03-01 carer form cannot be scored: the 2018-01-15 one counts */
     ck_assert_int_eq(outcomes(d, "ITEMS", "2018-03-15").sdq[0], 20);
     ck_assert_int_eq(outcomes(d, "SDQ", "2018-04-01").sdq[0], LL_NA); /* no items */
-    ll_derive_free(d);
+    free_d();
     cfg.cohort.sdq_source = LL_SDQ_ITEMS_T;
     d = load_cfg(&cfg);
     ck_assert_int_eq(outcomes(d, "ITEMS", "2018-03-15").sdq[0], 30);
     ck_assert_int_eq(outcomes(d, "ITEMS", "2018-01-31").sdq[0], LL_NA);
-    ll_derive_free(d);
 }
 END_TEST
 
@@ -612,7 +601,6 @@ END_TEST
 
 START_TEST(covariates_from_latest_header_and_uasc)
 {
-    ll_derive_data *d = load_default();
     ll_covariates v = covariates(d, "UASCK", "2018-06-01");
     ck_assert_int_eq(v.male, 0);                 /* 2019 Header: SEX 2 */
     ck_assert_int_eq(v.ethnic_group, LL_ETHNIC_BLACK);
@@ -636,13 +624,11 @@ START_TEST(covariates_from_latest_header_and_uasc)
     /* STALE's ETHNIC XXXX is outside the DfE list */
     ck_assert_int_eq(covariates(d, "STALE", "2018-01-10").ethnic_group, LL_ETHNIC_UNKNOWN);
     ck_assert_int_eq(ll_derive_covariates(&v, d, child(d, "STALE"), D("2018-06-01")), LL_EDOM);
-    ll_derive_free(d);
 }
 END_TEST
 
 START_TEST(eligibility_rules)
 {
-    ll_derive_data *d = load_default();
     ck_assert_int_eq(covariates(d, "TEMP", "2018-06-01").eligible, 1);
     /* OLD born 2002-06-01: 5844 days = exactly 16.0 years: not < 16 */
     ll_covariates v = covariates(d, "OLD", "2018-06-01");
@@ -659,7 +645,7 @@ START_TEST(eligibility_rules)
     ck_assert_int_eq(v.eligible, 0);
     ck_assert_int_eq(covariates(d, "PARENTS", "2018-06-01").placement_group, LL_PG_PARENTS);
     ck_assert_int_eq(covariates(d, "PARENTS", "2018-06-01").eligible, 0);
-    ll_derive_free(d);
+    free_d();
 
     ll_config cfg;
     ll_config_init(&cfg);
@@ -669,12 +655,11 @@ START_TEST(eligibility_rules)
     ck_assert_int_eq(covariates(d, "OLD", "2018-06-01").eligible, 1);
     ck_assert_int_eq(covariates(d, "PARENTS", "2018-06-01").eligible, 0);
     ck_assert_int_eq(covariates(d, "ADOPT", "2018-06-01").eligible, 0); /* LS E1 */
-    ll_derive_free(d);
+    free_d();
     cfg.cohort.excluded_legal_status = 0;
     cfg.cohort.excluded_placement_groups = 0;
     d = load_cfg(&cfg);
     ck_assert_int_eq(covariates(d, "ADOPT", "2018-06-01").eligible, 1);
-    ll_derive_free(d);
 }
 END_TEST
 
@@ -690,25 +675,43 @@ static size_t flow_n(const ll_flow *f, const char *stage, ll_group g, const char
     return 0;
 }
 
+/* Each flow row of the NULL-terminated list, "stage group [reason] = n"
+ * (group treated or comparison; no reason: the row of those who go on). */
+static void flow_is(const ll_flow *f, const char *const *want)
+{
+    for (size_t k = 0; want[k] != NULL; k++) {
+        char stage[64], group[16], reason[64] = "";
+        size_t n;
+        int got = sscanf(want[k], "%63s %15s %63[a-z_] = %zu", stage, group, reason, &n);
+        if (got != 4)
+            got = sscanf(want[k], "%63s %15s = %zu", stage, group, &n) == 3 ? 4 : got;
+        ck_assert_msg(got == 4 && (!strcmp(group, "treated") || !strcmp(group, "comparison")),
+                      "bad expectation '%s'", want[k]);
+        ll_group g = strcmp(group, "treated") ? LL_GROUP_COMPARISON : LL_GROUP_TREATED;
+        size_t have = flow_n(f, stage, g, reason);
+        ck_assert_msg(have == n, "flow %s: %zu, want %zu", want[k], have, n);
+    }
+}
+
 START_TEST(cohort_and_flow)
 {
-    ll_derive_data *d = load_default();
     ll_error err = {0};
     ll_cohort *co;
     ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_AUTO, &err), LL_OK);
     ck_assert_int_eq(co->design, LL_COMPARISON_EXPLICIT);
-    const ll_group T = LL_GROUP_TREATED, C = LL_GROUP_COMPARISON;
-    ck_assert_int_eq(flow_n(&co->flow, "referred", T, ""), 9);
-    ck_assert_int_eq(flow_n(&co->flow, "consented", T, "no_consent"), 1);
-    ck_assert_int_eq(flow_n(&co->flow, "started", T, "no_start_date"), 1);
-    ck_assert_int_eq(flow_n(&co->flow, "started", T, ""), 7);
-    ck_assert_int_eq(flow_n(&co->flow, "looked_after_at_index", T, "not_in_returns"), 2);
-    ck_assert_int_eq(flow_n(&co->flow, "looked_after_at_index", T, "no_index_date"), 0);
-    ck_assert_int_eq(flow_n(&co->flow, "looked_after_at_index", T, "short_breaks"), 1);
-    ck_assert_int_eq(flow_n(&co->flow, "looked_after_at_index", T, "not_looked_after_at_index"), 1);
-    ck_assert_int_eq(flow_n(&co->flow, "looked_after_at_index", T, ""), 3);
-    ck_assert_int_eq(flow_n(&co->flow, "named", C, ""), 2);
-    ck_assert_int_eq(flow_n(&co->flow, "looked_after_at_index", C, ""), 2);
+    flow_is(&co->flow, (const char *const[]){
+        "referred treated = 9",
+        "consented treated no_consent = 1",
+        "started treated no_start_date = 1",
+        "started treated = 7",
+        "looked_after_at_index treated not_in_returns = 2",
+        "looked_after_at_index treated no_index_date = 0",
+        "looked_after_at_index treated short_breaks = 1",
+        "looked_after_at_index treated not_looked_after_at_index = 1",
+        "looked_after_at_index treated = 3",
+        "named comparison = 2",
+        "looked_after_at_index comparison = 2",
+        NULL});
     ck_assert_int_eq(co->not_in_returns, 2);
     ck_assert_int_eq(co->would_link, 1); /* 0777 is 777 without its zero */
 
@@ -727,35 +730,37 @@ START_TEST(cohort_and_flow)
     ck_assert_int_eq(a->rows[3].identity_improved, LL_NA);
     ck_assert_int_eq(a->rows[4].index_date, D("2018-01-10"));
     ck_assert_int_eq(ll_derive_flow_finish(&co->flow, d, a, co->design, &err), LL_OK);
-    ck_assert_int_eq(flow_n(&co->flow, "eligible", T, ""), 3);
-    ck_assert_int_eq(flow_n(&co->flow, "analysed", C, ""), 2);
-    ck_assert_int_eq(flow_n(&co->flow, "stable_12m", T, ""), 3);
-    ck_assert_int_eq(flow_n(&co->flow, "stable_12m", C, ""), 1);
-    ck_assert_int_eq(flow_n(&co->flow, "stable_12m", C, "left_care"), 1);
-    ck_assert_int_eq(flow_n(&co->flow, "identity_improved", T, "not_recorded"), 1);
+    flow_is(&co->flow, (const char *const[]){
+        "eligible treated = 3",
+        "analysed comparison = 2",
+        "stable_12m treated = 3",
+        "stable_12m comparison = 1",
+        "stable_12m comparison left_care = 1",
+        "identity_improved treated not_recorded = 1",
+        NULL});
     ll_analysis_free(a);
     ll_cohort_free(co);
-    ll_derive_free(d);
+    free_d();
 
     ll_config cfg;
     ll_config_init(&cfg);
     cfg.cohort.index = LL_INDEX_FGC;
     d = load_cfg(&cfg);
     ck_assert_int_eq(ll_derive_cohort(&co, d, LL_COMPARISON_NONE, &err), LL_OK);
-    ck_assert_int_eq(flow_n(&co->flow, "looked_after_at_index", T, "not_in_returns"), 2);
-    ck_assert_int_eq(flow_n(&co->flow, "looked_after_at_index", T, "no_index_date"), 4);
-    ck_assert_int_eq(flow_n(&co->flow, "looked_after_at_index", T, "short_breaks"), 0);
+    flow_is(&co->flow, (const char *const[]){
+        "looked_after_at_index treated not_in_returns = 2",
+        "looked_after_at_index treated no_index_date = 4",
+        "looked_after_at_index treated short_breaks = 0",
+        NULL});
     ck_assert_int_eq(co->n, 1);
     ck_assert_int_eq(co->entries[0].child, child(d, "TEMP"));
     ck_assert_int_eq(co->entries[0].index_date, D("2018-09-01"));
     ll_cohort_free(co);
-    ll_derive_free(d);
 }
 END_TEST
 
 START_TEST(seam_for_matching)
 {
-    ll_derive_data *d = load_default();
     ll_error err = {0};
     ll_analysis *a;
     ll_cohort_entry e[2] = {
@@ -779,7 +784,6 @@ START_TEST(seam_for_matching)
     ck_assert_int_eq(ll_derive_candidate(NULL, d, child(d, "TEMP"), D("2018-06-01")), 0);
     ck_assert_int_eq(ll_derive_candidate(NULL, d, child(d, "OLD"), D("2018-06-01")), 0);
     ck_assert_int_eq(ll_derive_candidate(NULL, d, child(d, "REENT"), D("2016-06-01")), 0);
-    ll_derive_free(d);
 }
 END_TEST
 
@@ -813,7 +817,6 @@ static int query_int(sqlite3 *db, const char *sql)
 
 START_TEST(store_and_write)
 {
-    ll_derive_data *d = load_default();
     ll_error err = {0};
     ll_cohort *co;
     ll_analysis *a;
@@ -854,7 +857,6 @@ START_TEST(store_and_write)
     unlink(path);
     ll_analysis_free(a);
     ll_cohort_free(co);
-    ll_derive_free(d);
 }
 END_TEST
 
@@ -863,14 +865,13 @@ END_TEST
  * here from ll_derive_dq, are warned of with those counts. */
 START_TEST(evaluate_warns_of_corrections)
 {
-    ll_derive_data *d = load_default();
     size_t n[3] = {0, 0, 0};
     for (size_t k = 0; k < ll_derive_n_dq(d); k++) {
         ll_dq_view v;
         ll_derive_dq(&v, d, k);
         n[v.rule]++;
     }
-    ll_derive_free(d);
+    free_d();
     ck_assert_uint_gt(n[LL_DQ_STALE_OPEN], 0);
     ck_assert_uint_gt(n[LL_DQ_OVERLAP], 0);
     char cmd[1200], log[200], want[300];
@@ -905,7 +906,9 @@ Suite *make_suite(void)
         oc3_dated_on_birthday, sdq_windows, covariates_from_latest_header_and_uasc,
         eligibility_rules, cohort_and_flow, seam_for_matching, store_and_write,
         evaluate_warns_of_corrections, NULL};
-    tcase_add_unchecked_fixture(tu_tcase(s, "histories", histories_tests, 60), make_db, remove_db);
+    TCase *tc = tu_tcase(s, "histories", histories_tests, 60);
+    tcase_add_unchecked_fixture(tc, make_db, remove_db);
+    tcase_add_checked_fixture(tc, load_d, free_d);
     const TTest *const pure_tests[] = {
         sdq_item_scoring, number_format, NULL};
     tu_tcase(s, "pure", pure_tests, 0);

@@ -35,6 +35,20 @@ static void env_close(env *e)
     tu_remove_tree(e->dir);
 }
 
+/* The test's folder: Check's checked fixture makes a fresh one before each
+ * test and removes it after, in the test's own process. */
+static env e;
+
+static void env_setup(void)
+{
+    env_open(&e);
+}
+
+static void env_teardown(void)
+{
+    env_close(&e);
+}
+
 /* A path inside the test folder (a static buffer of 8, used in turn). */
 static const char *in(const env *e, const char *rel)
 {
@@ -192,6 +206,19 @@ static int db_bytes_hold(const char *db, const char *marker)
     return 0;
 }
 
+/* The example's file src (under EX) copied through fn to rel in the test's
+ * folder and ingested into its database, with exit status want; returns
+ * the copy's path. */
+static const char *ingest_changed(const char *src, const char *rel, line_fn fn, int want)
+{
+    char from[256];
+    snprintf(from, sizeof from, EX "%s", src);
+    const char *p = in(&e, rel);
+    copy_lines(from, p, fn, NULL);
+    ck_assert_int_eq(run_lleval(&e, "ingest", "--db", e.db, p, NULL), want);
+    return p;
+}
+
 /* ---- line changes --------------------------------------------------------- */
 
 /* Writes line 1 (the header) through format, whose one %s is the line;
@@ -278,8 +305,6 @@ static void other_delimiter(FILE *f, const char *line, int lineno, void *ctx)
 
 START_TEST(year_nearest_the_file)
 {
-    env e;
-    env_open(&e);
     /* A delivery folder named after the year it was sent. */
     const char *a = in(&e, "extract_2024/903/2019/episodes.csv");
     const char *b = in(&e, "extract_2024/903/2020/episodes.csv");
@@ -292,7 +317,6 @@ START_TEST(year_nearest_the_file)
                      count_lines(b) - 1);
     ck_assert_int_eq(q_int(e.db, "SELECT count(*) FROM episodes WHERE year=2024"), 0);
     ck_assert_int_eq(q_int(e.db, "SELECT count(*) FROM files"), 2);
-    env_close(&e);
 }
 END_TEST
 
@@ -300,8 +324,6 @@ END_TEST
 
 START_TEST(two_files_of_one_return)
 {
-    env e;
-    env_open(&e);
     const char *a = in(&e, "a/2019/header.csv");
     const char *b = in(&e, "b/2019/header.csv"); /* 2020's rows under 2019 */
     const char *c = in(&e, "c/2019/header.csv"); /* an identical copy of a */
@@ -321,7 +343,6 @@ START_TEST(two_files_of_one_return)
     log_has(&e, "a resubmitted return: replaces the header file stored for la LA, year 2019");
     ck_assert_int_eq(q_int(e.db, "SELECT count(*) FROM header WHERE year=2019"),
                      count_lines(b) - 1);
-    env_close(&e);
 }
 END_TEST
 
@@ -339,8 +360,6 @@ static void bad_sex(FILE *f, const char *line, int lineno, void *ctx)
 
 START_TEST(empty_resubmission_refused)
 {
-    env e;
-    env_open(&e);
     const char *full = in(&e, "v1/2019/header.csv");
     const char *empty = in(&e, "v2/2019/header.csv");
     const char *bad = in(&e, "v3/2019/header.csv");
@@ -365,7 +384,6 @@ START_TEST(empty_resubmission_refused)
     /* A first header-only return is a valid empty table. */
     write_text(in(&e, "v1/2020/uasc.csv"), "CHILD,SEX,DOB,DUC\n");
     ck_assert_int_eq(run_lleval(&e, "ingest", "--db", e.db, in(&e, "v1/2020/uasc.csv"), NULL), 0);
-    env_close(&e);
 }
 END_TEST
 
@@ -387,18 +405,13 @@ static void sci_children(FILE *f, const char *line, int lineno, void *ctx)
 
 START_TEST(scientific_child_ids)
 {
-    env e;
-    env_open(&e);
-    const char *p = in(&e, "2019/header.csv");
-    copy_lines(EX "/903/2019/header.csv", p, sci_children, NULL);
-    ck_assert_int_eq(run_lleval(&e, "ingest", "--db", e.db, p, NULL), 3);
+    const char *p = ingest_changed("/903/2019/header.csv", "2019/header.csv", sci_children, 3);
     log_has(&e, "header.csv:2: bad_child: CHILD '1.66E+04' is a number in scientific notation");
     log_has(&e, "header.csv:3: bad_child: CHILD '1,23E+05'");
     ck_assert_int_eq(q_int(e.db, "SELECT count(*) FROM quarantine WHERE rule='bad_child'"), 3);
     ck_assert_int_eq(q_int(e.db, "SELECT count(*) FROM header"), count_lines(p) - 1 - 3);
     ck_assert_int_eq(q_int(e.db, "SELECT count(*) FROM header WHERE child LIKE '%%E%%'"
                                  " OR child LIKE '%%e%%'"), 0);
-    env_close(&e);
 }
 END_TEST
 
@@ -406,8 +419,6 @@ END_TEST
 
 START_TEST(spreadsheet_dates)
 {
-    env e;
-    env_open(&e);
     const char *orig = in(&e, "o/2019/episodes.csv");
     const char *shrt = in(&e, "s/2019/episodes.csv");
     const char *xl = in(&e, "x/2019/episodes.csv");
@@ -446,7 +457,6 @@ START_TEST(spreadsheet_dates)
     write_text(in(&e, "r/2019/uasc.csv"), "CHILD,SEX,DOB,DUC\n1,1,01/01/1850,\n2,1,01/01/2005,\n");
     ck_assert_int_eq(run_lleval(&e, "ingest", "--db", e.db, in(&e, "r/2019/uasc.csv"), NULL), 3);
     log_has(&e, "bad_date: DOB '01/01/1850' is a date outside the years 1900-2100");
-    env_close(&e);
 }
 END_TEST
 
@@ -470,8 +480,6 @@ static void stack_rows(FILE *f, const char *line, int lineno, void *ctx)
 
 START_TEST(stacked_extract)
 {
-    env e;
-    env_open(&e);
     const char *p = in(&e, "regional/header_all.csv");
     const char *a = in(&e, "part_a.csv"), *b = in(&e, "part_b.csv");
     stack_ctx sa = {"E1", "2019", 1}, sb = {"E2", "2019-20", 0};
@@ -511,7 +519,6 @@ START_TEST(stacked_extract)
     ck_assert_int_eq(run_lleval(&e, "ingest", "--db", e.db, p, NULL), 0);
     log_has(&e, "identical to the header file already stored for la E1, year 2019");
     ck_assert_int_eq(q_int(e.db, "SELECT count(*) FROM files"), 2);
-    env_close(&e);
 }
 END_TEST
 
@@ -541,11 +548,7 @@ static void add_private(FILE *f, const char *line, int lineno, void *ctx)
 
 START_TEST(unused_columns_never_stored)
 {
-    env e;
-    env_open(&e);
-    const char *p = in(&e, "2019/episodes.csv");
-    copy_lines(EX "/903/2019/episodes.csv", p, add_private, NULL);
-    ck_assert_int_eq(run_lleval(&e, "ingest", "--db", e.db, p, NULL), 3);
+    const char *p = ingest_changed("/903/2019/episodes.csv", "2019/episodes.csv", add_private, 3);
     log_has(&e, "columns not used, ignored: SURNAME, POSTCODE");
     log_has(&e, "episodes.csv:3: bad_code: PLACE 'ZZ' is not a valid code");
     log_has(&e, "episodes.csv:4: field_count:");
@@ -564,7 +567,6 @@ START_TEST(unused_columns_never_stored)
     ck_assert(!db_bytes_hold(e.db, "ZQXPOST"));
     ck_assert(!db_bytes_hold(e.db, "SC117964")); /* URN of line 2 */
     ck_assert(!db_bytes_hold(e.db, "JH5 0OR"));  /* HOME_POST of line 2 */
-    env_close(&e);
 }
 END_TEST
 
@@ -572,8 +574,6 @@ END_TEST
 
 START_TEST(other_delimiters)
 {
-    env e;
-    env_open(&e);
     char semi = ';', tab = '\t';
     copy_lines(EX "/903/2019/header.csv", in(&e, "s/2019/header.csv"), other_delimiter, &semi);
     copy_lines(EX "/903/2019/header.csv", in(&e, "t/2019/header.csv"), other_delimiter, &tab);
@@ -583,7 +583,6 @@ START_TEST(other_delimiters)
     ck_assert_int_eq(run_lleval(&e, "ingest", "--db", e.db, in(&e, "t/2019/header.csv"), NULL), 1);
     log_has(&e, "refused: the header row is separated by tabs, not commas");
     ck_assert_int_eq(q_int(e.db, "SELECT count(*) FROM files"), 0);
-    env_close(&e);
 }
 END_TEST
 
@@ -601,8 +600,6 @@ static void comma_rows(FILE *f, const char *line, int lineno, void *ctx)
 
 START_TEST(comma_only_rows_are_blank_lines)
 {
-    env e;
-    env_open(&e);
     const char *p = in(&e, "2019/header.csv");
     copy_lines(EX "/903/2019/header.csv", p, comma_rows, NULL);
     char *summary = strdup(in(&e, "s.csv"));
@@ -613,14 +610,11 @@ START_TEST(comma_only_rows_are_blank_lines)
     ck_assert_int_eq(q_int(e.db, "SELECT n_read FROM files"), n);
     ck_assert_int_eq(q_int(e.db, "SELECT count(*) FROM quarantine"), 0);
     free(summary);
-    env_close(&e);
 }
 END_TEST
 
 START_TEST(user_errors_are_exit_1)
 {
-    env e;
-    env_open(&e);
     /* A CSV file as --db: refused, and left as it was. */
     const char *csv = in(&e, "links.csv");
     copy_lines(EX "/lifelong_links.csv", csv, NULL, NULL);
@@ -655,7 +649,6 @@ START_TEST(user_errors_are_exit_1)
     write_text(in(&e, "c.ini"), "[report]\nmin_cell = 0\n");
     ck_assert_int_eq(run_lleval(&e, "config", "--config", in(&e, "c.ini"), NULL), 1);
     log_has(&e, "min_cell: '0' must be an integer from 5 to");
-    env_close(&e);
 }
 END_TEST
 
@@ -663,8 +656,6 @@ END_TEST
 
 START_TEST(nothing_links_no_report)
 {
-    env e;
-    env_open(&e);
     /* Programme under one la, the returns under another. */
     char years[9][64];
     const char *args[64] = {"ingest", "--db", e.db, "--la", "LA"};
@@ -697,7 +688,6 @@ START_TEST(nothing_links_no_report)
     ck_assert_int_eq(run_lleval(&e, "evaluate", "--db", empty, "--out", in(&e, "o2"), NULL), 1);
     log_has(&e, "the database holds no programme records and no 903 returns");
     ck_assert_int_ne(access(in(&e, "o2/report.html"), F_OK), 0);
-    env_close(&e);
 }
 END_TEST
 
@@ -730,8 +720,6 @@ static void rec_and_bad(FILE *f, const char *line, int lineno, void *ctx)
 
 START_TEST(evaluate_names_quarantine_and_rec)
 {
-    env e;
-    env_open(&e);
     const char *args[64];
     char paths[48][160];
     int k = 0, np = 0;
@@ -805,7 +793,6 @@ START_TEST(evaluate_names_quarantine_and_rec)
     ck_assert_msg(strstr(md, want) != NULL, "report.md: %.400s",
                   strstr(md, "Data quality:") ? strstr(md, "Data quality:") : "(none)");
     free(md);
-    env_close(&e);
 }
 END_TEST
 
@@ -819,6 +806,9 @@ Suite *make_suite(void)
                                          user_errors_are_exit_1, NULL};
     const TTest *const evaluate_tests[] = {nothing_links_no_report,
                                            evaluate_names_quarantine_and_rec, NULL};
-    const struct tu_case cases[] = {{"ingest", 120, ingest_tests}, {"evaluate", 300, evaluate_tests}};
-    return tu_suite_of("exports", cases, 2);
+    Suite *s = suite_create("exports");
+    tcase_add_checked_fixture(tu_tcase(s, "ingest", ingest_tests, 120), env_setup, env_teardown);
+    tcase_add_checked_fixture(tu_tcase(s, "evaluate", evaluate_tests, 300), env_setup,
+                              env_teardown);
+    return s;
 }
