@@ -7,6 +7,7 @@
  * seed give the same bytes. */
 #include "chart.h"
 
+#include "lleval/did.h"
 #include "lleval/format.h"
 #include "lleval/version.h"
 
@@ -149,14 +150,9 @@ static void treated_table(FILE *f, const ll_area_report_input *in)
 static double group_mean(const ll_area_report_input *in, int s, size_t k, size_t *n)
 {
     const ll_area_panel *p = in->panel;
-    double sum = 0;
-    *n = 0;
-    for (size_t u = 0; u < p->nunits; u++) {
-        double y = p->y[u * p->nyears + k];
-        if (in->start[u] == s && !isnan(y))
-            sum += y, (*n)++;
-    }
-    return *n ? sum / (double)*n : NAN;
+    double m;
+    ll_did_group_mean(&m, n, p->y, p->nunits, p->nyears, in->start, s, k);
+    return m;
 }
 
 /* A chart being written: its data (d) and its script's body (b), each
