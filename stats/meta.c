@@ -212,9 +212,7 @@ static int mh_usable(long a, long b, long c, long d)
     return 1;
 }
 
-/* A table's own risk difference and variance for Q (escalc "RD", vtype
- * "LS", 1/2 added to every cell when one is 0). */
-static void table_rd(double *rd, double *var, long a, long b, long c, long d)
+void ll_meta_table_rd(double *rd, double *var, long a, long b, long c, long d)
 {
     double add = (a == 0 || b == 0 || c == 0 || d == 0) ? 0.5 : 0;
     double A = (double)a + add, B = (double)b + add, C = (double)c + add, D = (double)d + add;
@@ -274,7 +272,7 @@ int ll_meta_mh_rd(ll_meta_result *out, const long *a, const long *b, const long 
         if (!mh_usable(a[i], b[i], c[i], d[i]))
             continue;
         double rd, var;
-        table_rd(&rd, &var, a[i], b[i], c[i], d[i]);
+        ll_meta_table_rd(&rd, &var, a[i], b[i], c[i], d[i]);
         q += (rd - est) * (rd - est) / var;
     }
     out->q = fmax(0, q);
