@@ -32,12 +32,6 @@ struct design {
     ll_did_cell *cell;
 };
 
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
-
 static void design_free(struct design *d)
 {
     for (size_t c = 0; c < d->ncells && d->cell; c++) {
@@ -65,12 +59,7 @@ static int design_init(struct design *d, const ll_area_panel *p, const int *star
             d->group[ng++] = start[u];
     if (ng == 0)
         return ll_error_set(err, LL_EINPUT, "no programme authority is in the series");
-    qsort(d->group, ng, sizeof *d->group, cmp_int);
-    size_t w = 0;
-    for (size_t i = 0; i < ng; i++)
-        if (w == 0 || d->group[w - 1] != d->group[i])
-            d->group[w++] = d->group[i];
-    d->ngroups = ng = w;
+    d->ngroups = ng = ar_sort_unique(d->group, ng);
     d->gsize = calloc(ng, sizeof *d->gsize);
     d->bidx = calloc(ng, sizeof *d->bidx);
     d->ncells = ng * (ny - 1);
@@ -240,13 +229,8 @@ static int collect_events(const struct design *d, int **out, size_t *n)
     for (size_t c = 0; c < d->ncells; c++)
         if (d->cell[c].computable)
             e[m++] = d->cell[c].e;
-    qsort(e, m, sizeof *e, cmp_int);
-    size_t w = 0;
-    for (size_t i = 0; i < m; i++)
-        if (w == 0 || e[w - 1] != e[i])
-            e[w++] = e[i];
     *out = e;
-    *n = w;
+    *n = ar_sort_unique(e, m);
     return 0;
 }
 
