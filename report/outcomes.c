@@ -132,7 +132,7 @@ static int too_few(rp_ctx *c, ll_outcome_id outcome, int leavers)
 static int outcome_open(rp_ctx *c, const char *id, const char *title, const char *intro,
                         ll_outcome_id outcome, int leavers)
 {
-    rp_heading(c->doc, RB_H3, id, title);
+    rp_heading(c->doc, RB_H3, id, "%s", title);
     rp_para(c->doc, RB_P, "%s", intro);
     return !too_few(c, outcome, leavers);
 }
