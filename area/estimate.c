@@ -4,11 +4,16 @@
  * aggregates, standard errors from the influence function clustered by
  * authority, and randomization inference for the overall effect.
  *
- * The observed estimate and every randomization draw go through the same
- * functions (cells_compute, aggregate) in the same order of summation, so
- * that a draw that reproduces the observed assignment reproduces the
- * observed estimate exactly and ties count as ties. */
+ * The statistic itself (cell ATTs, influence terms, the weighted aggregate
+ * and its clustered SE) is stats/did.c's; this file builds the design (the
+ * groups, their bases and the cells), draws the assignments and fills the
+ * rows.  The observed estimate and every randomization draw go through the
+ * same functions in the same order of summation, so that a draw that
+ * reproduces the observed assignment reproduces the observed estimate
+ * exactly and ties count as ties. */
 #include "internal.h"
+
+#include "lleval/did.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
@@ -17,18 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One group-time cell.  mem[u]: 0 not in the cell, 1 treated, 2
- * comparison; inf[u]: the unit's term of the influence function. */
-struct cell {
-    int g, t, b, e;
-    size_t ki, kb;   /* year indices of t and of the base */
-    size_t nT, nC;
-    double att;
-    int ok;
-    unsigned char *mem;
-    double *inf;
-};
-
 struct design {
     const ll_area_panel *p;
     size_t ngroups;
@@ -36,19 +29,13 @@ struct design {
     size_t *gsize;
     size_t *bidx;    /* index of b_g in the series' years */
     size_t ncells;
-    struct cell *cell;
+    ll_did_cell *cell;
 };
-
-static int cmp_int(const void *a, const void *b)
-{
-    int x = *(const int *)a, y = *(const int *)b;
-    return (x > y) - (x < y);
-}
 
 static void design_free(struct design *d)
 {
     for (size_t c = 0; c < d->ncells && d->cell; c++) {
-        free(d->cell[c].mem);
+        free(d->cell[c].member);
         free(d->cell[c].inf);
     }
     free(d->cell);
@@ -72,12 +59,7 @@ static int design_init(struct design *d, const ll_area_panel *p, const int *star
             d->group[ng++] = start[u];
     if (ng == 0)
         return ll_error_set(err, LL_EINPUT, "no programme authority is in the series");
-    qsort(d->group, ng, sizeof *d->group, cmp_int);
-    size_t w = 0;
-    for (size_t i = 0; i < ng; i++)
-        if (w == 0 || d->group[w - 1] != d->group[i])
-            d->group[w++] = d->group[i];
-    d->ngroups = ng = w;
+    d->ngroups = ng = ar_sort_unique(d->group, ng);
     d->gsize = calloc(ng, sizeof *d->gsize);
     d->bidx = calloc(ng, sizeof *d->bidx);
     d->ncells = ng * (ny - 1);
@@ -96,16 +78,16 @@ static int design_init(struct design *d, const ll_area_panel *p, const int *star
                                 "series (first %d)", g, p->year[0]);
         d->bidx[gi] = k - 1;
         for (size_t ki = 1; ki < ny; ki++) {
-            struct cell *c = &d->cell[gi * (ny - 1) + ki - 1];
+            ll_did_cell *c = &d->cell[gi * (ny - 1) + ki - 1];
             c->g = g;
             c->t = p->year[ki];
             c->ki = ki;
             c->kb = c->t >= g ? d->bidx[gi] : ki - 1;
             c->b = p->year[c->kb];
             c->e = c->t - g;
-            c->mem = calloc(nu + 1, 1);
+            c->member = calloc(nu + 1, 1);
             c->inf = calloc(nu + 1, sizeof *c->inf);
-            if (!c->mem || !c->inf)
+            if (!c->member || !c->inf)
                 return ll_error_set(err, LL_ENOMEM, "out of memory");
         }
     }
@@ -117,86 +99,7 @@ static int design_init(struct design *d, const ll_area_panel *p, const int *star
 static void cells_compute(struct design *d, const int *start, int with_inf)
 {
     const ll_area_panel *p = d->p;
-    size_t nu = p->nunits, ny = p->nyears;
-    for (size_t c = 0; c < d->ncells; c++) {
-        struct cell *cl = &d->cell[c];
-        double sT = 0, sC = 0;
-        size_t nT = 0, nC = 0;
-        for (size_t u = 0; u < nu; u++) {
-            int s = start[u];
-            if (s != cl->g && s != 0)
-                continue;
-            double yt = p->y[u * ny + cl->ki], yb = p->y[u * ny + cl->kb];
-            if (isnan(yt) || isnan(yb))
-                continue;
-            if (s)
-                sT += yt - yb, nT++;
-            else
-                sC += yt - yb, nC++;
-        }
-        cl->nT = nT;
-        cl->nC = nC;
-        cl->ok = nT >= 1 && nC >= 2;
-        double mT = nT ? sT / (double)nT : NAN, mC = nC ? sC / (double)nC : NAN;
-        cl->att = cl->ok ? mT - mC : NAN;
-        if (!with_inf)
-            continue;
-        for (size_t u = 0; u < nu; u++) {
-            int s = start[u];
-            double yt = p->y[u * ny + cl->ki], yb = p->y[u * ny + cl->kb];
-            cl->mem[u] = 0;
-            cl->inf[u] = 0;
-            if ((s != cl->g && s != 0) || isnan(yt) || isnan(yb))
-                continue;
-            cl->mem[u] = s ? 1 : 2;
-            if (cl->ok)
-                cl->inf[u] = s ? (yt - yb - mT) / (double)nT : -(yt - yb - mC) / (double)nC;
-        }
-    }
-}
-
-/* Which cells an aggregate takes: post cells (overall) or one event. */
-struct pick {
-    int overall;
-    int e;
-};
-
-static int picked(const struct cell *c, struct pick k)
-{
-    return c->ok && (k.overall ? c->t >= c->g : c->e == k.e);
-}
-
-/* theta = sum of w_c ATT_c over the picked cells, w_c proportional to n_T;
- * NAN when no cell is picked.  With a (nunits, may be NULL) also the
- * clustered SE. */
-static double aggregate(const struct design *d, struct pick k, double *a, double *se)
-{
-    double tot = 0, theta = 0;
-    for (size_t c = 0; c < d->ncells; c++)
-        if (picked(&d->cell[c], k))
-            tot += (double)d->cell[c].nT;
-    if (tot == 0)
-        return NAN;
-    for (size_t c = 0; c < d->ncells; c++)
-        if (picked(&d->cell[c], k))
-            theta += (double)d->cell[c].nT / tot * d->cell[c].att;
-    if (!a)
-        return theta;
-    size_t nu = d->p->nunits;
-    memset(a, 0, nu * sizeof *a);
-    for (size_t c = 0; c < d->ncells; c++) {
-        const struct cell *cl = &d->cell[c];
-        if (!picked(cl, k))
-            continue;
-        double w = (double)cl->nT / tot;
-        for (size_t u = 0; u < nu; u++)
-            a[u] += w * cl->inf[u];
-    }
-    double ss = 0;
-    for (size_t u = 0; u < nu; u++)
-        ss += a[u] * a[u];
-    *se = sqrt(ss);
-    return theta;
+    ll_did_cells_compute(d->cell, d->ncells, p->y, p->nunits, p->nyears, start, with_inf);
 }
 
 /* Estimate, SE and what follows from them (SPEC 11). */
@@ -222,7 +125,7 @@ static void empty_stats(ll_area_row *r)
     r->conf_low = r->conf_high = r->ri_p_value = NAN;
 }
 
-static void cell_row(ll_area_row *r, const struct cell *c)
+static void cell_row(ll_area_row *r, const ll_did_cell *c)
 {
     memset(r, 0, sizeof *r);
     r->estimand = LL_AREA_ATT_GT;
@@ -230,39 +133,40 @@ static void cell_row(ll_area_row *r, const struct cell *c)
     r->time = c->t;
     r->base = c->b;
     r->event = c->e;
-    r->computable = c->ok;
-    r->n_treated = c->nT;
-    r->n_comparison = c->nC;
+    r->computable = c->computable;
+    r->n_treated = c->n_treated;
+    r->n_comparison = c->n_comparison;
     empty_stats(r);
-    if (c->ok)
+    if (c->computable)
         return;
     snprintf(r->note, sizeof r->note, "not computable: %s%s%s",
-             c->nT < 1 ? "no treated authority has values in both years" : "",
-             c->nT < 1 && c->nC < 2 ? "; " : "",
-             c->nC < 2 ? "fewer than 2 comparison authorities have values in both years" : "");
+             c->n_treated < 1 ? "no treated authority has values in both years" : "",
+             c->n_treated < 1 && c->n_comparison < 2 ? "; " : "",
+             c->n_comparison < 2 ? "fewer than 2 comparison authorities have values in both years" : "");
 }
 
 /* Distinct authorities entering the picked cells as treated / comparison. */
-static void count_units(const struct design *d, struct pick k, size_t *nT, size_t *nC)
+static void count_units(const struct design *d, ll_did_pick k, size_t *nT, size_t *nC)
 {
     *nT = *nC = 0;
     for (size_t u = 0; u < d->p->nunits; u++) {
         unsigned char m = 0;
         for (size_t c = 0; c < d->ncells; c++)
-            if (picked(&d->cell[c], k))
-                m |= d->cell[c].mem[u] == 1 ? 1 : d->cell[c].mem[u] == 2 ? 2 : 0;
+            if (ll_did_picked(&d->cell[c], k))
+                m |= d->cell[c].member[u] == 1 ? 1 : d->cell[c].member[u] == 2 ? 2 : 0;
         *nT += (m & 1) != 0;
         *nC += (m & 2) != 0;
     }
 }
 
-static void agg_row(ll_area_row *r, const struct design *d, struct pick k, double *a)
+static void agg_row(ll_area_row *r, const struct design *d, ll_did_pick k, double *a)
 {
     double se = NAN;
     memset(r, 0, sizeof *r);
     r->estimand = k.overall ? LL_AREA_OVERALL : LL_AREA_EVENT;
-    r->event = k.e;
-    double theta = aggregate(d, k, a, &se);
+    r->event = k.event;
+    double theta;
+    ll_did_aggregate(&theta, &se, a, d->cell, d->ncells, d->p->nunits, k);
     r->computable = !isnan(theta);
     count_units(d, k, &r->n_treated, &r->n_comparison);
     if (r->computable)
@@ -289,7 +193,7 @@ static int ri(struct design *d, ll_area_row *overall, long draws, unsigned long 
     gsl_rng_set(rng, seed);
     long used = 0, extreme = 0;
     double obs = fabs(overall->estimate);
-    struct pick post = {1, 0};
+    ll_did_pick post = {1, 0};
     for (long r = 0; r < draws; r++) {
         for (size_t i = 0; i < nu; i++)
             idx[i] = i, st[i] = 0;
@@ -299,8 +203,8 @@ static int ri(struct design *d, ll_area_row *overall, long draws, unsigned long 
             for (size_t j = 0; j < d->gsize[gi]; j++)
                 st[idx[pos++]] = d->group[gi];
         cells_compute(d, st, 0);
-        double th = aggregate(d, post, NULL, NULL);
-        if (isnan(th))
+        double th;
+        if (ll_did_aggregate(&th, NULL, NULL, d->cell, d->ncells, nu, post) != 0)
             continue;
         used++;
         extreme += fabs(th) >= obs;
@@ -323,15 +227,10 @@ static int collect_events(const struct design *d, int **out, size_t *n)
         return -1;
     size_t m = 0;
     for (size_t c = 0; c < d->ncells; c++)
-        if (d->cell[c].ok)
+        if (d->cell[c].computable)
             e[m++] = d->cell[c].e;
-    qsort(e, m, sizeof *e, cmp_int);
-    size_t w = 0;
-    for (size_t i = 0; i < m; i++)
-        if (w == 0 || e[w - 1] != e[i])
-            e[w++] = e[i];
     *out = e;
-    *n = w;
+    *n = ar_sort_unique(e, m);
     return 0;
 }
 
@@ -376,19 +275,17 @@ int ll_area_estimate(ll_area_result **out, const ll_area_panel *p, const int *st
     for (size_t c = 0; c < d.ncells; c++) {
         ll_area_row *r = &res->rows[res->nrows++];
         cell_row(r, &d.cell[c]);
-        if (d.cell[c].ok) {
-            struct cell one = d.cell[c];
-            struct design single = d;
-            single.cell = &one;
-            single.ncells = 1;
-            double se = 0, th = aggregate(&single, (struct pick){0, one.e}, a, &se);
+        if (d.cell[c].computable) {
+            double se = 0, th;
+            ll_did_aggregate(&th, &se, a, &d.cell[c], 1, p->nunits,
+                             (ll_did_pick){0, d.cell[c].e});
             fill_stats(r, th, se);
         }
     }
     for (size_t i = 0; i < nev; i++)
-        agg_row(&res->rows[res->nrows++], &d, (struct pick){0, events[i]}, a);
+        agg_row(&res->rows[res->nrows++], &d, (ll_did_pick){0, events[i]}, a);
     ll_area_row *ov = &res->rows[res->nrows++];
-    agg_row(ov, &d, (struct pick){1, 0}, a);
+    agg_row(ov, &d, (ll_did_pick){1, 0}, a);
     res->ri_draws = ri_draws;
     if (ov->computable && (rc = ri(&d, ov, ri_draws, seed, res, err)) != LL_OK)
         goto done;

@@ -15,6 +15,13 @@ int ar_read_file(char **out, size_t *len, const char *path, ll_error *err);
 /* The index of the header field named `name` (case-insensitive), or -1. */
 long ar_column(const char *const *field, size_t n, const char *name);
 
+/* Sorts the n ints v ascending and keeps each value once; the number
+ * kept.  (The years of a series, the start years, the event times.) */
+size_t ar_sort_unique(int *v, size_t n);
+
+/* Compares two ints for qsort and bsearch. */
+int ar_cmp_int(const void *a, const void *b);
+
 /* malloc'ed copy of s; NULL when out of memory. */
 char *ar_strdup(const char *s);
 

@@ -424,10 +424,20 @@ static void merge(struct reader *r, const char *const *files)
                 files[r->e[first].file]);
 }
 
-static int cmp_int(const void *a, const void *b)
+int ar_cmp_int(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
     return (x > y) - (x < y);
+}
+
+size_t ar_sort_unique(int *v, size_t n)
+{
+    qsort(v, n, sizeof *v, ar_cmp_int);
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (w == 0 || v[w - 1] != v[i])
+            v[w++] = v[i];
+    return w;
 }
 
 /* Builds the panel from the merged entries (sorted by code, year). */
@@ -440,12 +450,7 @@ static int build(ll_area_panel *p, struct reader *r)
     for (size_t i = 0; i < r->n; i++)
         if (!isnan(r->e[i].v))
             years[ny++] = r->e[i].year;
-    qsort(years, ny, sizeof *years, cmp_int);
-    size_t w = 0;
-    for (size_t i = 0; i < ny; i++)
-        if (w == 0 || years[w - 1] != years[i])
-            years[w++] = years[i];
-    ny = w;
+    ny = ar_sort_unique(years, ny);
     for (size_t i = 0; i < r->n;) { /* codes with a value in some year */
         size_t j = i;
         int any = 0;
@@ -475,7 +480,7 @@ static int build(ll_area_panel *p, struct reader *r)
             for (size_t k = 0; k < ny; k++)
                 p->y[u * ny + k] = NAN;
             for (size_t k = i; k < j; k++) {
-                int *at = bsearch(&r->e[k].year, years, ny, sizeof *years, cmp_int);
+                int *at = bsearch(&r->e[k].year, years, ny, sizeof *years, ar_cmp_int);
                 if (at)
                     p->y[u * ny + (size_t)(at - years)] = r->e[k].v;
             }

@@ -7,6 +7,7 @@
  * seed give the same bytes. */
 #include "chart.h"
 
+#include "lleval/did.h"
 #include "lleval/format.h"
 #include "lleval/version.h"
 
@@ -149,14 +150,9 @@ static void treated_table(FILE *f, const ll_area_report_input *in)
 static double group_mean(const ll_area_report_input *in, int s, size_t k, size_t *n)
 {
     const ll_area_panel *p = in->panel;
-    double sum = 0;
-    *n = 0;
-    for (size_t u = 0; u < p->nunits; u++) {
-        double y = p->y[u * p->nyears + k];
-        if (in->start[u] == s && !isnan(y))
-            sum += y, (*n)++;
-    }
-    return *n ? sum / (double)*n : NAN;
+    double m;
+    ll_did_group_mean(&m, n, p->y, p->nunits, p->nyears, in->start, s, k);
+    return m;
 }
 
 /* A chart being written: its data (d) and its script's body (b), each
@@ -312,18 +308,28 @@ static void means_table(FILE *f, const ll_area_report_input *in)
     fprintf(f, "</table>\n");
 }
 
+/* A row's estimate, SE, 95% CI ("low to high") and p, each after its
+ * own text before[k]: the same figures in the event table's cells and the
+ * overall effect's rows. */
+static void figures(FILE *f, const ll_area_row *w, const char *const before[4])
+{
+    fputs(before[0], f);
+    num(f, w->estimate, 2);
+    fputs(before[1], f);
+    num(f, w->std_error, 2);
+    fputs(before[2], f);
+    num(f, w->conf_low, 2);
+    fputs(" to ", f);
+    num(f, w->conf_high, 2);
+    fputs(before[3], f);
+    pval(f, w->p_value);
+}
+
 static void row_cells(FILE *f, const ll_area_row *w)
 {
-    fprintf(f, "<td>%zu</td><td>%zu</td><td>", w->n_treated, w->n_comparison);
-    num(f, w->estimate, 2);
-    fprintf(f, "</td><td>");
-    num(f, w->std_error, 2);
-    fprintf(f, "</td><td>");
-    num(f, w->conf_low, 2);
-    fprintf(f, " to ");
-    num(f, w->conf_high, 2);
-    fprintf(f, "</td><td>");
-    pval(f, w->p_value);
+    static const char *const cells[4] = {"<td>", "</td><td>", "</td><td>", "</td><td>"};
+    fprintf(f, "<td>%zu</td><td>%zu</td>", w->n_treated, w->n_comparison);
+    figures(f, w, cells);
     fprintf(f, "</td>");
 }
 
@@ -351,18 +357,13 @@ static void overall_text(FILE *f, const ll_area_report_input *in, const ll_area_
                    "programme authority and two comparison authorities with values.</p>\n");
         return;
     }
+    static const char *const rows[4] = {
+        "<table class=\"big\">\n<tr><th class=\"l\">effect (average over post-periods)</th><td>",
+        "</td></tr>\n<tr><th class=\"l\">standard error (clustered by authority)</th><td>",
+        "</td></tr>\n<tr><th class=\"l\">95% confidence interval</th><td>",
+        "</td></tr>\n<tr><th class=\"l\">p-value (clustered SE, normal)</th><td>"};
     double mde = 2.8 * o->std_error;
-    fprintf(f, "<table class=\"big\">\n<tr><th class=\"l\">effect (average over post-periods)"
-               "</th><td>");
-    num(f, o->estimate, 2);
-    fprintf(f, "</td></tr>\n<tr><th class=\"l\">standard error (clustered by authority)</th><td>");
-    num(f, o->std_error, 2);
-    fprintf(f, "</td></tr>\n<tr><th class=\"l\">95%% confidence interval</th><td>");
-    num(f, o->conf_low, 2);
-    fprintf(f, " to ");
-    num(f, o->conf_high, 2);
-    fprintf(f, "</td></tr>\n<tr><th class=\"l\">p-value (clustered SE, normal)</th><td>");
-    pval(f, o->p_value);
+    figures(f, o, rows);
     fprintf(f, "</td></tr>\n<tr><th class=\"l\">p-value (randomization inference, %ld of %ld "
                "draws)</th><td>", in->res->ri_used, in->res->ri_draws);
     pval(f, o->ri_p_value);

@@ -48,12 +48,17 @@ void ll_csv_put_field(FILE *f, const char *s)
         return;
     }
     fputc('"', f);
+    ll_put_escaped(f, s, '"', '"');
+    fputc('"', f);
+}
+
+void ll_put_escaped(FILE *f, const char *s, char c, char esc)
+{
     for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
+        if (*s == c)
+            fputc(esc, f);
         fputc(*s, f);
     }
-    fputc('"', f);
 }
 
 void ll_html_put_text(FILE *f, const char *s)

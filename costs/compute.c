@@ -726,17 +726,15 @@ static double effect_value(const ll_costs_effect *e)
 /* A's standard error sqrt(c' Sigma c) and its crude value c'(mean_c - mean_t). */
 static void annual_se(ll_costs_result *r, const ll_costs_effects *e)
 {
-    double c[LL_COSTS_NCOMP], v = 0, crude = 0;
+    double c[LL_COSTS_NCOMP], crude = 0;
     c[0] = r->inputs.unit[LL_COST_MOVE];
     for (int g = 0; g < LL_PG_N; g++)
         c[1 + g] = r->inputs.unit[LL_COST_WEEKLY_FOSTER + g];
     for (int k = 0; k < LL_COSTS_NCOMP; k++) {
         const ll_costs_effect *x = k == 0 ? &e->moves : &e->weeks[k - 1];
         crude += c[k] * (x->mean_c - x->mean_t);
-        for (int l = 0; l < LL_COSTS_NCOMP; l++)
-            v += c[k] * e->cov[k][l] * c[l];
     }
-    r->annual_saving_se = sqrt(fmax(v, 0));
+    r->annual_saving_se = ll_stats_lincomb_se(c, &e->cov[0][0], LL_COSTS_NCOMP);
     r->annual_saving_crude = crude;
 }
 

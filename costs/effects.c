@@ -10,12 +10,6 @@
 #include <math.h>
 #include <string.h>
 
-/* Mean and sample variance (n - 1) of the non-NA values. */
-static void moments(const double *x, size_t n, double *mean, double *var, size_t *k)
-{
-    ll_stats_col_moments(mean, var, k, x, n, 1, NULL, 1);
-}
-
 static void effect_none(ll_costs_effect *e)
 {
     e->estimate = e->std_error = NAN;
@@ -24,30 +18,23 @@ static void effect_none(ll_costs_effect *e)
     e->computable = 0;
 }
 
-/* A difference of means; binary uses p(1 - p)/n in place of s^2/n. */
+/* A difference of means (stats' unpooled SE); binary uses p(1 - p)/n in
+ * place of s^2/n. */
 static void effect_fill(ll_costs_effect *e, const double *xt, size_t nt,
                         const double *xc, size_t nc, int binary)
 {
-    double mt, vt, mc = NAN, vc = NAN;
+    ll_stats_mean_se t, c;
     effect_none(e);
-    moments(xt, nt, &mt, &vt, &e->n_t);
-    e->mean_t = mt;
-    if (e->n_t >= 2)
-        e->se_t = binary ? sqrt(mt * (1 - mt) / (double)e->n_t)
-                         : sqrt(vt / (double)e->n_t);
+    ll_stats_mean_se_of(&t, xt, nt, binary);
+    e->mean_t = t.mean;
+    e->se_t = t.se;
+    e->n_t = t.n;
     if (xc == NULL)
         return;
-    moments(xc, nc, &mc, &vc, &e->n_c);
-    e->mean_c = mc;
-    if (e->n_t < 2 || e->n_c < 2)
-        return;
-    if (binary) {
-        vt = mt * (1 - mt);
-        vc = mc * (1 - mc);
-    }
-    e->estimate = mc - mt;
-    e->std_error = sqrt(vt / (double)e->n_t + vc / (double)e->n_c);
-    e->computable = 1;
+    ll_stats_mean_se_of(&c, xc, nc, binary);
+    e->mean_c = c.mean;
+    e->n_c = c.n;
+    e->computable = ll_stats_mean_diff(&e->estimate, &e->std_error, &c, &t) == 0;
 }
 
 static int check_arm(const ll_costs_arm *a, const char *name, ll_error *err)

@@ -5,6 +5,7 @@
  * data/gdp_deflator.csv (tests/test_costs.c reads the files back), so that
  * the program works from any directory while the shipped data stay
  * readable and editable. */
+#include "lleval/block.h"
 #include "lleval/costs.h"
 
 #include <csv.h>
@@ -97,30 +98,19 @@ int ll_costs_is_financial_year(const char *s)
 
 void ll_costs_deflator_free(ll_costs_deflator *d)
 {
-    if (d == NULL)
-        return;
-    for (size_t i = 0; i < d->n; i++)
+    for (size_t i = 0; d != NULL && i < d->n; i++)
         free(d->source[i]);
-    free(d->year);
-    free(d->value);
-    free(d->source);
-    free(d);
+    free(d); /* the columns are in the same block */
 }
 
+/* Room for n rows (at least one). */
 static ll_costs_deflator *deflator_alloc(size_t n)
 {
-    ll_costs_deflator *d = calloc(1, sizeof *d);
-    if (d == NULL)
-        return NULL;
     size_t m = n > 0 ? n : 1;
-    d->year = calloc(m, sizeof *d->year);
-    d->value = calloc(m, sizeof *d->value);
-    d->source = calloc(m, sizeof *d->source);
-    if (d->year == NULL || d->value == NULL || d->source == NULL) {
-        ll_costs_deflator_free(d);
-        return NULL;
-    }
-    return d;
+    const ll_block_part part[] = {LL_BLOCK_PART(ll_costs_deflator, year, m),
+                                  LL_BLOCK_PART(ll_costs_deflator, value, m),
+                                  LL_BLOCK_PART(ll_costs_deflator, source, m)};
+    return ll_block_new(sizeof(ll_costs_deflator), part, sizeof part / sizeof *part);
 }
 
 /* Appends one row, keeping the table sorted; `where` names the row in

@@ -138,49 +138,65 @@ static void write_row(FILE *f, const ll_derive_data *d, const ll_analysis *a,
     fputc('\n', f);
 }
 
-int ll_derive_write_analysis(const char *path, const ll_derive_data *d, const ll_analysis *a,
-                             ll_error *err)
+/* Writes one table to path (through path.tmp, owner-only): the header
+ * line, then row(f, ctx, k) for each k < n. */
+static int write_table(const char *path, const char *header, size_t n,
+                       void (*row)(FILE *f, const void *ctx, size_t k), const void *ctx,
+                       ll_error *err)
 {
     struct out o;
     int rc = out_open(&o, path, err);
     if (rc != LL_OK)
         return rc;
-    fprintf(o.f, "%s\n", ll_derive_analysis_header(a->matched));
-    for (size_t k = 0; k < a->n; k++)
-        write_row(o.f, d, a, &a->rows[k]);
+    fprintf(o.f, "%s\n", header);
+    for (size_t k = 0; k < n; k++)
+        row(o.f, ctx, k);
     return out_close(&o, err);
+}
+
+struct analysis_ctx {
+    const ll_derive_data *d;
+    const ll_analysis *a;
+};
+
+static void analysis_row(FILE *f, const void *ctx, size_t k)
+{
+    const struct analysis_ctx *c = ctx;
+    write_row(f, c->d, c->a, &c->a->rows[k]);
+}
+
+int ll_derive_write_analysis(const char *path, const ll_derive_data *d, const ll_analysis *a,
+                             ll_error *err)
+{
+    struct analysis_ctx c = {d, a};
+    return write_table(path, ll_derive_analysis_header(a->matched), a->n, analysis_row, &c, err);
+}
+
+static void flow_row(FILE *f, const void *ctx, size_t k)
+{
+    const ll_flow_row *r = &((const ll_flow *)ctx)->rows[k];
+    fprintf(f, "%s,%s,%s,%zu\n", r->stage, ll_group_name(r->group), r->reason, r->n);
 }
 
 int ll_derive_write_flow(const char *path, const ll_flow *fl, ll_error *err)
 {
-    struct out o;
-    int rc = out_open(&o, path, err);
-    if (rc != LL_OK)
-        return rc;
-    fputs("stage,group,reason,n\n", o.f);
-    for (size_t k = 0; k < fl->n; k++) {
-        const ll_flow_row *r = &fl->rows[k];
-        fprintf(o.f, "%s,%s,%s,%zu\n", r->stage, ll_group_name(r->group), r->reason, r->n);
-    }
-    return out_close(&o, err);
+    return write_table(path, "stage,group,reason,n", fl->n, flow_row, fl, err);
+}
+
+static void dq_row(FILE *f, const void *ctx, size_t k)
+{
+    const ll_derive_data *d = ctx;
+    const struct dq_rec *r = &d->dq[k];
+    const struct child *c = &d->children[r->child];
+    ll_csv_put_field(f, d->las[c->la].code);
+    fputc(',', f);
+    ll_csv_put_field(f, c->id);
+    fputc(',', f);
+    put_day(f, r->decom);
+    fprintf(f, ",%d,%s\n", (int)r->year, ll_dq_rule_name((ll_dq_rule)r->rule));
 }
 
 int ll_derive_write_data_quality(const char *path, const ll_derive_data *d, ll_error *err)
 {
-    struct out o;
-    int rc = out_open(&o, path, err);
-    if (rc != LL_OK)
-        return rc;
-    fputs("la,child,decom,year,rule\n", o.f);
-    for (size_t k = 0; k < d->n_dq; k++) {
-        const struct dq_rec *r = &d->dq[k];
-        const struct child *c = &d->children[r->child];
-        ll_csv_put_field(o.f, d->las[c->la].code);
-        fputc(',', o.f);
-        ll_csv_put_field(o.f, c->id);
-        fputc(',', o.f);
-        put_day(o.f, r->decom);
-        fprintf(o.f, ",%d,%s\n", (int)r->year, ll_dq_rule_name((ll_dq_rule)r->rule));
-    }
-    return out_close(&o, err);
+    return write_table(path, "la,child,decom,year,rule", d->n_dq, dq_row, d, err);
 }

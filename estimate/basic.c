@@ -50,11 +50,7 @@ static void risk_difference(ll_estimate *r, const est_two *b)
         not_computable(r, "the two-sample test is undefined");
         return;
     }
-    r->estimate = p.estimate;
-    r->statistic = p.statistic;
-    r->p_value = p.p_value;
-    r->conf_low = p.conf_low;
-    r->conf_high = p.conf_high;
+    est_set(r, p.estimate, r->std_error, p.statistic, p.p_value, p.conf_low, p.conf_high);
     est_method(r, "p_t - p_c; Newcombe hybrid score CI (method 10) from Wilson intervals; "
                   "X-squared and p from prop.test(c(x_t,x_c), c(n_t,n_c), correct=FALSE)");
 }
@@ -75,10 +71,7 @@ static void risk_ratio(ll_estimate *rr, ll_estimate *ep, ll_estimate *ec, const 
         not_computable(ec, why);
         return;
     }
-    rr->estimate = ci.estimate;
-    rr->p_value = p_value;
-    rr->conf_low = ci.conf_low;
-    rr->conf_high = ci.conf_high;
+    est_set(rr, ci.estimate, rr->std_error, rr->statistic, p_value, ci.conf_low, ci.conf_high);
     est_method(rr, "p_t / p_c; CI exp(log RR +/- 1.959964 sqrt(1/x_t - 1/n_t + 1/x_c - 1/n_c)); "
                    "p from prop.test as risk_difference");
     ep->estimate = e1;
@@ -95,10 +88,7 @@ static void odds_ratio(ll_estimate *r, const est_two *b)
         not_computable(r, "Fisher's exact test is undefined");
         return;
     }
-    r->estimate = f.estimate;
-    r->p_value = f.p_value;
-    r->conf_low = f.conf_low;
-    r->conf_high = f.conf_high;
+    est_set(r, f.estimate, r->std_error, r->statistic, f.p_value, f.conf_low, f.conf_high);
     est_method(r, "Fisher's exact test, conditional MLE: fisher.test(matrix(c(x_t, n_t-x_t, x_c, "
                   "n_c-x_c), 2)) with its root finding to full precision; exact conditional CI");
 }

@@ -186,11 +186,7 @@ done:
 static void md_cell(FILE *f, const char *s)
 {
     fputc(' ', f);
-    for (; *s; s++) {
-        if (*s == '|')
-            fputc('\\', f);
-        fputc(*s, f);
-    }
+    ll_put_escaped(f, s, '|', '\\');
     fputs(" |", f);
 }
 

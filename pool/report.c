@@ -6,6 +6,7 @@
 #include "sdc.h"
 
 #include "lleval/format.h"
+#include "lleval/meta.h"
 
 #include <errno.h>
 #include <gsl/gsl_cdf.h>
@@ -79,17 +80,14 @@ static void fmt_p(char *buf, size_t size, double p)
         snprintf(buf, size, "%.3f", round(p * 1000) / 1000);
 }
 
-/* A table's own risk difference and Wald interval (1/2 added to every
- * cell of a table with a zero cell, as in Q). */
+/* A table's own risk difference (stats' ll_meta_table_rd, as in Q) and its
+ * Wald interval. */
 static void table_rd(double *rd, double *lo, double *hi, const ll_pool_entry *en)
 {
-    long a = en->events_treated, b = en->n_treated - a;
-    long c = en->events_comparison, d = en->n_comparison - c;
-    double add = (a == 0 || b == 0 || c == 0 || d == 0) ? 0.5 : 0;
-    double n1 = (double)(a + b) + 2 * add, n2 = (double)(c + d) + 2 * add;
-    double p1 = ((double)a + add) / n1, p2 = ((double)c + add) / n2;
-    double se = sqrt(p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2), z = gsl_cdf_ugaussian_Pinv(0.975);
-    *rd = p1 - p2;
+    double var;
+    ll_meta_table_rd(rd, &var, en->events_treated, en->n_treated - en->events_treated,
+                     en->events_comparison, en->n_comparison - en->events_comparison);
+    double se = sqrt(var), z = gsl_cdf_ugaussian_Pinv(0.975);
     *lo = *rd - z * se;
     *hi = *rd + z * se;
 }

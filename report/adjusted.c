@@ -227,12 +227,8 @@ static void forest_line(FILE *f, int y, const char *label, const rp_est *r)
 static int forest(rp_ctx *c, ll_error *err)
 {
     rp_sb d, s;
-    if (!rp_sb_open(&d))
+    if (!rp_sb_open2(&d, &s, c->a))
         return ll_error_set(err, LL_ENOMEM, "out of memory");
-    if (!rp_sb_open(&s)) {
-        rp_sb_close(&d, c->a);
-        return ll_error_set(err, LL_ENOMEM, "out of memory");
-    }
     const char *lab[16];
     int y = 0;
     double lo = -10, hi = 10;

@@ -121,62 +121,78 @@ const char *rp_reason_label(const char *reason)
     return rp_label_find(REASONS, reason, reason);
 }
 
+/* Each estimand's label in the tables (NULL: the code itself) and the
+ * reference of its method (methods section). */
+typedef struct estimand_text {
+    const char *code, *label, *reference;
+} estimand_text;
+
+static const estimand_text ESTIMANDS[] = {
+    {"proportion", "Proportion",
+     "Wilson (1927), J Am Stat Assoc 22:209-212"},
+    {"band_proportion", "Share in band",
+     "Wilson (1927); Goodman and Goodman (1997) SDQ bands"},
+    {"risk_difference", "Risk difference",
+     "Newcombe (1998), Stat Med 17:873-890, method 10"},
+    {"risk_ratio", "Risk ratio",
+     "Katz et al. (1978), Biometrics 34:469-474"},
+    {"e_value", "E-value",
+     "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
+    {"odds_ratio", "Odds ratio (exact)",
+     "Fisher's exact test, conditional MLE (R fisher.test)"},
+    {"adjusted_odds_ratio", "Adjusted odds ratio",
+     "Logistic regression (R glm, binomial), Wald intervals"},
+    {"mde", "Minimum detectable difference",
+     "Two-proportion power calculation, 80% power, two-sided 5%"},
+    {"mean", "Mean",
+     "Student (1908); R t.test"},
+    {"mean_change", "Mean change (paired)",
+     "Paired t test (R t.test, paired = TRUE)"},
+    {"difference_in_differences", "Difference in changes",
+     "Welch (1947), Biometrika 34:28-35"},
+    {"median", "Median",
+     "Sample median"},
+    {"wilcoxon_signed_rank", "Wilcoxon signed-rank test",
+     "Wilcoxon (1945), Biometrics Bulletin 1:80-83"},
+    {"mixed_model", "Mixed model",
+     "Bates et al. (2015), J Stat Softw 67(1), lme4, REML"},
+    {"km_survival", "Not yet homeless (Kaplan-Meier)",
+     "Kaplan and Meier (1958), J Am Stat Assoc 53:457-481; Greenwood"},
+    {"log_rank", "Log-rank test",
+     "Mantel (1966); Peto and Peto (1972); R survdiff"},
+    {"hazard_ratio", "Hazard ratio (Cox)",
+     "Cox (1972), J R Stat Soc B 34:187-220; Efron (1977) ties"},
+    {"adjusted_risk_difference", "Adjusted risk difference (AIPW)",
+     "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
+    {"adjusted_difference", "Adjusted difference (AIPW)",
+     "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
+    {"adjusted_e_value", "E-value (adjusted)",
+     "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
+    {"subgroup_risk_difference", NULL,
+     "Newcombe (1998), method 10, within each subgroup"},
+    {"interaction", NULL,
+     "Likelihood-ratio test of nested glms (R anova, test = \"LRT\")"},
+    {NULL, NULL, NULL},
+};
+
+static const estimand_text *estimand_find(const char *code)
+{
+    for (const estimand_text *t = ESTIMANDS; t->code != NULL; t++)
+        if (strcmp(t->code, code) == 0)
+            return t;
+    return NULL;
+}
+
 const char *rp_estimand_label(const char *e)
 {
-    static const rp_label L[] = {
-        {"proportion", "Proportion"},
-        {"risk_difference", "Risk difference"},
-        {"risk_ratio", "Risk ratio"},
-        {"e_value", "E-value"},
-        {"odds_ratio", "Odds ratio (exact)"},
-        {"adjusted_odds_ratio", "Adjusted odds ratio"},
-        {"mde", "Minimum detectable difference"},
-        {"mean", "Mean"},
-        {"mean_change", "Mean change (paired)"},
-        {"difference_in_differences", "Difference in changes"},
-        {"median", "Median"},
-        {"wilcoxon_signed_rank", "Wilcoxon signed-rank test"},
-        {"mixed_model", "Mixed model"},
-        {"band_proportion", "Share in band"},
-        {"km_survival", "Not yet homeless (Kaplan-Meier)"},
-        {"log_rank", "Log-rank test"},
-        {"hazard_ratio", "Hazard ratio (Cox)"},
-        {"adjusted_risk_difference", "Adjusted risk difference (AIPW)"},
-        {"adjusted_difference", "Adjusted difference (AIPW)"},
-        {"adjusted_e_value", "E-value (adjusted)"},
-        {NULL, NULL},
-    };
-    return rp_label_find(L, e, e);
+    const estimand_text *t = estimand_find(e);
+    return t != NULL && t->label != NULL ? t->label : e;
 }
 
 const char *rp_estimand_reference(const char *estimand)
 {
-    static const rp_label R[] = {
-        {"proportion", "Wilson (1927), J Am Stat Assoc 22:209-212"},
-        {"band_proportion", "Wilson (1927); Goodman and Goodman (1997) SDQ bands"},
-        {"risk_difference", "Newcombe (1998), Stat Med 17:873-890, method 10"},
-        {"risk_ratio", "Katz et al. (1978), Biometrics 34:469-474"},
-        {"e_value", "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
-        {"odds_ratio", "Fisher's exact test, conditional MLE (R fisher.test)"},
-        {"adjusted_odds_ratio", "Logistic regression (R glm, binomial), Wald intervals"},
-        {"mde", "Two-proportion power calculation, 80% power, two-sided 5%"},
-        {"mean", "Student (1908); R t.test"},
-        {"mean_change", "Paired t test (R t.test, paired = TRUE)"},
-        {"difference_in_differences", "Welch (1947), Biometrika 34:28-35"},
-        {"median", "Sample median"},
-        {"wilcoxon_signed_rank", "Wilcoxon (1945), Biometrics Bulletin 1:80-83"},
-        {"mixed_model", "Bates et al. (2015), J Stat Softw 67(1), lme4, REML"},
-        {"km_survival", "Kaplan and Meier (1958), J Am Stat Assoc 53:457-481; Greenwood"},
-        {"log_rank", "Mantel (1966); Peto and Peto (1972); R survdiff"},
-        {"hazard_ratio", "Cox (1972), J R Stat Soc B 34:187-220; Efron (1977) ties"},
-        {"adjusted_risk_difference", "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
-        {"adjusted_difference", "Glynn and Quinn (2010), Political Analysis 18:36-56 (AIPW)"},
-        {"adjusted_e_value", "VanderWeele and Ding (2017), Ann Intern Med 167:268-274"},
-        {"subgroup_risk_difference", "Newcombe (1998), method 10, within each subgroup"},
-        {"interaction", "Likelihood-ratio test of nested glms (R anova, test = \"LRT\")"},
-        {NULL, NULL},
-    };
-    return rp_label_find(R, estimand, "");
+    const estimand_text *t = estimand_find(estimand);
+    return t != NULL ? t->reference : "";
 }
 
 static const char *input_label(const char *in)

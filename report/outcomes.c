@@ -126,14 +126,34 @@ static int too_few(rp_ctx *c, ll_outcome_id outcome, int leavers)
     return 1;
 }
 
+/* Opens the subsection of one outcome: its heading and what it measures,
+ * then the note in its place when too few children have the outcome known.
+ * 1 when the subsection goes on to its chart and tables, else 0. */
+static int outcome_open(rp_ctx *c, const char *id, const char *title, const char *intro,
+                        ll_outcome_id outcome, int leavers)
+{
+    rp_heading(c->doc, RB_H3, id, "%s", title);
+    rp_para(c->doc, RB_P, "%s", intro);
+    return !too_few(c, outcome, leavers);
+}
+
+/* A bar chart and the table of the estimates behind it. */
+static int chart_and_table(rp_ctx *c, const rp_bars *b, const char *name, const char *title,
+                           const char *note, const char *caption, ll_outcome_id outcome,
+                           ll_error *err)
+{
+    int rc = bars_chart(c, b, 0, name, title, note, err);
+    est_table(c, caption, outcome, 0);
+    return rc;
+}
+
 static int stability(rp_ctx *c, ll_error *err)
 {
-    rp_heading(c->doc, RB_H3, "stability", "4.1 Placement stability");
-    rp_para(c->doc, RB_P,
-            "A child counts as stable when no placement move began in the twelve months after "
-            "the index date. Children whose year is not yet over are left out; so are children "
-            "who left care within the year, unless configured otherwise.");
-    if (too_few(c, LL_OUTCOME_STABLE_12M, 0))
+    if (!outcome_open(c, "stability", "4.1 Placement stability",
+                      "A child counts as stable when no placement move began in the twelve months "
+                      "after the index date. Children whose year is not yet over are left out; so "
+                      "are children who left care within the year, unless configured otherwise.",
+                      LL_OUTCOME_STABLE_12M, 0))
         return LL_OK;
     rp_bars b = {.ncat = 1, .nser = c->v->two ? 2 : 1, .cat = {"Same home a year later"},
                  .ylabel = "Children in the same home a year later (%)", .ymax = 100, .pct = 1};
@@ -150,12 +170,11 @@ static int stability(rp_ctx *c, ll_error *err)
 
 static int placements(rp_ctx *c, ll_error *err)
 {
-    rp_heading(c->doc, RB_H3, "placements", "4.2 Placements in the year before and after");
-    rp_para(c->doc, RB_P,
-            "Placements are the placement spells that overlap the year before, or the year "
-            "after, the index date (a child who never moves has one). The difference in changes "
-            "compares each group's change from before to after.");
-    if (too_few(c, LL_OUTCOME_PLACEMENTS, 0))
+    if (!outcome_open(c, "placements", "4.2 Placements in the year before and after",
+                      "Placements are the placement spells that overlap the year before, or the "
+                      "year after, the index date (a child who never moves has one). The "
+                      "difference in changes compares each group's change from before to after.",
+                      LL_OUTCOME_PLACEMENTS, 0))
         return LL_OK;
     rp_bars b = {.ncat = 2, .nser = c->v->two ? 2 : 1, .cat = {"Year before", "Year after"},
                  .ylabel = "Placements per child (mean)", .ymax = NAN, .digits = 2};
@@ -165,21 +184,20 @@ static int placements(rp_ctx *c, ll_error *err)
         fill(&b, 0, (size_t)g, rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, grp, "before"));
         fill(&b, 1, (size_t)g, rp_find(c->v, LL_OUTCOME_PLACEMENTS, LL_ESTIMAND_MEAN, grp, "after"));
     }
-    int rc = bars_chart(c, &b, 0, "placements", "Placements per child in the year before and after",
-                        "Bars are means with 95% t intervals.", err);
-    est_table(c, "Table 4.2. Placements (placements_before, placements_after)", LL_OUTCOME_PLACEMENTS, 0);
-    return rc;
+    return chart_and_table(c, &b, "placements", "Placements per child in the year before and after",
+                           "Bars are means with 95% t intervals.",
+                           "Table 4.2. Placements (placements_before, placements_after)",
+                           LL_OUTCOME_PLACEMENTS, err);
 }
 
 static int sdq(rp_ctx *c, ll_error *err)
 {
-    rp_heading(c->doc, RB_H3, "sdq", "4.3 Emotional and behavioural difficulties (SDQ)");
-    rp_para(c->doc, RB_P,
-            "The Strengths and Difficulties Questionnaire total difficulties score runs from 0 "
-            "to 40; lower is better. Scores are the latest in the year before the index date "
-            "(baseline) and in each following year. The mixed model uses every score of every "
-            "child and estimates the change per year.");
-    if (too_few(c, LL_OUTCOME_SDQ, 0))
+    if (!outcome_open(c, "sdq", "4.3 Emotional and behavioural difficulties (SDQ)",
+                      "The Strengths and Difficulties Questionnaire total difficulties score runs "
+                      "from 0 to 40; lower is better. Scores are the latest in the year before the "
+                      "index date (baseline) and in each following year. The mixed model uses "
+                      "every score of every child and estimates the change per year.",
+                      LL_OUTCOME_SDQ, 0))
         return LL_OK;
     rp_bars b = {.ncat = 4, .nser = c->v->two ? 2 : 1,
                  .cat = {"Baseline", "Year 1", "Year 2", "Year 3"},
@@ -220,38 +238,35 @@ static int sdq(rp_ctx *c, ll_error *err)
 
 static int connections(rp_ctx *c, ll_error *err)
 {
-    rp_heading(c->doc, RB_H3, "connections", "4.4 Connections");
-    rp_para(c->doc, RB_P,
-            "The number of people in the child's network recorded by the programme before and "
-            "after (children who took part only).");
-    if (too_few(c, LL_OUTCOME_CONNECTIONS, 0))
+    if (!outcome_open(c, "connections", "4.4 Connections",
+                      "The number of people in the child's network recorded by the programme "
+                      "before and after (children who took part only).",
+                      LL_OUTCOME_CONNECTIONS, 0))
         return LL_OK;
     rp_bars b = {.ncat = 2, .nser = 1, .cat = {"Before", "After"}, .ser = {"Treated"},
                  .ylabel = "People in the child's network (mean)", .ymax = NAN, .digits = 1};
     fill(&b, 0, 0, RP_FIND(c->v, CONNECTIONS, MEAN, TREATED, "before"));
     fill(&b, 1, 0, RP_FIND(c->v, CONNECTIONS, MEAN, TREATED, "after"));
-    int rc = bars_chart(c, &b, 0, "connections", "People in the child's network before and after",
-                        "Bars are means with 95% t intervals.", err);
-    est_table(c, "Table 4.5. Connections", LL_OUTCOME_CONNECTIONS, 0);
-    return rc;
+    return chart_and_table(c, &b, "connections", "People in the child's network before and after",
+                           "Bars are means with 95% t intervals.",
+                           "Table 4.5. Connections", LL_OUTCOME_CONNECTIONS, err);
 }
 
 static int identity(rp_ctx *c, ll_error *err)
 {
-    rp_heading(c->doc, RB_H3, "identity", "4.5 Sense of identity");
-    rp_para(c->doc, RB_P,
-            "Whether the child reported a better sense of identity, as recorded by the "
-            "programme (children who took part only; there is no comparison).");
-    if (too_few(c, LL_OUTCOME_IDENTITY_IMPROVED, 0))
+    if (!outcome_open(c, "identity", "4.5 Sense of identity",
+                      "Whether the child reported a better sense of identity, as recorded by the "
+                      "programme (children who took part only; there is no comparison).",
+                      LL_OUTCOME_IDENTITY_IMPROVED, 0))
         return LL_OK;
     rp_bars b = {.ncat = 1, .nser = 1, .cat = {"Better sense of identity"}, .ser = {"Treated"},
                  .ylabel = "Children reporting a better sense of identity (%)", .ymax = 100,
                  .pct = 1};
     fill(&b, 0, 0, RP_FIND(c->v, IDENTITY_IMPROVED, PROPORTION, TREATED, NULL));
-    int rc = bars_chart(c, &b, 0, "identity", "Children reporting a better sense of identity",
-                        "The bar is a percentage with its 95% Wilson interval.", err);
-    est_table(c, "Table 4.6. Sense of identity (identity_improved)", LL_OUTCOME_IDENTITY_IMPROVED, 0);
-    return rc;
+    return chart_and_table(c, &b, "identity", "Children reporting a better sense of identity",
+                           "The bar is a percentage with its 95% Wilson interval.",
+                           "Table 4.6. Sense of identity (identity_improved)",
+                           LL_OUTCOME_IDENTITY_IMPROVED, err);
 }
 
 /* Numbers at risk at the KM ages, per group, as the view withheld them. */
@@ -276,13 +291,13 @@ static void at_risk_table(rp_ctx *c)
 
 static int homelessness(rp_ctx *c, ll_error *err)
 {
-    rp_heading(c->doc, RB_H3, "homelessness", "4.6 Homelessness among care leavers");
-    rp_para(c->doc, RB_P,
-            "Care leavers are the children with a care-leaver (OC3) record after the index date. "
-            "A care leaver counts as homeless when any such record shows accommodation of a "
-            "homeless kind (by default bed and breakfast, no fixed abode or homeless). The curve "
-            "follows each care leaver to the age of first homelessness, or to the last record.");
-    if (too_few(c, LL_OUTCOME_HOMELESS_EVER, 1))
+    if (!outcome_open(c, "homelessness", "4.6 Homelessness among care leavers",
+                      "Care leavers are the children with a care-leaver (OC3) record after the "
+                      "index date. A care leaver counts as homeless when any such record shows "
+                      "accommodation of a homeless kind (by default bed and breakfast, no fixed "
+                      "abode or homeless). The curve follows each care leaver to the age of first "
+                      "homelessness, or to the last record.",
+                      LL_OUTCOME_HOMELESS_EVER, 1))
         return LL_OK;
     int rc = rp_chart_km(c, err);
     est_table(c, "Table 4.7. Ever homeless (homeless_ever)", LL_OUTCOME_HOMELESS_EVER, 0);

@@ -127,12 +127,8 @@ static void chart_data(FILE *f, const rp_ctx *c, const ll_starts *s, double top,
 static int starts_chart(rp_ctx *c, const ll_starts *s, ll_error *err)
 {
     rp_sb d, g;
-    if (!rp_sb_open(&d))
+    if (!rp_sb_open2(&d, &g, c->a))
         return ll_error_set(err, LL_ENOMEM, "out of memory");
-    if (!rp_sb_open(&g)) {
-        rp_sb_close(&d, c->a);
-        return ll_error_set(err, LL_ENOMEM, "out of memory");
-    }
     long top = 1;
     for (size_t k = 0; k < s->n; k++) {
         long n = ll_sdc_round_count(s->years[k].referred, c->v->sdc.rounding);

@@ -6,6 +6,7 @@
  * limited pivoting at lm's tolerance 1e-7, so that aliased columns are the
  * ones R drops. */
 #include "lleval/aipw.h"
+#include "lleval/block.h"
 
 #include "lleval/statmodels.h"
 #include "models_internal.h"
@@ -84,32 +85,27 @@ static int check_finite(const double *v, size_t len, const char *what, ll_error 
     return 0;
 }
 
+/* The fit and its arrays in one block (e and w are set to NULL when the
+ * glm is not fitted). */
 static ll_aipw_ps *ps_alloc(size_t n, size_t k)
 {
-    ll_aipw_ps *ps = calloc(1, sizeof *ps);
+    const ll_block_part part[] = {
+        LL_BLOCK_PART(ll_aipw_ps, treated, n), LL_BLOCK_PART(ll_aipw_ps, col, k + 1),
+        LL_BLOCK_PART(ll_aipw_ps, e, n), LL_BLOCK_PART(ll_aipw_ps, w, n)};
+    ll_aipw_ps *ps = ll_block_new(sizeof *ps, part, sizeof part / sizeof *part);
     if (ps == NULL)
         return NULL;
     ps->n = n;
     ps->k = k;
     ps->ess = NAN;
     ps->computable = 1;
-    ps->treated = malloc(n * sizeof *ps->treated);
-    ps->col = malloc((k + 1) * sizeof *ps->col);
-    if (ps->treated == NULL || ps->col == NULL) {
-        ll_aipw_propensity_free(ps);
-        return NULL;
-    }
     return ps;
 }
 
 /* Weights and overlap from the fitted propensity glm. */
-static int ps_weights(ll_aipw_ps *ps, const ll_glm *fit)
+static void ps_weights(ll_aipw_ps *ps, const ll_glm *fit)
 {
     size_t n = ps->n;
-    ps->e = malloc(n * sizeof *ps->e);
-    ps->w = malloc(n * sizeof *ps->w);
-    if (ps->e == NULL || ps->w == NULL)
-        return LL_ENOMEM;
     double sw = 0.0, sw2 = 0.0;
     for (size_t i = 0; i < n; i++) {
         double e = logit_inv(fit->eta[i]);
@@ -120,14 +116,13 @@ static int ps_weights(ll_aipw_ps *ps, const ll_glm *fit)
         if (e > OVERLAP_MAX) {
             set_why(ps->why, &ps->computable,
                     "groups do not overlap (a comparison row's propensity is above 1 - 1e-8)");
-            return 0;
+            return;
         }
         ps->w[i] = e / (1.0 - e);
         sw += ps->w[i];
         sw2 += ps->w[i] * ps->w[i];
     }
     ps->ess = sw * sw / sw2;
-    return 0;
 }
 
 int ll_aipw_propensity_fit(ll_aipw_ps **out, const int *treated, const double *X, size_t n,
@@ -180,11 +175,10 @@ int ll_aipw_propensity_fit(ll_aipw_ps **out, const int *treated, const double *X
     }
     mark_aliased(ps->col, k, fit->aliased);
     ps->p = fit->rank;
-    if ((rc = ps_weights(ps, fit)) != 0) {
-        rc = ll_error_set(err, LL_ENOMEM, "aipw: out of memory");
-        goto done;
-    }
+    ps_weights(ps, fit);
 finish:
+    if (fit == NULL || !fit->converged)
+        ps->e = ps->w = NULL; /* no glm fitted: no weights (their room stays in the block) */
     *out = ps;
     ps = NULL;
 done:
@@ -197,13 +191,7 @@ done:
 
 void ll_aipw_propensity_free(ll_aipw_ps *ps)
 {
-    if (ps == NULL)
-        return;
-    free(ps->treated);
-    free(ps->e);
-    free(ps->w);
-    free(ps->col);
-    free(ps);
+    free(ps); /* its arrays are in the same block */
 }
 
 /* lm(y ~ D - 1) by Householder QR with dqrdc2's limited pivoting: a column
@@ -269,9 +257,14 @@ static int lm_fit(double *coef, int *aliased, const double *D, size_t m, size_t 
     return (int)rank;
 }
 
+/* The result and its arrays in one block (phi and m0 are set to NULL when
+ * it is not computable). */
 static ll_aipw_result *result_alloc(const ll_aipw_ps *ps, size_t ko)
 {
-    ll_aipw_result *r = calloc(1, sizeof *r);
+    const ll_block_part part[] = {LL_BLOCK_PART(ll_aipw_result, col, ko + 1),
+                                  LL_BLOCK_PART(ll_aipw_result, phi, ps->n),
+                                  LL_BLOCK_PART(ll_aipw_result, m0, ps->n)};
+    ll_aipw_result *r = ll_block_new(sizeof *r, part, sizeof part / sizeof *part);
     if (r == NULL)
         return NULL;
     r->n = ps->n;
@@ -282,11 +275,6 @@ static ll_aipw_result *result_alloc(const ll_aipw_ps *ps, size_t ko)
     r->mean_treated = NAN;
     r->ess = ps->ess;
     r->computable = 1;
-    r->col = malloc((ko + 1) * sizeof *r->col);
-    if (r->col == NULL) {
-        free(r);
-        return NULL;
-    }
     for (size_t j = 0; j < ko; j++)
         r->col[j] = LL_AIPW_COL_CONSTANT;
     return r;
@@ -347,9 +335,6 @@ static int outcome_model(ll_aipw_result *r, const ll_aipw_ps *ps, const double *
         mark_aliased(r->col, ko, aliased);
         r->q = (size_t)rank;
     }
-    r->m0 = malloc(n * sizeof *r->m0);
-    if (r->m0 == NULL)
-        goto nomem;
     for (size_t i = 0; i < n; i++) {
         double eta = coef[0];
         size_t d = 1;
@@ -372,7 +357,7 @@ done:
 }
 
 /* tau, phi and the SE from m0 and the weights (SPEC 6). */
-static int contrast(ll_aipw_result *r, const ll_aipw_ps *ps, const double *y)
+static void contrast(ll_aipw_result *r, const ll_aipw_ps *ps, const double *y)
 {
     size_t n = ps->n;
     double dn = (double)n, n1 = (double)ps->n1, A = 0.0, B = 0.0, W = 0.0, yt = 0.0;
@@ -389,9 +374,6 @@ static int contrast(ll_aipw_result *r, const ll_aipw_ps *ps, const double *y)
     A /= n1;
     B /= W;
     r->mean_treated = yt / n1;
-    r->phi = malloc(n * sizeof *r->phi);
-    if (r->phi == NULL)
-        return LL_ENOMEM;
     double ss = 0.0;
     for (size_t i = 0; i < n; i++) {
         double ri = y[i] - r->m0[i];
@@ -406,7 +388,6 @@ static int contrast(ll_aipw_result *r, const ll_aipw_ps *ps, const double *y)
         r->z = r->tau / r->se;
         r->p_value = ll_models_p_normal(r->z);
     }
-    return 0;
 }
 
 static int binary_constant(const ll_aipw_ps *ps, const double *y)
@@ -445,13 +426,10 @@ int ll_aipw_outcome(ll_aipw_result **out, const ll_aipw_ps *ps, const double *y,
         set_why(r->why, &r->computable, "n - p - q < 1 (too few rows for the two models)");
         goto finish;
     }
-    if ((rc = contrast(r, ps, y)) != 0)
-        goto nomem;
+    contrast(r, ps, y);
 finish:
-    if (!r->computable) {
-        free(r->m0);
-        r->m0 = NULL;
-    }
+    if (!r->computable)
+        r->m0 = r->phi = NULL; /* their room stays in the block */
     *out = r;
     return 0;
 nomem:
@@ -461,12 +439,7 @@ nomem:
 
 void ll_aipw_free(ll_aipw_result *r)
 {
-    if (r == NULL)
-        return;
-    free(r->col);
-    free(r->phi);
-    free(r->m0);
-    free(r);
+    free(r); /* its arrays are in the same block */
 }
 
 int ll_aipw_cov(double *out, const ll_aipw_result *a, const ll_aipw_result *b, ll_error *err)

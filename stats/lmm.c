@@ -20,6 +20,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -401,14 +402,7 @@ static int check_input(const double *X, size_t n, size_t p, const double *y,
 
 static ll_lmm *fit_alloc(size_t p)
 {
-    ll_lmm *f = calloc(1, sizeof *f);
-    if (f == NULL)
-        return NULL;
-    if (ll_coef_table_alloc(&f->coefs, p) != LL_OK) {
-        ll_lmm_free(f);
-        return NULL;
-    }
-    return f;
+    return ll_models_fit_new(sizeof(ll_lmm), offsetof(ll_lmm, coefs), p);
 }
 
 /* Residual sum of squares in the H^{-1} metric from the rows themselves
@@ -520,8 +514,5 @@ done:
 
 void ll_lmm_free(ll_lmm *fit)
 {
-    if (fit == NULL)
-        return;
-    ll_coef_table_free(&fit->coefs);
-    free(fit);
+    free(fit); /* its coefficient table is in the same block */
 }

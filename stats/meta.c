@@ -31,8 +31,12 @@ static void meta_wald(ll_meta_result *out, double est, double se)
     out->conf_high = est + z975 * se;
 }
 
-static int check_iv(const double *y, const double *se, size_t k, ll_error *err)
+/* The start of both inverse-variance models: *out all NAN (what a
+ * failure leaves), then the data checked. */
+static int iv_begin(ll_meta_result *out, const double *y, const double *se, size_t k,
+                    ll_error *err)
 {
+    meta_nan(out);
     if (y == NULL || se == NULL)
         return ll_error_set(err, LL_EINPUT, "meta-analysis: no data");
     for (size_t i = 0; i < k; i++) {
@@ -76,8 +80,7 @@ static void cochran_q(ll_meta_result *out, const double *y, const double *se, si
 int ll_meta_fixed(ll_meta_result *out, const double *y, const double *se, size_t k,
                   ll_error *err)
 {
-    meta_nan(out);
-    int rc = check_iv(y, se, k, err);
+    int rc = iv_begin(out, y, se, k, err);
     if (rc != LL_OK)
         return rc;
     double sw, m = wmean(&sw, y, se, k, 0);
@@ -140,8 +143,7 @@ static double hedges_init(const double *yc, const double *se, size_t k)
 int ll_meta_reml(ll_meta_result *out, const double *y, const double *se, size_t k,
                  ll_error *err)
 {
-    meta_nan(out);
-    int rc = check_iv(y, se, k, err);
+    int rc = iv_begin(out, y, se, k, err);
     if (rc != LL_OK)
         return rc;
     /* metafor centres y for the iterations (P removes the mean anyway). */
@@ -212,9 +214,7 @@ static int mh_usable(long a, long b, long c, long d)
     return 1;
 }
 
-/* A table's own risk difference and variance for Q (escalc "RD", vtype
- * "LS", 1/2 added to every cell when one is 0). */
-static void table_rd(double *rd, double *var, long a, long b, long c, long d)
+void ll_meta_table_rd(double *rd, double *var, long a, long b, long c, long d)
 {
     double add = (a == 0 || b == 0 || c == 0 || d == 0) ? 0.5 : 0;
     double A = (double)a + add, B = (double)b + add, C = (double)c + add, D = (double)d + add;
@@ -274,7 +274,7 @@ int ll_meta_mh_rd(ll_meta_result *out, const long *a, const long *b, const long 
         if (!mh_usable(a[i], b[i], c[i], d[i]))
             continue;
         double rd, var;
-        table_rd(&rd, &var, a[i], b[i], c[i], d[i]);
+        ll_meta_table_rd(&rd, &var, a[i], b[i], c[i], d[i]);
         q += (rd - est) * (rd - est) / var;
     }
     out->q = fmax(0, q);

@@ -25,6 +25,12 @@ void ll_models_backsolve(const double *U, size_t m, double *b);
 /* cov = (U'U)^{-1} for upper-triangular U; work has m * m doubles. */
 void ll_models_chol_inverse(const double *U, size_t m, double *cov, double *work);
 
+/* A new zeroed fit struct of `size` bytes whose coefficient table, at
+ * offset `table` (offsetof(type, coefs)), has p rows, the table's arrays in
+ * the same allocation: free() of the fit frees all (so the fit's _free is
+ * free()).  NULL when out of memory. */
+void *ll_models_fit_new(size_t size, size_t table, size_t p);
+
 /* 2 * pnorm(-|z|). */
 double ll_models_p_normal(double z);
 

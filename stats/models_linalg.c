@@ -3,10 +3,12 @@
  * p x p with p at most a few dozen, so simple loops beat calling BLAS. */
 #include "models_internal.h"
 
+#include "lleval/block.h"
 #include "lleval/statmodels.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,17 +107,27 @@ double ll_models_p_normal(double z)
 
 /* ---- the coefficient table of every model -------------------------------- */
 
+/* The table's seven arrays, for a table at offset `table` of its struct:
+ * six columns of p rows and the p x p covariance (each one longer, so that
+ * p = 0 allocates). */
+static void table_parts(ll_block_part *part, size_t table, size_t p)
+{
+    static const size_t col[7] = {
+        offsetof(ll_coef_table, estimate), offsetof(ll_coef_table, se),
+        offsetof(ll_coef_table, statistic), offsetof(ll_coef_table, p_value),
+        offsetof(ll_coef_table, conf_low), offsetof(ll_coef_table, conf_high),
+        offsetof(ll_coef_table, cov)};
+    for (int k = 0; k < 7; k++)
+        part[k] = (ll_block_part){table + col[k], sizeof(double), k < 6 ? p + 1 : p * p + 1};
+}
+
 int ll_coef_table_alloc(ll_coef_table *t, size_t p)
 {
-    double **col[6] = {&t->estimate, &t->se, &t->statistic, &t->p_value, &t->conf_low,
-                       &t->conf_high};
-    int ok = 1;
-    for (int k = 0; k < 6; k++)
-        ok &= (*col[k] = calloc(p + 1, sizeof(double))) != NULL;
-    ok &= (t->cov = calloc(p * p + 1, sizeof(double))) != NULL;
-    if (ok)
+    ll_block_part part[7];
+    table_parts(part, 0, p);
+    if (ll_block_arrays(t, part, 7) != NULL)
         return LL_OK;
-    ll_coef_table_free(t);
+    memset(t, 0, sizeof *t);
     return LL_ENOMEM;
 }
 
@@ -123,12 +135,15 @@ void ll_coef_table_free(ll_coef_table *t)
 {
     if (t == NULL)
         return;
-    double **col[7] = {&t->estimate, &t->se, &t->statistic, &t->p_value, &t->conf_low,
-                       &t->conf_high, &t->cov};
-    for (int k = 0; k < 7; k++) {
-        free(*col[k]);
-        *col[k] = NULL;
-    }
+    free(t->estimate); /* the block of all seven */
+    memset(t, 0, sizeof *t);
+}
+
+void *ll_models_fit_new(size_t size, size_t table, size_t p)
+{
+    ll_block_part part[7];
+    table_parts(part, table, p);
+    return ll_block_new(size, part, 7);
 }
 
 void ll_coef_table_wald(ll_coef_table *t, size_t j, double est, double se)

@@ -1,6 +1,9 @@
-/* Column moments and the standardised mean differences and variance
- * ratios of covariate balance (SPEC section 5): continuous covariates use
- * the sample variance (n - 1), binary ones p (1 - p). */
+/* Column moments, the mean of a sample with its standard error and the
+ * unpooled difference of two such means (the crude effects of SPEC 7),
+ * the standard error of a linear combination of estimates,
+ * and the standardised mean differences and variance ratios of covariate
+ * balance (SPEC section 5): continuous covariates use the sample variance
+ * (n - 1), binary ones p (1 - p). */
 #include "lleval/stats.h"
 
 #include <math.h>
@@ -41,6 +44,33 @@ void ll_stats_col_moments(double *mean, double *var, size_t *used, const double 
         else
             var[j] = m > 1 ? var[j] / (double)(m - 1) : NAN;
     }
+}
+
+void ll_stats_mean_se_of(ll_stats_mean_se *out, const double *x, size_t n, int binary)
+{
+    const unsigned char bin = binary != 0;
+    ll_stats_col_moments(&out->mean, &out->var, &out->n, x, n, 1, &bin, 1);
+    out->se = out->n >= 2 ? sqrt(out->var / (double)out->n) : NAN;
+}
+
+int ll_stats_mean_diff(double *out, double *se, const ll_stats_mean_se *a,
+                       const ll_stats_mean_se *b)
+{
+    *out = *se = NAN;
+    if (a->n < 2 || b->n < 2)
+        return LL_EDOM;
+    *out = a->mean - b->mean;
+    *se = sqrt(a->var / (double)a->n + b->var / (double)b->n);
+    return 0;
+}
+
+double ll_stats_lincomb_se(const double *c, const double *cov, size_t k)
+{
+    double v = 0;
+    for (size_t i = 0; i < k; i++)
+        for (size_t j = 0; j < k; j++)
+            v += c[i] * cov[i * k + j] * c[j];
+    return sqrt(fmax(v, 0));
 }
 
 double ll_stats_smd_value(double diff, double denom)

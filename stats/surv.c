@@ -3,6 +3,7 @@
  * (survfit / summary.survfit), the log-rank test (survdiff, rho = 0) and
  * Cox regression with Efron ties by coxph's own Newton-Raphson
  * (coxfit6: centring and scaling, step halving, convergence rule). */
+#include "lleval/block.h"
 #include "lleval/statmodels.h"
 
 #include "models_internal.h"
@@ -10,6 +11,7 @@
 #include <float.h>
 #include <gsl/gsl_cdf.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,34 +73,16 @@ static time_ix *sorted_times(const double *time, const int *event, size_t n)
 
 void ll_km_free(ll_km *km)
 {
-    if (km == NULL)
-        return;
-    free(km->time);
-    free(km->n_risk);
-    free(km->n_event);
-    free(km->n_censor);
-    free(km->surv);
-    free(km->cumhaz_se);
-    free(km);
+    free(km); /* the columns are in the same block */
 }
 
 static ll_km *km_alloc(size_t n)
 {
-    ll_km *km = calloc(1, sizeof *km);
-    if (km == NULL)
-        return NULL;
-    km->time = malloc(n * sizeof *km->time);
-    km->n_risk = malloc(n * sizeof *km->n_risk);
-    km->n_event = malloc(n * sizeof *km->n_event);
-    km->n_censor = malloc(n * sizeof *km->n_censor);
-    km->surv = malloc(n * sizeof *km->surv);
-    km->cumhaz_se = malloc(n * sizeof *km->cumhaz_se);
-    if (!km->time || !km->n_risk || !km->n_event || !km->n_censor || !km->surv ||
-        !km->cumhaz_se) {
-        ll_km_free(km);
-        return NULL;
-    }
-    return km;
+    const ll_block_part part[] = {
+        LL_BLOCK_PART(ll_km, time, n), LL_BLOCK_PART(ll_km, n_risk, n),
+        LL_BLOCK_PART(ll_km, n_event, n), LL_BLOCK_PART(ll_km, n_censor, n),
+        LL_BLOCK_PART(ll_km, surv, n), LL_BLOCK_PART(ll_km, cumhaz_se, n)};
+    return ll_block_new(sizeof(ll_km), part, sizeof part / sizeof *part);
 }
 
 int ll_km_fit(ll_km **out, const double *time, const int *event, size_t n, ll_error *err)
@@ -188,29 +172,17 @@ int ll_km_at(ll_km_point *out, const ll_km *km, double t, ll_error *err)
 
 void ll_logrank_free(ll_logrank *lr)
 {
-    if (lr == NULL)
-        return;
-    free(lr->n);
-    free(lr->obs);
-    free(lr->exp);
-    free(lr->var);
-    free(lr);
+    free(lr); /* the arrays are in the same block */
 }
 
 static ll_logrank *logrank_alloc(size_t g)
 {
-    ll_logrank *lr = calloc(1, sizeof *lr);
-    if (lr == NULL)
-        return NULL;
-    lr->n_groups = g;
-    lr->n = calloc(g, sizeof *lr->n);
-    lr->obs = calloc(g, sizeof *lr->obs);
-    lr->exp = calloc(g, sizeof *lr->exp);
-    lr->var = calloc(g * g, sizeof *lr->var);
-    if (!lr->n || !lr->obs || !lr->exp || !lr->var) {
-        ll_logrank_free(lr);
-        return NULL;
-    }
+    const ll_block_part part[] = {
+        LL_BLOCK_PART(ll_logrank, n, g), LL_BLOCK_PART(ll_logrank, obs, g),
+        LL_BLOCK_PART(ll_logrank, exp, g), LL_BLOCK_PART(ll_logrank, var, g * g)};
+    ll_logrank *lr = ll_block_new(sizeof(ll_logrank), part, sizeof part / sizeof *part);
+    if (lr != NULL)
+        lr->n_groups = g;
     return lr;
 }
 
@@ -429,16 +401,7 @@ static int cox_chol(double *U, const double *imat, size_t p)
 
 static void cox_work_free(cox_work *w)
 {
-    free(w->z);
-    free(w->time);
-    free(w->status);
-    free(w->scale);
-    free(w->u);
-    free(w->imat);
-    free(w->a);
-    free(w->a2);
-    free(w->cmat);
-    free(w->cmat2);
+    free(w->z); /* the block of every array (cox_setup) */
 }
 
 /* Sorted, centred and scaled copy of the data, as coxph.fit/coxfit6:
@@ -446,18 +409,13 @@ static void cox_work_free(cox_work *w)
 static int cox_setup(cox_work *w, const time_ix *t, const double *X)
 {
     size_t n = w->n, p = w->p;
-    w->z = malloc(n * p * sizeof *w->z);
-    w->time = malloc(n * sizeof *w->time);
-    w->status = malloc(n * sizeof *w->status);
-    w->scale = malloc(p * sizeof *w->scale);
-    w->u = malloc(p * sizeof *w->u);
-    w->imat = malloc(p * p * sizeof *w->imat);
-    w->a = malloc(p * sizeof *w->a);
-    w->a2 = malloc(p * sizeof *w->a2);
-    w->cmat = malloc(p * p * sizeof *w->cmat);
-    w->cmat2 = malloc(p * p * sizeof *w->cmat2);
-    if (!w->z || !w->time || !w->status || !w->scale || !w->u || !w->imat || !w->a ||
-        !w->a2 || !w->cmat || !w->cmat2)
+    const ll_block_part part[] = {
+        LL_BLOCK_PART(cox_work, z, n * p), LL_BLOCK_PART(cox_work, time, n),
+        LL_BLOCK_PART(cox_work, status, n), LL_BLOCK_PART(cox_work, scale, p),
+        LL_BLOCK_PART(cox_work, u, p), LL_BLOCK_PART(cox_work, imat, p * p),
+        LL_BLOCK_PART(cox_work, a, p), LL_BLOCK_PART(cox_work, a2, p),
+        LL_BLOCK_PART(cox_work, cmat, p * p), LL_BLOCK_PART(cox_work, cmat2, p * p)};
+    if (ll_block_arrays(w, part, sizeof part / sizeof *part) == NULL)
         return LL_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         w->time[i] = t[i].time;
@@ -568,22 +526,12 @@ static int cox_newton(cox_work *w, double *beta, double *newbeta, double *step, 
 
 void ll_cox_free(ll_cox *fit)
 {
-    if (fit == NULL)
-        return;
-    ll_coef_table_free(&fit->coefs);
-    free(fit);
+    free(fit); /* its coefficient table is in the same block */
 }
 
 static ll_cox *cox_alloc(size_t p)
 {
-    ll_cox *f = calloc(1, sizeof *f);
-    if (f == NULL)
-        return NULL;
-    if (ll_coef_table_alloc(&f->coefs, p) != LL_OK) {
-        ll_cox_free(f);
-        return NULL;
-    }
-    return f;
+    return ll_models_fit_new(sizeof(ll_cox), offsetof(ll_cox, coefs), p);
 }
 
 /* Back to the original scale, Wald statistics, and coxph's check for

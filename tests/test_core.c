@@ -1,9 +1,13 @@
 /* Tests of the core helpers: day numbers and date parsing. */
 #include "testutil.h"
 
+#include "lleval/block.h"
 #include "lleval/date.h"
 #include "lleval/error.h"
 
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 START_TEST(epoch_and_known_days)
@@ -95,5 +99,47 @@ START_TEST(error_messages)
 }
 END_TEST
 
+/* A struct and its arrays in one block: every array zeroed, aligned,
+ * apart from the others, and freed with the struct (ASan checks the
+ * bounds and the leak). */
+typedef struct blk {
+    char tag;
+    double *x;
+    char *c;
+    long *l;
+} blk;
+
+START_TEST(block_layout)
+{
+    const ll_block_part part[] = {LL_BLOCK_PART(blk, x, 3), LL_BLOCK_PART(blk, c, 5),
+                                  LL_BLOCK_PART(blk, l, 0)};
+    blk *b = ll_block_new(sizeof *b, part, 3);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_int_eq(b->tag, 0);
+    ck_assert((char *)b->x >= (char *)(b + 1));
+    ck_assert((char *)b->c >= (char *)(b->x + 3));
+    ck_assert((char *)b->l >= b->c + 5);
+    ck_assert_uint_eq((uintptr_t)b->x % _Alignof(max_align_t), 0);
+    ck_assert_uint_eq((uintptr_t)b->l % _Alignof(max_align_t), 0);
+    for (int i = 0; i < 3; i++)
+        ck_assert(b->x[i] == 0);
+    for (int i = 0; i < 5; i++)
+        ck_assert_int_eq(b->c[i], 0);
+    b->x[2] = 1;
+    b->c[4] = 'z';
+    free(b);
+    /* arrays of a struct that lives elsewhere: the first array is the block */
+    blk s = {0};
+    void *block = ll_block_arrays(&s, part, 2);
+    ck_assert_ptr_eq(block, s.x);
+    ck_assert_ptr_null(s.l);
+    s.c[4] = 'z';
+    free(s.x);
+    /* a size that overflows is refused */
+    const ll_block_part huge[] = {LL_BLOCK_PART(blk, x, SIZE_MAX / 4)};
+    ck_assert_ptr_null(ll_block_new(sizeof *b, huge, 1));
+}
+END_TEST
+
 TU_MAKE_SUITE("core", 0, epoch_and_known_days, round_trip_every_day, parse_both_forms,
-              parse_rejects_bad, parse_spreadsheet_forms, error_messages)
+              parse_rejects_bad, parse_spreadsheet_forms, error_messages, block_layout)

@@ -182,10 +182,25 @@ START_TEST(test_mh_one_table)
 }
 END_TEST
 
+/* One table's own RD and variance (escalc "RD", add = 1/2, to = "only0";
+ * fixtures/pool/meta_reference.R): with a zero cell and without. */
+START_TEST(test_table_rd)
+{
+    double rd, var;
+    ll_meta_table_rd(&rd, &var, 3, 7, 0, 10);
+    ck_assert_rel(rd, 0.27272727272727271, REL);
+    ck_assert_rel(var, 0.023666416228399705, REL);
+    ll_meta_table_rd(&rd, &var, 5, 15, 8, 12);
+    ck_assert_rel(rd, -0.15000000000000002, REL);
+    ck_assert_rel(var, 0.021374999999999998, REL);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     const TTest *const tests[] = {test_homogeneous, test_heterogeneous, test_iv_errors,
-                                  test_mh_zero_cell, test_mh_no_zero, test_mh_one_table, NULL};
+                                  test_mh_zero_cell, test_mh_no_zero, test_mh_one_table,
+                                  test_table_rd, NULL};
     Suite *s = suite_create("meta");
     TCase *tc = tu_tcase(s, "meta", tests, 0);
     tcase_add_loop_test(tc, test_iv_cases, 0, sizeof IV_CASES / sizeof IV_CASES[0]);

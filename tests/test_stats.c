@@ -735,12 +735,62 @@ START_TEST(test_quantiles_inplace)
 }
 END_TEST
 
+/* The crude effects of the costs module: mean and SE of one sample with
+ * NaNs left out, and the unpooled difference of two.  R:
+ *   x <- na.omit(c(1, 2, NA, 4, 7.5)); z <- c(3, 0.5, 2, 2.25)
+ *   mean(x); var(x); sqrt(var(x) / 4); t.test(x, z)$stderr
+ *   b <- na.omit(c(1, 0, 1, NA, 1)); p <- mean(b); p * (1 - p); sqrt(p * (1 - p) / 4) */
+/* sqrt(c' Sigma c).  R: cc <- c(2, -1, 0.5); S <- matrix(c(0.04, 0.01, 0,
+ * 0.01, 0.09, -0.02, 0, -0.02, 0.25), 3); sqrt(drop(t(cc) %*% S %*% cc)) */
+START_TEST(test_lincomb_se)
+{
+    const double c[3] = {2, -1, 0.5};
+    const double S[9] = {0.04, 0.01, 0, 0.01, 0.09, -0.02, 0, -0.02, 0.25};
+    const double neg[1] = {-1e-18}, one[1] = {1};
+    ck_assert_rel(ll_stats_lincomb_se(c, S, 3), 0.54083269131959832, 1e-14);
+    /* a rounding-negative variance is 0 */
+    ck_assert_abs(ll_stats_lincomb_se(one, neg, 1), 0, 0);
+}
+END_TEST
+
+START_TEST(test_mean_se_diff)
+{
+    const double x[5] = {1, 2, NAN, 4, 7.5}, z[4] = {3, 0.5, 2, 2.25}, b[5] = {1, 0, 1, NAN, 1};
+    ll_stats_mean_se mx, mz, mb, one;
+    double d, se;
+    ll_stats_mean_se_of(&mx, x, 5, 0);
+    ck_assert_uint_eq(mx.n, 4);
+    ck_assert_rel(mx.mean, 3.625, 1e-15);
+    ck_assert_rel(mx.var, 8.2291666666666661, 1e-14);
+    ck_assert_rel(mx.se, 1.4343262065048754, 1e-14);
+    ll_stats_mean_se_of(&mz, z, 4, 0);
+    ck_assert_int_eq(ll_stats_mean_diff(&d, &se, &mx, &mz), 0);
+    ck_assert_rel(d, 1.6875, 1e-14);
+    ck_assert_rel(se, 1.5270989653588269, 1e-14);
+    ll_stats_mean_se_of(&mb, b, 5, 1);
+    ck_assert_uint_eq(mb.n, 4);
+    ck_assert_rel(mb.mean, 0.75, 1e-15);
+    ck_assert_rel(mb.var, 0.1875, 1e-15);
+    ck_assert_rel(mb.se, 0.21650635094610965, 1e-14);
+    /* one value: a mean, no SE, no difference */
+    ll_stats_mean_se_of(&one, x + 3, 1, 0);
+    ck_assert_rel(one.mean, 4, 0);
+    ck_assert(isnan(one.var) && isnan(one.se));
+    ck_assert_int_eq(ll_stats_mean_diff(&d, &se, &mx, &one), LL_EDOM);
+    ck_assert(isnan(d) && isnan(se));
+    /* no value at all */
+    ll_stats_mean_se_of(&one, x + 2, 1, 0);
+    ck_assert_uint_eq(one.n, 0);
+    ck_assert(isnan(one.mean));
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     const TTest *const tests[] = {
         test_mean_var_sd, test_median_quantile, test_wilson, test_prop2, test_risk_ratio,
         test_evalue, test_fisher, test_prop2_fisher_not_computable, test_mde, test_example_binary_rows, test_ttest_one,
         test_ttest_paired, test_ttest_welch, test_wilcoxon, test_smd, test_quantiles_inplace,
-        quantile_type7_matches_r, NULL};
+        quantile_type7_matches_r, test_mean_se_diff, test_lincomb_se, NULL};
     return tu_suite("stats", tests, 0);
 }

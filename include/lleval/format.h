@@ -24,6 +24,10 @@ void ll_csv_put_fields(FILE *f, const char *const *s, size_t n);
  * a quote or a line break. */
 void ll_csv_put_field(FILE *f, const char *s);
 
+/* Writes s with every character c preceded by esc: CSV's doubled quote
+ * inside a quoted field ('"', '"'), a Markdown table cell's \| ('|', '\\'). */
+void ll_put_escaped(FILE *f, const char *s, char c, char esc);
+
 /* Writes s as HTML text or attribute value: < > & and " escaped. */
 void ll_html_put_text(FILE *f, const char *s);
 

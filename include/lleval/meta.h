@@ -80,4 +80,12 @@ int ll_meta_reml(ll_meta_result *out, const double *y, const double *se, size_t 
 int ll_meta_mh_rd(ll_meta_result *out, const long *a, const long *b, const long *c,
                   const long *d, size_t k, int *used, ll_error *err);
 
+/* One 2x2 table's own risk difference a/(a+b) - c/(c+d) into *rd and its
+ * variance p1(1-p1)/n1 + p2(1-p2)/n2 into *var, with 1/2 added to every
+ * cell when one is 0: escalc(measure = "RD", add = 1/2, to = "only0"),
+ * vtype "LS" (the terms of ll_meta_mh_rd's Q, and each authority's own
+ * figure in the pooled report).  The caller makes sure a + b and c + d are
+ * not 0. */
+void ll_meta_table_rd(double *rd, double *var, long a, long b, long c, long d);
+
 #endif

@@ -45,11 +45,13 @@ typedef struct ll_coef_table {
         };                                                                     \
     }
 
-/* Allocates the arrays of a p-row table (zeroed).  LL_OK or LL_ENOMEM (the
- * table is then freed). */
+/* Allocates the arrays of a p-row table (zeroed), all in one block.
+ * LL_OK or LL_ENOMEM (the table is then all NULL). */
 int ll_coef_table_alloc(ll_coef_table *t, size_t p);
 
-/* Frees the arrays and sets them to NULL; NULL is a no-op. */
+/* Frees the arrays of a table from ll_coef_table_alloc and sets them to
+ * NULL; NULL is a no-op.  (The tables of ll_lmm and ll_cox live in their
+ * fit's own block and go with ll_lmm_free and ll_cox_free.) */
 void ll_coef_table_free(ll_coef_table *t);
 
 /* Row j from its estimate and standard error: statistic est / se, p-value

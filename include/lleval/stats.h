@@ -88,6 +88,31 @@ int ll_stats_quantiles_inplace(double *out, double *x, size_t n, const double *p
 void ll_stats_col_moments(double *mean, double *var, size_t *used, const double *x, size_t n,
                           size_t ncol, const unsigned char *binary, int skip_na);
 
+/* The mean of the non-NaN values of one sample, with its standard error. */
+typedef struct ll_stats_mean_se {
+    double mean;  /* NAN without values */
+    double var;   /* sample variance (n - 1; NAN with fewer than 2 values), or
+                   * p (1 - p) from the mean for a binary sample */
+    double se;    /* sqrt(var / n); NAN with fewer than 2 values */
+    size_t n;     /* values used */
+} ll_stats_mean_se;
+
+/* Mean, variance and standard error of the n values x, NaNs left out, as
+ * ll_stats_col_moments (one column, skip_na) gives them; binary: the
+ * variance is p (1 - p).  Never fails. */
+void ll_stats_mean_se_of(ll_stats_mean_se *out, const double *x, size_t n, int binary);
+
+/* The difference of two means a.mean - b.mean into *out with its unpooled
+ * (Welch) standard error sqrt(a.var / a.n + b.var / b.n) into *se.
+ * Returns 0, or LL_EDOM (both NAN) when a sample has fewer than 2 values. */
+int ll_stats_mean_diff(double *out, double *se, const ll_stats_mean_se *a,
+                       const ll_stats_mean_se *b);
+
+/* The standard error sqrt(c' Sigma c) of the linear combination c'x of k
+ * estimates x with covariance matrix cov (k x k, row-major); a negative
+ * c' Sigma c (rounding) counts as 0.  Sums in row order.  Never fails. */
+double ll_stats_lincomb_se(const double *c, const double *cov, size_t k);
+
 /* ------------------------------------------------------------------ */
 /* Proportions                                                         */
 
