@@ -14,7 +14,7 @@ ALL_CFLAGS = $(CFLAGS) -std=c11 -D_DEFAULT_SOURCE -DLL_SOURCE_DIR='"$(CURDIR)"' 
 LDLIBS := -lcsv -linih -lnettle $(PKG_LIBS) -lm $(EXTRA_LDLIBS)
 
 # Link order: a module comes before the modules it uses.
-MODULES := evaluate pool report area costs estimate compare derive synth ingest stats core
+MODULES := evaluate pool report sdc area costs estimate compare derive synth ingest stats core
 define module_rules
 $(1)_SRC := $$(wildcard $(1)/*.c)
 $(1)_OBJ := $$(patsubst %.c,$(BUILD)/%.o,$$($(1)_SRC))
@@ -53,9 +53,9 @@ TEST_LIBS_derive := derive core
 TEST_LIBS_e2e := core
 TEST_LIBS_ingest := ingest core
 TEST_LIBS_reliability := ingest core
-TEST_LIBS_sdc := report core
+TEST_LIBS_sdc := sdc stats core
 TEST_LIBS_attack := core
-TEST_LIBS_report := report estimate compare derive ingest stats core
+TEST_LIBS_report := report sdc estimate compare derive ingest stats core
 TEST_LIBS_area := area ingest stats core
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/%,$(TEST_SRC))

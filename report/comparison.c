@@ -137,18 +137,17 @@ static void balance_sizes(const rp_ctx *c, int after, long n[2])
 
 /* The published counts (rounded) of covariate j in the treated (g = 0) or
  * comparison group before or after matching, as proportions. */
-static double published_share(const rp_ctx *c, size_t j, int after, int g)
+/* The count of a binary covariate's group: its share times the group's
+ * size (-1, none, when the share is NAN). */
+static long group_count(const rp_ctx *c, size_t j, int after, int g, long *n)
 {
     const ll_balance_row *r = &c->balance.row[j];
-    long n[2];
-    balance_sizes(c, after, n);
+    long sz[2];
+    balance_sizes(c, after, sz);
     double mean = after ? (g ? r->mean_c_after : r->mean_t_after)
                         : (g ? r->mean_c_before : r->mean_t_before);
-    long base = ll_sdc_round_count(n[g], c->v->sdc.rounding);
-    if (isnan(mean) || base <= 0)
-        return NAN;
-    long x = ll_sdc_round_count(lround(mean * (double)n[g]), c->v->sdc.rounding);
-    return (double)(x > base ? base : x) / (double)base;
+    *n = sz[g];
+    return isnan(mean) ? -1 : lround(mean * (double)sz[g]);
 }
 
 double rp_balance_smd(const rp_ctx *c, size_t j, int after)
@@ -157,15 +156,11 @@ double rp_balance_smd(const rp_ctx *c, size_t j, int after)
     double exact = after ? r->smd_after : r->smd_before;
     if (ll_match_cov_continuous(j) || isnan(exact))
         return exact;
-    /* SPEC 5's SMD, with the before groups' variances, of the published counts */
-    double bt = published_share(c, j, 0, 0), bc = published_share(c, j, 0, 1);
-    double pt = after ? published_share(c, j, 1, 0) : bt, pc = after ? published_share(c, j, 1, 1) : bc;
-    if (isnan(bt) || isnan(bc) || isnan(pt) || isnan(pc))
-        return NAN; /* no counts to publish it from */
-    double den = sqrt((bt * (1 - bt) + bc * (1 - bc)) / 2);
-    if (den > 0)
-        return (pt - pc) / den;
-    return pt == pc ? NAN : (pt > pc ? INFINITY : -INFINITY);
+    /* the SMD of the published counts, with the before groups' variances */
+    long x[4], n[4];
+    for (int k = 0; k < 4; k++)
+        x[k] = group_count(c, j, k >= 2 && after, k % 2, &n[k]);
+    return ll_sdc_published_smd(&c->v->sdc, x, n);
 }
 
 int rp_balance_shown(const rp_ctx *c, size_t j, int after)

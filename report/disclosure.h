@@ -1,7 +1,7 @@
 /* Disclosure control (SPEC 8) as the report applies it: the
  * disclosure-controlled views of the estimates, the participant flow,
  * Table 1 and the costs, and the published tables of publish/.  The rules
- * themselves are the pure functions of lleval/sdc.h (report/sdc.c): each
+ * themselves are the pure functions of lleval/sdc.h (sdc/sdc.c): each
  * count c or rounded on its own, each figure decided from the counts it
  * rests on; there is no secondary suppression. */
 #ifndef LLEVAL_REPORT_DISCLOSURE_H

@@ -1,6 +1,6 @@
 /* The disclosure-controlled view of the estimates (SPEC 8): which counts
  * and which figures of each estimates row may be shown.  Each row is
- * decided on its own from the counts it rests on (report/sdc.c's rules):
+ * decided on its own from the counts it rests on (sdc/sdc.c's rules):
  * proportions from their events and non-events (rule 2), crude two-group
  * figures from the outcome's 2x2 table (rule 3), Kaplan-Meier rows from
  * the number at risk and the events so far (rule 3), means, medians, model

@@ -80,6 +80,11 @@ double ll_stats_smd_value(double diff, double denom)
     return diff != 0.0 ? copysign(INFINITY, diff) : NAN;
 }
 
+double ll_stats_smd_binary(double p_t, double p_c, double b_t, double b_c)
+{
+    return ll_stats_smd_value(p_t - p_c, sqrt((b_t * (1 - b_t) + b_c * (1 - b_c)) / 2));
+}
+
 double ll_stats_var_ratio_value(double var_t, double var_c)
 {
     if (var_c > 0)

@@ -1,5 +1,5 @@
 /* Tests of the disclosure-control rules of SPEC 8 as pure functions
- * (report/sdc.c): counts withheld or rounded on their own, proportions and
+ * (sdc/sdc.c): counts withheld or rounded on their own, proportions and
  * 2x2-based figures withheld on small cells, safe statistics on small
  * groups, decimal rounding half away from zero, money to 2 significant
  * figures.  The expected values are worked by hand from the rules (no

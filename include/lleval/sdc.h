@@ -47,6 +47,15 @@ int ll_sdc_proportion_ok(const ll_sdc *s, long x, long n);
  * (out NAN) when the rounded n is 0. */
 int ll_sdc_published_proportion(double out[3], const ll_sdc *s, long x, long n);
 
+/* Rule 5 as published: SPEC 5's SMD of a binary covariate
+ * (ll_stats_smd_binary) of the published (rounded) counts: x[0]/n[0]
+ * treated and x[1]/n[1] comparison before matching (the denominator),
+ * x[2]/n[2] and x[3]/n[3] the groups compared (the before counts again for
+ * the SMD before matching).  A binary SMD of exact counts, even to two
+ * decimals, beside a comparison pool of thousands gives the treated count
+ * back.  NAN when a count is negative or a base rounds to 0. */
+double ll_sdc_published_smd(const ll_sdc *s, const long x[4], const long n[4]);
+
 /* Rules 3 and 5: 1 when a figure resting on the 2x2 table (x_t of n_t,
  * x_c of n_c) may be shown: no cell x_t, n_t - x_t, x_c, n_c - x_c from 1 to
  * min_cell.  A one-group figure passes n_c = x_c = 0. */

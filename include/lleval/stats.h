@@ -261,6 +261,12 @@ int ll_stats_wilcoxon_paired(ll_stats_wilcoxon *out, const double *x, const doub
  * value). */
 double ll_stats_smd_value(double diff, double denom);
 
+/* SPEC 5's SMD of a binary covariate from group shares: (p_t - p_c) over
+ * sqrt((b_t (1 - b_t) + b_c (1 - b_c)) / 2), the denominator from the shares
+ * before matching (b_t, b_c; pass p_t, p_c again for the before SMD).  The
+ * NAN and infinite cases are ll_stats_smd_value's. */
+double ll_stats_smd_binary(double p_t, double p_c, double b_t, double b_c);
+
 /* The variance ratio var_t / var_c as R gives it: INFINITY when only
  * var_c is 0, NAN when both are or either is NAN. */
 double ll_stats_var_ratio_value(double var_t, double var_c);

@@ -3,8 +3,11 @@
  * with every total rounded, no withheld count can be worked out by
  * subtraction), proportions and crude two-group figures withheld on small
  * cells, safe statistics on small groups, and the decimal rounding of every
- * displayed figure (half away from zero). */
+ * displayed figure (half away from zero).  The statistics of published
+ * counts (a Wilson interval, a binary SMD) are stats/'s, applied to the
+ * rounded counts, so that report/ formats figures without computing any. */
 #include "lleval/sdc.h"
+#include "lleval/stats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -53,20 +56,35 @@ int ll_sdc_proportion_ok(const ll_sdc *s, long x, long n)
 
 int ll_sdc_published_proportion(double out[3], const ll_sdc *s, long x, long n)
 {
-    const double z = 1.959963984540054; /* qnorm(0.975) */
     long nr = ll_sdc_round_count(n, s->rounding), xr = ll_sdc_round_count(x, s->rounding);
     out[0] = out[1] = out[2] = NAN;
     if (nr <= 0 || x < 0)
         return -1;
-    if (xr > nr)
-        xr = nr;
-    double xd = (double)xr, nd = (double)nr, z2 = z * z;
-    double centre = (xd + z2 / 2) / (nd + z2);
-    double half = z / (nd + z2) * sqrt(xd * (nd - xd) / nd + z2 / 4);
-    out[0] = xd / nd;
-    out[1] = xr == 0 ? 0 : centre - half;
-    out[2] = xr == nr ? 1 : centre + half;
+    ll_stats_ci ci;
+    if (ll_stats_wilson(&ci, xr > nr ? nr : xr, nr, 0.95, NULL) != 0)
+        return -1;
+    out[0] = ci.estimate;
+    out[1] = ci.conf_low;
+    out[2] = ci.conf_high;
     return 0;
+}
+
+/* The share x/n of the published counts; NAN when n rounds to 0 or x < 0. */
+static double published_share(const ll_sdc *s, long x, long n)
+{
+    long nr = ll_sdc_round_count(n, s->rounding), xr = ll_sdc_round_count(x, s->rounding);
+    if (nr <= 0 || x < 0)
+        return NAN;
+    return (double)(xr > nr ? nr : xr) / (double)nr;
+}
+
+double ll_sdc_published_smd(const ll_sdc *s, const long x[4], const long n[4])
+{
+    double sh[4];
+    for (int k = 0; k < 4; k++)
+        if (isnan(sh[k] = published_share(s, x[k], n[k])))
+            return NAN; /* no counts to publish it from */
+    return ll_stats_smd_binary(sh[2], sh[3], sh[0], sh[1]);
 }
 
 int ll_sdc_two_by_two_ok(const ll_sdc *s, long x_t, long n_t, long x_c, long n_c)
