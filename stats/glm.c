@@ -25,8 +25,15 @@
  * grows as eps / ratio^2): recompute by QR. */
 #define GRAY_RATIO 1e-3
 
+/* Rows fetched per call of the row source: even, so that the pairs of
+ * irls_pass never straddle two blocks. */
+#define BLOCK 256
+
 typedef struct glm_work {
-    const double *X, *y;
+    ll_glm_rows_fn rows; /* the design matrix, BLOCK rows at a time */
+    void *rows_ctx;
+    double *rowbuf;      /* BLOCK x p, for the row source */
+    const double *y;
     size_t n, p;
     double *eta;   /* n linear predictors of the current iterate */
     double *A;     /* p x p: X'WX at the weights of eta */
@@ -74,10 +81,22 @@ static inline void logit_row(double eta, double y, double *mu_out, double *w, do
     *mu_out = mu;
 }
 
-/* The linear predictor of row i: x_i beta, or R's start when beta is NULL. */
-static inline double row_eta(const glm_work *g, size_t i, const double *beta)
+/* Rows [first, first + count) of the design matrix (count <= BLOCK). */
+static inline const double *block_rows(const glm_work *g, size_t first, size_t count)
 {
-    const double *restrict x = g->X + i * g->p;
+    return g->rows(g->rows_ctx, first, count, g->rowbuf);
+}
+
+static inline size_t block_len(const glm_work *g, size_t first)
+{
+    return g->n - first < BLOCK ? g->n - first : BLOCK;
+}
+
+/* The linear predictor of row i (x its values): x beta, or R's start when
+ * beta is NULL. */
+static inline double row_eta(const glm_work *g, size_t i, const double *restrict x,
+                             const double *beta)
+{
     if (beta == NULL) {
         double m0 = (g->y[i] + 0.5) / 2.0; /* R's mustart */
         return log(m0 / (1.0 - m0));
@@ -103,13 +122,16 @@ static void irls_pass(glm_work *g, const double *beta)
     int boundary = 0;
     const double eps10 = 10.0 * DBL_EPSILON;
     double *restrict wx0 = g->scratch, *restrict wx1 = g->scratch + p;
+    const double *X = NULL;
     for (size_t i = 0; i < n; i += 2) {
+        if (i % BLOCK == 0)
+            X = block_rows(g, i, block_len(g, i)) - i * p;
         int two = i + 1 < n;
-        const double *restrict x0 = g->X + i * p;
+        const double *restrict x0 = X + i * p;
         const double *restrict x1 = two ? x0 + p : x0;
         double w[2] = {0.0, 0.0}, z[2] = {0.0, 0.0};
         for (int r = 0; r < 1 + two; r++) {
-            double eta = row_eta(g, i + r, beta), mu, d;
+            double eta = row_eta(g, i + r, r ? x1 : x0, beta), mu, d;
             g->eta[i + r] = eta;
             logit_row(eta, g->y[i + r], &mu, &w[r], &z[r], &d);
             dev += d;
@@ -262,11 +284,14 @@ static int step_qr(glm_work *g, double tol)
         free(M);
         return LL_ENOMEM;
     }
+    const double *X = NULL;
     for (size_t i = 0; i < g->n; i++) {
+        if (i % BLOCK == 0)
+            X = block_rows(g, i, block_len(g, i)) - i * p;
         double mu, w, z, d;
         logit_row(g->eta[i], g->y[i], &mu, &w, &z, &d);
         double sw = sqrt(w);
-        const double *x = g->X + i * p;
+        const double *x = X + i * p;
         for (size_t j = 0; j < p; j++)
             row[j] = sw * x[j];
         row[p] = sw * z;
@@ -286,11 +311,13 @@ static int step_qr(glm_work *g, double tol)
     return 0;
 }
 
-static int check_input(const double *X, size_t n, size_t p, const double *y, ll_error *err)
+static int check_input(const glm_work *g, ll_error *err)
 {
-    if (X == NULL || y == NULL || n == 0 || p == 0)
-        return ll_error_set(err, LL_EINPUT, "glm: empty design (n = %zu, p = %zu)", n, p);
+    size_t n = g->n, p = g->p;
+    const double *y = g->y, *X = NULL;
     for (size_t i = 0; i < n; i++) {
+        if (i % BLOCK == 0)
+            X = block_rows(g, i, block_len(g, i)) - i * p;
         if (y[i] != 0.0 && y[i] != 1.0)
             return ll_error_set(err, LL_EINPUT, "glm: y[%zu] = %g is not 0 or 1", i, y[i]);
         for (size_t j = 0; j < p; j++)
@@ -310,6 +337,7 @@ static void work_free(glm_work *g)
     free(g->qr_ratio);
     free(g->beta);
     free(g->scratch);
+    free(g->rowbuf);
 }
 
 static int work_alloc(glm_work *g)
@@ -323,8 +351,9 @@ static int work_alloc(glm_work *g)
     g->qr_ratio = calloc(p, sizeof *g->qr_ratio);
     g->beta = calloc(p, sizeof *g->beta);
     g->scratch = malloc(2 * (p + 1) * sizeof *g->scratch);
+    g->rowbuf = malloc(BLOCK * p * sizeof *g->rowbuf);
     if (!g->A || !g->b || !g->U || !g->keep || !g->aliased || !g->qr_ratio || !g->beta ||
-        !g->scratch)
+        !g->scratch || !g->rowbuf)
         return LL_ENOMEM;
     return 0;
 }
@@ -381,13 +410,36 @@ static int fill_result(ll_glm *f, glm_work *g)
     return 0;
 }
 
+/* The row source of a design matrix held whole: no copy. */
+typedef struct dense_src {
+    const double *X;
+    size_t p;
+} dense_src;
+
+static const double *dense_rows(void *ctx, size_t first, size_t count, double *buf)
+{
+    (void)count, (void)buf;
+    const dense_src *d = ctx;
+    return d->X + first * d->p;
+}
+
 int ll_glm_fit(ll_glm **out, const double *X, size_t n, size_t p, const double *y,
                const ll_glm_control *ctl, ll_error *err)
 {
     *out = NULL;
-    int rc = check_input(X, n, p, y, err);
-    if (rc != 0)
-        return rc;
+    if (X == NULL)
+        return ll_error_set(err, LL_EINPUT, "glm: empty design (n = %zu, p = %zu)", n, p);
+    dense_src src = {X, p};
+    return ll_glm_fit_rows(out, dense_rows, &src, n, p, y, ctl, err);
+}
+
+int ll_glm_fit_rows(ll_glm **out, ll_glm_rows_fn rows, void *rows_ctx, size_t n, size_t p,
+                    const double *y, const ll_glm_control *ctl, ll_error *err)
+{
+    *out = NULL;
+    if (rows == NULL || y == NULL || n == 0 || p == 0)
+        return ll_error_set(err, LL_EINPUT, "glm: empty design (n = %zu, p = %zu)", n, p);
+    int rc;
     ll_glm_control def;
     ll_glm_control_init(&def);
     if (ctl == NULL)
@@ -396,9 +448,15 @@ int ll_glm_fit(ll_glm **out, const double *X, size_t n, size_t p, const double *
         return ll_error_set(err, LL_EINPUT, "glm: maxit must be >= 1 and epsilon > 0");
     double tol = fmin(1e-7, ctl->epsilon / 1000.0); /* as glm.fit passes to Cdqrls */
 
-    glm_work g = {.X = X, .y = y, .n = n, .p = p};
-    ll_glm *f = fit_alloc(n, p);
-    if (f == NULL || work_alloc(&g) != 0) {
+    glm_work g = {.rows = rows, .rows_ctx = rows_ctx, .y = y, .n = n, .p = p};
+    ll_glm *f = NULL;
+    if (work_alloc(&g) != 0) {
+        rc = ll_error_set(err, LL_ENOMEM, "glm: out of memory");
+        goto done;
+    }
+    if ((rc = check_input(&g, err)) != 0)
+        goto done;
+    if ((f = fit_alloc(n, p)) == NULL) {
         rc = ll_error_set(err, LL_ENOMEM, "glm: out of memory");
         goto done;
     }

@@ -1117,7 +1117,8 @@ START_TEST(smd_against_r)
 {
     double tb[4 * LL_MATCH_NCOV], cb[6 * LL_MATCH_NCOV], ta[3 * LL_MATCH_NCOV], ca[3 * LL_MATCH_NCOV];
     known_table(tb, cb, ta, ca);
-    ll_cov_set stb = {tb, 4, NULL}, scb = {cb, 6, NULL}, sta = {ta, 3, NULL}, sca = {ca, 3, NULL};
+    ll_cov_set stb = {tb, 4, NULL, NULL, NULL}, scb = {cb, 6, NULL, NULL, NULL};
+    ll_cov_set sta = {ta, 3, NULL, NULL, NULL}, sca = {ca, 3, NULL, NULL, NULL};
     ll_balance b;
     ll_balance_compute(&b, &stb, &scb, &sta, &sca);
     ck_assert_int_eq(b.has_after, 1);
@@ -1158,7 +1159,7 @@ START_TEST(smd_of_a_separated_covariate)
         v.age_years = 9 + i;
         ll_match_cov_row(c + i * LL_MATCH_NCOV, &v);
     }
-    ll_cov_set st = {t, 2, NULL}, sc = {c, 3, NULL};
+    ll_cov_set st = {t, 2, NULL, NULL, NULL}, sc = {c, 3, NULL, NULL, NULL};
     ll_balance b;
     ll_balance_compute(&b, &st, &sc, &st, &sc);
     ck_assert_msg(isinf(b.row[8].smd_before) && b.row[8].smd_before > 0, "uasc smd %g",
@@ -1182,7 +1183,8 @@ START_TEST(balance_csv_layout)
 {
     double tb[4 * LL_MATCH_NCOV], cb[6 * LL_MATCH_NCOV], ta[3 * LL_MATCH_NCOV], ca[3 * LL_MATCH_NCOV];
     known_table(tb, cb, ta, ca);
-    ll_cov_set stb = {tb, 4, NULL}, scb = {cb, 6, NULL}, sta = {ta, 3, NULL}, sca = {ca, 3, NULL};
+    ll_cov_set stb = {tb, 4, NULL, NULL, NULL}, scb = {cb, 6, NULL, NULL, NULL};
+    ll_cov_set sta = {ta, 3, NULL, NULL, NULL}, sca = {ca, 3, NULL, NULL, NULL};
     ll_balance b;
     ll_balance_compute(&b, &stb, &scb, &sta, &sca);
     FILE *f = tmpfile();
@@ -1220,7 +1222,7 @@ START_TEST(table1_known)
     double tb[4 * LL_MATCH_NCOV], cb[6 * LL_MATCH_NCOV], ta[3 * LL_MATCH_NCOV], ca[3 * LL_MATCH_NCOV];
     known_table(tb, cb, ta, ca);
     double sdq_t[4] = {15, NAN, 20, 10};
-    ll_cov_set sets[2] = {{tb, 4, sdq_t}, {cb, 6, NULL}};
+    ll_cov_set sets[2] = {{tb, 4, sdq_t, NULL, NULL}, {cb, 6, NULL, NULL, NULL}};
     const char *names[2] = {"Treated", "Comparison"};
     ll_balance b;
     ll_balance_compute(&b, &sets[0], &sets[1], NULL, NULL);

@@ -119,6 +119,20 @@ void ll_glm_control_init(ll_glm_control *ctl);
 int ll_glm_fit(ll_glm **out, const double *X, size_t n, size_t p, const double *y,
                const ll_glm_control *ctl, ll_error *err);
 
+/* A design matrix read in blocks: returns rows [first, first + count) of
+ * it, row-major, either written into buf (count x p doubles, owned by the
+ * fitter) or pointing into the caller's own storage; count is at most 256.
+ * It must return the same values every time it is asked for a row. */
+typedef const double *(*ll_glm_rows_fn)(void *ctx, size_t first, size_t count, double *buf);
+
+/* ll_glm_fit with the design matrix from rows(ctx, ...) instead of one
+ * array, so that a caller holding the rows in a compact form need not
+ * build the whole n x p matrix of doubles: the same fit, number for number
+ * (the rows are read in the same order, one pass per iteration, and the
+ * sums are formed alike).  Same ownership and errors as ll_glm_fit. */
+int ll_glm_fit_rows(ll_glm **out, ll_glm_rows_fn rows, void *ctx, size_t n, size_t p,
+                    const double *y, const ll_glm_control *ctl, ll_error *err);
+
 /* Frees a fit (NULL is a no-op). */
 void ll_glm_free(ll_glm *fit);
 
