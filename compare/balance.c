@@ -12,8 +12,8 @@
 
 /* ll_stats_col_moments of every column of a set and, when nonzero is not
  * NULL, the count of non-zero values of each.  A set given by columns goes
- * column by column: each column's sums run over the rows in the same
- * order as over the whole matrix, so the numbers are the same. */
+ * a block of columns at a time: each column's sums run over the rows in
+ * the same order as over the whole matrix, so the numbers are the same. */
 static void set_stats(const ll_cov_set *s, double *mean, double *var, size_t *used,
                       size_t *nonzero, const unsigned char *binary, int skip_na)
 {
@@ -28,11 +28,14 @@ static void set_stats(const ll_cov_set *s, double *mean, double *var, size_t *us
         ll_stats_col_moments(mean, var, used, s->x, s->n, LL_MATCH_NCOV, binary, skip_na);
         return;
     }
-    for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
-        const double *col = s->column(s->ctx, j);
+    for (size_t j = 0; j < LL_MATCH_NCOV; j += LL_MATCH_COLUMN_BLOCK) {
+        size_t k = LL_MATCH_NCOV - j < LL_MATCH_COLUMN_BLOCK ? LL_MATCH_NCOV - j
+                                                             : LL_MATCH_COLUMN_BLOCK;
+        const double *x = s->columns(s->ctx, j, k);
         for (size_t i = 0; i < s->n && nonzero != NULL; i++)
-            nonzero[j] += col[i] != 0.0;
-        ll_stats_col_moments(mean + j, var + j, used ? used + j : NULL, col, s->n, 1,
+            for (size_t c = 0; c < k; c++)
+                nonzero[j + c] += x[i * k + c] != 0.0;
+        ll_stats_col_moments(mean + j, var + j, used ? used + j : NULL, x, s->n, k,
                              binary ? binary + j : NULL, skip_na);
     }
 }
@@ -112,7 +115,7 @@ static void cell_median(char *buf, size_t size, const ll_cov_set *s, size_t j, d
     static const double P[3] = {0.5, 0.25, 0.75};
     double q[3];
     if (s->x == NULL)
-        memcpy(tmp, s->column(s->ctx, j), s->n * sizeof *tmp);
+        memcpy(tmp, s->columns(s->ctx, j, 1), s->n * sizeof *tmp);
     for (size_t i = 0; i < s->n && s->x != NULL; i++)
         tmp[i] = s->x[i * LL_MATCH_NCOV + j];
     if (ll_stats_quantiles_inplace(q, tmp, s->n, P, 3, NULL) != LL_OK) {

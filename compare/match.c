@@ -500,7 +500,7 @@ static int keep_balance_rows(mstate *s, ll_match *m)
     m->x_matched_t = malloc(m->n_pairs * w + 1);
     m->x_matched_c = malloc(m->n_pairs * w + 1);
     m->candidates = malloc(sizeof *m->candidates);
-    m->column_buf = malloc((s->nc + 1) * sizeof *m->column_buf);
+    m->column_buf = malloc((s->nc * LL_MATCH_COLUMN_BLOCK + 1) * sizeof *m->column_buf);
     if (!m->x_treated || !m->x_matched_t || !m->x_matched_c || !m->candidates || !m->column_buf)
         return ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
     for (size_t i = 0; i < s->nt; i++)
@@ -524,11 +524,13 @@ static int keep_balance_rows(mstate *s, ll_match *m)
     return LL_OK;
 }
 
-const double *ll_match_candidate_column(const void *match, size_t j)
+const double *ll_match_candidate_columns(const void *match, size_t j, size_t k)
 {
     const ll_match *m = match;
+    double *out = m->column_buf;
     for (size_t i = 0; i < m->n_x_candidates; i++)
-        m->column_buf[i] = ll_match_cov_value(&m->candidates->c[i].x, j);
+        for (size_t c = 0; c < k; c++)
+            *out++ = ll_match_cov_value(&m->candidates->c[i].x, j + c);
     return m->column_buf;
 }
 

@@ -174,7 +174,7 @@ int ev_balance(ev_run *r, ll_error *err)
     if (r->match != NULL) {
         const ll_match *m = r->match;
         ll_cov_set tb = {m->x_treated, m->n_x_treated, NULL, NULL, NULL};
-        ll_cov_set cb = {NULL, m->n_x_candidates, NULL, ll_match_candidate_column, m};
+        ll_cov_set cb = {NULL, m->n_x_candidates, NULL, ll_match_candidate_columns, m};
         ll_cov_set ta = {m->x_matched_t, m->n_x_matched_t, NULL, NULL, NULL};
         ll_cov_set ca = {m->x_matched_c, m->n_x_matched_c, NULL, NULL, NULL};
         ll_balance_compute(&b, &tb, &cb, &ta, &ca);

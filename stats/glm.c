@@ -47,7 +47,8 @@ typedef struct glm_work {
     double *qr_ratio; /* p: relative residual norms of the last QR step */
     int have_qr;
     double *beta;  /* p, zero for aliased columns (as R's Cdqrls) */
-    double *scratch; /* 2 (p + 1) */
+    double *scratch; /* 4 (p + 1): the pair's values and weighted values */
+    size_t *nz;      /* p: the columns not zero in both rows of a pair */
 } glm_work;
 
 void ll_glm_control_init(ll_glm_control *ctl)
@@ -110,7 +111,11 @@ static inline double row_eta(const glm_work *g, size_t i, const double *restrict
 /* One pass: eta = X beta (or R's start when beta is NULL), then deviance,
  * X'WX (upper triangle, mirrored at the end) and X'Wz at those weights.
  * Rows go two at a time so that each element of X'WX is loaded and stored
- * once per pair: the pass is bound by those updates. */
+ * once per pair: the pass is bound by those updates.  Only the columns not
+ * zero in both rows of the pair are updated (one-hot levels make most of a
+ * propensity row zero): every skipped term is +-0, and adding +-0 changes
+ * no element (they start at +0 and a sum that cancels rounds to +0, so
+ * none is ever -0), so the sums are bit for bit those of the dense loop. */
 static void irls_pass(glm_work *g, const double *beta)
 {
     size_t n = g->n, p = g->p;
@@ -121,7 +126,9 @@ static void irls_pass(glm_work *g, const double *beta)
     double dev = 0.0;
     int boundary = 0;
     const double eps10 = 10.0 * DBL_EPSILON;
-    double *restrict wx0 = g->scratch, *restrict wx1 = g->scratch + p;
+    double *restrict u0 = g->scratch, *restrict u1 = g->scratch + p;
+    double *restrict wx0 = g->scratch + 2 * p, *restrict wx1 = g->scratch + 3 * p;
+    size_t *restrict nz = g->nz;
     const double *X = NULL;
     for (size_t i = 0; i < n; i += 2) {
         if (i % BLOCK == 0)
@@ -138,16 +145,21 @@ static void irls_pass(glm_work *g, const double *beta)
             if (mu > 1.0 - eps10 || mu < eps10)
                 boundary = 1;
         }
-        for (size_t j = 0; j < p; j++) {
-            wx0[j] = w[0] * x0[j];
-            wx1[j] = w[1] * x1[j]; /* w[1] = 0 for a lone last row */
-        }
-        for (size_t j = 0; j < p; j++) {
-            double a0 = wx0[j], a1 = wx1[j];
-            double *restrict Aj = A + j * p;
-            for (size_t k = j; k < p; k++)
-                Aj[k] += a0 * x0[k] + a1 * x1[k];
-            b[j] += a0 * z[0] + a1 * z[1];
+        size_t m = 0;
+        for (size_t j = 0; j < p; j++)
+            if (x0[j] != 0.0 || x1[j] != 0.0) {
+                nz[m] = j;
+                u0[m] = x0[j];
+                u1[m] = x1[j];
+                wx0[m] = w[0] * x0[j];
+                wx1[m++] = w[1] * x1[j]; /* w[1] = 0 for a lone last row */
+            }
+        for (size_t a = 0; a < m; a++) {
+            double a0 = wx0[a], a1 = wx1[a];
+            double *restrict Aj = A + nz[a] * p;
+            for (size_t k = a; k < m; k++)
+                Aj[nz[k]] += a0 * u0[k] + a1 * u1[k];
+            b[nz[a]] += a0 * z[0] + a1 * z[1];
         }
     }
     for (size_t j = 0; j < p; j++)
@@ -337,6 +349,7 @@ static void work_free(glm_work *g)
     free(g->qr_ratio);
     free(g->beta);
     free(g->scratch);
+    free(g->nz);
     free(g->rowbuf);
 }
 
@@ -350,10 +363,11 @@ static int work_alloc(glm_work *g)
     g->aliased = calloc(p, sizeof *g->aliased);
     g->qr_ratio = calloc(p, sizeof *g->qr_ratio);
     g->beta = calloc(p, sizeof *g->beta);
-    g->scratch = malloc(2 * (p + 1) * sizeof *g->scratch);
+    g->scratch = malloc(4 * (p + 1) * sizeof *g->scratch);
+    g->nz = malloc(p * sizeof *g->nz);
     g->rowbuf = malloc(BLOCK * p * sizeof *g->rowbuf);
     if (!g->A || !g->b || !g->U || !g->keep || !g->aliased || !g->qr_ratio || !g->beta ||
-        !g->scratch || !g->rowbuf)
+        !g->scratch || !g->nz || !g->rowbuf)
         return LL_ENOMEM;
     return 0;
 }

@@ -76,7 +76,7 @@ typedef struct ll_match {
      * column with ll_match_candidate_column. */
     double *x_treated, *x_matched_t, *x_matched_c;
     struct ll_match_rows *candidates;
-    double *column_buf;        /* n_x_candidates, for ll_match_candidate_column */
+    double *column_buf; /* n_x_candidates x LL_MATCH_COLUMN_BLOCK, for ll_match_candidate_columns */
     size_t n_x_treated, n_x_candidates, n_x_matched_t, n_x_matched_c;
 } ll_match;
 
@@ -125,13 +125,15 @@ int ll_match_run(ll_match **out, const ll_derive_data *d, const ll_cohort *cohor
 
 void ll_match_free(ll_match *m);
 
-/* Covariate column j (0 .. LL_MATCH_NCOV) of the m->n_x_candidates
- * candidate rows, in their stored order (bucket, logit, child): the column
- * of the row-major matrix they would make.  The column is written into a
- * buffer m owns and is valid until the next call on m (so not for two
+/* Covariate columns j .. j + k - 1 (k <= LL_MATCH_COLUMN_BLOCK, j + k <=
+ * LL_MATCH_NCOV) of the m->n_x_candidates candidate rows, in their stored
+ * order (bucket, logit, child), as an n x k row-major block: those columns
+ * of the row-major matrix the rows would make.  The block is written into
+ * a buffer m owns and is valid until the next call on m (so not for two
  * threads at once).  m is a const ll_match * (void: ll_cov_set's column
  * source). */
-const double *ll_match_candidate_column(const void *m, size_t j);
+#define LL_MATCH_COLUMN_BLOCK 4
+const double *ll_match_candidate_columns(const void *m, size_t j, size_t k);
 
 /* Writes secure/matches.csv (SPEC 5 columns).  LL_OK or LL_EIO. */
 int ll_match_write_csv(FILE *f, const ll_derive_data *d, const ll_match *m);
