@@ -5,6 +5,7 @@
 #include "lleval/match.h"
 
 #include "lleval/date.h"
+#include "lleval/hugemem.h"
 #include "lleval/statmodels.h"
 #include "lleval/stats.h"
 
@@ -194,7 +195,7 @@ static int candidate_rows(mstate *s, ll_progress_fn progress, void *user)
         sl.count[m] = total;
         total += c;
     }
-    if (rc == LL_OK && (s->c = malloc((total + 1) * sizeof *s->c)) == NULL)
+    if (rc == LL_OK && (s->c = ll_huge_alloc((total + 1) * sizeof *s->c)) == NULL)
         rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
     for (size_t i = 0; i < n && rc == LL_OK; i++) {
         if (progress && i % 65536 == 0)
@@ -500,7 +501,7 @@ static int keep_balance_rows(mstate *s, ll_match *m)
     m->x_matched_t = malloc(m->n_pairs * w + 1);
     m->x_matched_c = malloc(m->n_pairs * w + 1);
     m->candidates = malloc(sizeof *m->candidates);
-    m->column_buf = malloc((s->nc * LL_MATCH_COLUMN_BLOCK + 1) * sizeof *m->column_buf);
+    m->column_buf = ll_huge_alloc((s->nc * LL_MATCH_COLUMN_BLOCK + 1) * sizeof *m->column_buf);
     if (!m->x_treated || !m->x_matched_t || !m->x_matched_c || !m->candidates || !m->column_buf)
         return ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
     for (size_t i = 0; i < s->nt; i++)

@@ -14,9 +14,11 @@
 #include "lleval/statmodels.h"
 
 #include "models_internal.h"
+#include "lleval/hugemem.h"
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,7 +50,15 @@ typedef struct glm_work {
     int have_qr;
     double *beta;  /* p, zero for aliased columns (as R's Cdqrls) */
     double *scratch; /* 4 (p + 1): the pair's values and weighted values */
-    size_t *nz;      /* p: the columns not zero in both rows of a pair */
+    uint16_t *nz;    /* p: the columns not zero in both rows of a pair */
+    /* The pairs of rows kept sparse (ll_glm_fit_rows, when smaller than
+     * the dense matrix): pair q has the columns idx[off[q] .. off[q + 1])
+     * with values v0 (first row) and v1 (second row; the first again for a
+     * lone last row), so the passes need not rebuild the rows. */
+    int may_cache;
+    size_t *off;
+    uint16_t *idx;
+    double *v0, *v1;
 } glm_work;
 
 void ll_glm_control_init(ll_glm_control *ctl)
@@ -93,19 +103,35 @@ static inline size_t block_len(const glm_work *g, size_t first)
     return g->n - first < BLOCK ? g->n - first : BLOCK;
 }
 
-/* The linear predictor of row i (x its values): x beta, or R's start when
- * beta is NULL. */
-static inline double row_eta(const glm_work *g, size_t i, const double *restrict x,
-                             const double *beta)
+/* The linear predictor of row i, whose values u are not zero outside the
+ * m columns nz: x beta (the skipped terms are +-0, which change no sum
+ * that starts at +0), or R's start when beta is NULL. */
+static inline double row_eta(const glm_work *g, size_t i, const double *restrict u,
+                             const uint16_t *restrict nz, size_t m, const double *beta)
 {
     if (beta == NULL) {
         double m0 = (g->y[i] + 0.5) / 2.0; /* R's mustart */
         return log(m0 / (1.0 - m0));
     }
     double eta = 0.0;
-    for (size_t j = 0; j < g->p; j++)
-        eta += x[j] * beta[j];
+    for (size_t k = 0; k < m; k++)
+        eta += u[k] * beta[nz[k]];
     return eta;
+}
+
+/* The columns of a pair of rows not zero in both, with the two rows'
+ * values there; returns how many. */
+static size_t pair_columns(size_t p, const double *x0, const double *x1, uint16_t *nz,
+                           double *u0, double *u1)
+{
+    size_t m = 0;
+    for (size_t j = 0; j < p; j++)
+        if (x0[j] != 0.0 || x1[j] != 0.0) {
+            nz[m] = (uint16_t)j;
+            u0[m] = x0[j];
+            u1[m++] = x1[j];
+        }
+    return m;
 }
 
 /* One pass: eta = X beta (or R's start when beta is NULL), then deviance,
@@ -126,34 +152,38 @@ static void irls_pass(glm_work *g, const double *beta)
     double dev = 0.0;
     int boundary = 0;
     const double eps10 = 10.0 * DBL_EPSILON;
-    double *restrict u0 = g->scratch, *restrict u1 = g->scratch + p;
     double *restrict wx0 = g->scratch + 2 * p, *restrict wx1 = g->scratch + 3 * p;
-    size_t *restrict nz = g->nz;
     const double *X = NULL;
     for (size_t i = 0; i < n; i += 2) {
-        if (i % BLOCK == 0)
-            X = block_rows(g, i, block_len(g, i)) - i * p;
         int two = i + 1 < n;
-        const double *restrict x0 = X + i * p;
-        const double *restrict x1 = two ? x0 + p : x0;
+        const double *restrict u0 = g->scratch, *restrict u1 = g->scratch + p;
+        const uint16_t *restrict nz = g->nz;
+        size_t m;
+        if (g->off != NULL) {
+            size_t o = g->off[i / 2];
+            m = g->off[i / 2 + 1] - o;
+            nz = g->idx + o;
+            u0 = g->v0 + o;
+            u1 = g->v1 + o;
+        } else {
+            if (i % BLOCK == 0)
+                X = block_rows(g, i, block_len(g, i)) - i * p;
+            const double *x0 = X + i * p;
+            m = pair_columns(p, x0, two ? x0 + p : x0, g->nz, g->scratch, g->scratch + p);
+        }
         double w[2] = {0.0, 0.0}, z[2] = {0.0, 0.0};
         for (int r = 0; r < 1 + two; r++) {
-            double eta = row_eta(g, i + r, r ? x1 : x0, beta), mu, d;
+            double eta = row_eta(g, i + r, r ? u1 : u0, nz, m, beta), mu, d;
             g->eta[i + r] = eta;
             logit_row(eta, g->y[i + r], &mu, &w[r], &z[r], &d);
             dev += d;
             if (mu > 1.0 - eps10 || mu < eps10)
                 boundary = 1;
         }
-        size_t m = 0;
-        for (size_t j = 0; j < p; j++)
-            if (x0[j] != 0.0 || x1[j] != 0.0) {
-                nz[m] = j;
-                u0[m] = x0[j];
-                u1[m] = x1[j];
-                wx0[m] = w[0] * x0[j];
-                wx1[m++] = w[1] * x1[j]; /* w[1] = 0 for a lone last row */
-            }
+        for (size_t k = 0; k < m; k++) {
+            wx0[k] = w[0] * u0[k];
+            wx1[k] = w[1] * u1[k]; /* w[1] = 0 for a lone last row */
+        }
         for (size_t a = 0; a < m; a++) {
             double a0 = wx0[a], a1 = wx1[a];
             double *restrict Aj = A + nz[a] * p;
@@ -323,9 +353,11 @@ static int step_qr(glm_work *g, double tol)
     return 0;
 }
 
-static int check_input(const glm_work *g, ll_error *err)
+/* Checks y and X; counts into *entries the pair columns a sparse copy
+ * would hold (when entries is not NULL) or fills that copy. */
+static int check_input(glm_work *g, size_t *entries, ll_error *err)
 {
-    size_t n = g->n, p = g->p;
+    size_t n = g->n, p = g->p, e = 0;
     const double *y = g->y, *X = NULL;
     for (size_t i = 0; i < n; i++) {
         if (i % BLOCK == 0)
@@ -335,8 +367,52 @@ static int check_input(const glm_work *g, ll_error *err)
         for (size_t j = 0; j < p; j++)
             if (!isfinite(X[i * p + j]))
                 return ll_error_set(err, LL_EINPUT, "glm: X[%zu, %zu] is not finite", i, j);
+        if (i % 2 == 1 || i + 1 == n) {
+            const double *x0 = X + (i - i % 2) * p, *x1 = i % 2 ? x0 + p : x0;
+            if (entries != NULL) {
+                e += pair_columns(p, x0, x1, g->nz, g->scratch, g->scratch + p);
+                continue;
+            }
+            size_t o = g->off[i / 2];
+            g->off[i / 2 + 1] = o + pair_columns(p, x0, x1, g->idx + o, g->v0 + o, g->v1 + o);
+        }
     }
+    if (entries != NULL)
+        *entries = e;
     return 0;
+}
+
+static void cache_free(glm_work *g)
+{
+    free(g->off);
+    free(g->idx);
+    free(g->v0);
+    free(g->v1);
+    g->off = NULL;
+    g->idx = NULL;
+    g->v0 = g->v1 = NULL;
+}
+
+/* Checks the input and, for a row source, keeps the pairs sparse when that
+ * takes less memory than the dense matrix would (else, or when memory is
+ * short, the passes read the rows again each time). */
+static int check_and_cache(glm_work *g, ll_error *err)
+{
+    size_t entries = 0, npairs = (g->n + 1) / 2;
+    int rc = check_input(g, &entries, err);
+    if (rc != 0 || !g->may_cache ||
+        entries * (sizeof *g->idx + 2 * sizeof *g->v0) > g->n * g->p * sizeof(double))
+        return rc;
+    g->off = malloc((npairs + 1) * sizeof *g->off);
+    g->idx = ll_huge_alloc((entries + 1) * sizeof *g->idx);
+    g->v0 = ll_huge_alloc((entries + 1) * sizeof *g->v0);
+    g->v1 = ll_huge_alloc((entries + 1) * sizeof *g->v1);
+    if (g->off == NULL || g->idx == NULL || g->v0 == NULL || g->v1 == NULL) {
+        cache_free(g);
+        return 0;
+    }
+    g->off[0] = 0;
+    return check_input(g, NULL, err);
 }
 
 static void work_free(glm_work *g)
@@ -351,6 +427,7 @@ static void work_free(glm_work *g)
     free(g->scratch);
     free(g->nz);
     free(g->rowbuf);
+    cache_free(g);
 }
 
 static int work_alloc(glm_work *g)
@@ -424,6 +501,9 @@ static int fill_result(ll_glm *f, glm_work *g)
     return 0;
 }
 
+static int fit(ll_glm **out, ll_glm_rows_fn rows, void *rows_ctx, size_t n, size_t p,
+               const double *y, const ll_glm_control *ctl, int may_cache, ll_error *err);
+
 /* The row source of a design matrix held whole: no copy. */
 typedef struct dense_src {
     const double *X;
@@ -444,15 +524,25 @@ int ll_glm_fit(ll_glm **out, const double *X, size_t n, size_t p, const double *
     if (X == NULL)
         return ll_error_set(err, LL_EINPUT, "glm: empty design (n = %zu, p = %zu)", n, p);
     dense_src src = {X, p};
-    return ll_glm_fit_rows(out, dense_rows, &src, n, p, y, ctl, err);
+    return fit(out, dense_rows, &src, n, p, y, ctl, 0, err);
 }
 
 int ll_glm_fit_rows(ll_glm **out, ll_glm_rows_fn rows, void *rows_ctx, size_t n, size_t p,
                     const double *y, const ll_glm_control *ctl, ll_error *err)
 {
+    return fit(out, rows, rows_ctx, n, p, y, ctl, 1, err);
+}
+
+/* The fit; may_cache: the rows may be kept sparse (they are not already
+ * held whole by the caller). */
+static int fit(ll_glm **out, ll_glm_rows_fn rows, void *rows_ctx, size_t n, size_t p,
+               const double *y, const ll_glm_control *ctl, int may_cache, ll_error *err)
+{
     *out = NULL;
     if (rows == NULL || y == NULL || n == 0 || p == 0)
         return ll_error_set(err, LL_EINPUT, "glm: empty design (n = %zu, p = %zu)", n, p);
+    if (p > UINT16_MAX)
+        return ll_error_set(err, LL_EINPUT, "glm: %zu columns (at most %d)", p, UINT16_MAX);
     int rc;
     ll_glm_control def;
     ll_glm_control_init(&def);
@@ -462,13 +552,14 @@ int ll_glm_fit_rows(ll_glm **out, ll_glm_rows_fn rows, void *rows_ctx, size_t n,
         return ll_error_set(err, LL_EINPUT, "glm: maxit must be >= 1 and epsilon > 0");
     double tol = fmin(1e-7, ctl->epsilon / 1000.0); /* as glm.fit passes to Cdqrls */
 
-    glm_work g = {.rows = rows, .rows_ctx = rows_ctx, .y = y, .n = n, .p = p};
+    glm_work g = {.rows = rows, .rows_ctx = rows_ctx, .y = y, .n = n, .p = p,
+                  .may_cache = may_cache};
     ll_glm *f = NULL;
     if (work_alloc(&g) != 0) {
         rc = ll_error_set(err, LL_ENOMEM, "glm: out of memory");
         goto done;
     }
-    if ((rc = check_input(&g, err)) != 0)
+    if ((rc = check_and_cache(&g, err)) != 0)
         goto done;
     if ((f = fit_alloc(n, p)) == NULL) {
         rc = ll_error_set(err, LL_ENOMEM, "glm: out of memory");
