@@ -528,10 +528,12 @@ static int keep_balance_rows(mstate *s, ll_match *m)
 const double *ll_match_candidate_columns(const void *match, size_t j, size_t k)
 {
     const ll_match *m = match;
-    double *out = m->column_buf;
-    for (size_t i = 0; i < m->n_x_candidates; i++)
+    double *out = m->column_buf, row[LL_MATCH_NCOV];
+    for (size_t i = 0; i < m->n_x_candidates; i++) {
+        ll_match_cov_unpack(row, &m->candidates->c[i].x);
         for (size_t c = 0; c < k; c++)
-            *out++ = ll_match_cov_value(&m->candidates->c[i].x, j + c);
+            *out++ = row[j + c];
+    }
     return m->column_buf;
 }
 
