@@ -10,6 +10,7 @@
 #include "lleval/stats.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,51 +170,93 @@ static int fill_month(mstate *s, size_t child, size_t la, size_t m, void *ctx)
     return LL_OK;
 }
 
+/* The candidate rows of the children [lo, hi): half of them each, on two
+ * threads (ll_derive_candidate only reads the derive data).  Each half
+ * has its own slots in every month, the first half's before the second's,
+ * so that closing them up gives the (month, child) order of one pass. */
+typedef struct cand_part {
+    mstate *s;
+    const unsigned char *pool;
+    size_t lo, hi, n;
+    slots sl;
+    ll_progress_fn progress; /* NULL but on the first half */
+    void *user;
+    int rc;
+} cand_part;
+
+static void *fill_part(void *p)
+{
+    cand_part *c = p;
+    int exact = c->s->opt->exact_la;
+    for (size_t i = c->lo; i < c->hi && c->rc == LL_OK; i++) {
+        if (c->progress && i % 65536 == 0)
+            c->progress(c->user, "matching: candidate rows", i, c->n);
+        ll_child_info ci;
+        ll_derive_child(&ci, c->s->d, i);
+        if (c->pool[i])
+            c->rc = child_months(c->s, i, ci.la_index, exact, fill_month, &c->sl);
+    }
+    return NULL;
+}
+
 /* Candidate rows per month, in (month, la, child) order (SPEC 5 step 1).
  * Each child is visited once, only in the months it is looked after; the
  * rows go to their month's slots in child order, then the slots are
  * closed up. */
 static int candidate_rows(mstate *s, ll_progress_fn progress, void *user)
 {
-    size_t n = ll_derive_n_children(s->d), total = 0;
+    size_t n = ll_derive_n_children(s->d), total = 0, nm = s->nmonths + 1;
     int exact = s->opt->exact_la, rc = LL_OK;
-    slots sl = {calloc(s->nmonths + 1, sizeof(size_t)), calloc(s->nmonths + 1, sizeof(size_t))};
+    cand_part part[2] = {{.s = s, .lo = 0, .hi = n / 2, .n = n, .progress = progress, .user = user},
+                         {.s = s, .lo = n / 2, .hi = n, .n = n}};
+    for (int h = 0; h < 2; h++)
+        part[h].sl = (slots){calloc(nm, sizeof(size_t)), calloc(nm, sizeof(size_t))};
     unsigned char *pool = malloc(n + 1);
-    if (sl.count == NULL || sl.fill == NULL || pool == NULL) {
+    if (!part[0].sl.count || !part[0].sl.fill || !part[1].sl.count || !part[1].sl.fill ||
+        pool == NULL) {
         rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
         goto done;
     }
-    for (size_t i = 0; i < n && rc == LL_OK; i++) {
-        ll_child_info ci;
-        ll_derive_child(&ci, s->d, i);
-        pool[i] = !ci.programme && !ci.short_breaks && ci.in_returns;
-        if (pool[i])
-            rc = child_months(s, i, ci.la_index, exact, count_month, &sl);
+    for (int h = 0; h < 2; h++) {
+        part[h].pool = pool;
+        for (size_t i = part[h].lo; i < part[h].hi && rc == LL_OK; i++) {
+            ll_child_info ci;
+            ll_derive_child(&ci, s->d, i);
+            pool[i] = !ci.programme && !ci.short_breaks && ci.in_returns;
+            if (pool[i])
+                rc = child_months(s, i, ci.la_index, exact, count_month, &part[h].sl);
+        }
     }
-    for (size_t m = 0; m < s->nmonths; m++) { /* counts become offsets */
-        size_t c = sl.count[m];
-        sl.count[m] = total;
-        total += c;
-    }
+    for (size_t m = 0; m < s->nmonths; m++) /* counts become offsets */
+        for (int h = 0; h < 2; h++) {
+            size_t c = part[h].sl.count[m];
+            part[h].sl.count[m] = total;
+            total += c;
+        }
     if (rc == LL_OK && (s->c = ll_huge_alloc((total + 1) * sizeof *s->c)) == NULL)
         rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
-    for (size_t i = 0; i < n && rc == LL_OK; i++) {
-        if (progress && i % 65536 == 0)
-            progress(user, "matching: candidate rows", i, n);
-        ll_child_info ci;
-        ll_derive_child(&ci, s->d, i);
-        if (pool[i])
-            rc = child_months(s, i, ci.la_index, exact, fill_month, &sl);
-    }
+    if (rc != LL_OK)
+        goto done;
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, fill_part, &part[1]) == 0;
+    fill_part(&part[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        fill_part(&part[1]);
+    rc = part[0].rc != LL_OK ? part[0].rc : part[1].rc;
     if (progress && rc == LL_OK)
         progress(user, "matching: candidate rows", n, n);
-    for (size_t m = 0; m < s->nmonths && rc == LL_OK; m++) {
-        memmove(&s->c[s->nc], &s->c[sl.count[m]], sl.fill[m] * sizeof *s->c);
-        s->nc += sl.fill[m];
-    }
+    for (size_t m = 0; m < s->nmonths && rc == LL_OK; m++)
+        for (int h = 0; h < 2; h++) {
+            memmove(&s->c[s->nc], &s->c[part[h].sl.count[m]], part[h].sl.fill[m] * sizeof *s->c);
+            s->nc += part[h].sl.fill[m];
+        }
 done:
-    free(sl.count);
-    free(sl.fill);
+    for (int h = 0; h < 2; h++) {
+        free(part[h].sl.count);
+        free(part[h].sl.fill);
+    }
     free(pool);
     return rc;
 }
