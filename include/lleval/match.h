@@ -132,7 +132,7 @@ void ll_match_free(ll_match *m);
  * a buffer m owns and is valid until the next call on m (so not for two
  * threads at once).  m is a const ll_match * (void: ll_cov_set's column
  * source). */
-#define LL_MATCH_COLUMN_BLOCK 4
+#define LL_MATCH_COLUMN_BLOCK 8
 const double *ll_match_candidate_columns(const void *m, size_t j, size_t k);
 
 /* Writes secure/matches.csv (SPEC 5 columns).  LL_OK or LL_EIO. */
