@@ -99,8 +99,10 @@ static int bench(const char *db_path)
     if (ll_match_run(&m, d, co, &mo, NULL, NULL, &err) != LL_OK)
         goto done;
     double t2 = now(), c2 = cpu();
-    ll_cov_set tb = {m->x_treated, m->n_x_treated, NULL}, cb = {m->x_candidates, m->n_x_candidates, NULL};
-    ll_cov_set ta = {m->x_matched_t, m->n_x_matched_t, NULL}, ca = {m->x_matched_c, m->n_x_matched_c, NULL};
+    ll_cov_set tb = {m->x_treated, m->n_x_treated, NULL, NULL, NULL};
+    ll_cov_set cb = {NULL, m->n_x_candidates, NULL, ll_match_candidate_columns, m};
+    ll_cov_set ta = {m->x_matched_t, m->n_x_matched_t, NULL, NULL, NULL};
+    ll_cov_set ca = {m->x_matched_c, m->n_x_matched_c, NULL, NULL, NULL};
     ll_balance b;
     ll_balance_compute(&b, &tb, &cb, &ta, &ca);
     double t3 = now(), c3 = cpu();

@@ -28,8 +28,11 @@ echo "lleval benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), load 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]}'; }
 # Wall seconds of one command.
 secs() { local s e; s=$(date +%s.%N); $NICE "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
-# Wall seconds and peak resident memory (MB) of one command.
-peak() { $NICE /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%.2f %.0f\n", $1, $2/1024}'; }
+# Wall seconds, peak resident memory (MB) and CPU seconds (user + system,
+# children included: steadier than wall time on a shared machine) of one
+# command.
+peak() { $NICE /usr/bin/time -f "%e %M %U %S" "$@" 2>&1 >/dev/null | tail -1 |
+    awk '{printf "%.2f %.0f %.2f\n", $1, $2/1024, $3 + $4}'; }
 
 synth() { # $1 children: the folder of a synthetic population (made once)
     local d="$WORK/synth-$1"
@@ -74,7 +77,7 @@ printf 'ratio lleval / .import: median of the paired ratios %.2f (pairs: %s; tar
 # ---- evaluate: the series --------------------------------------------------
 echo
 echo "== evaluate (derive, matching, statistics, costs, report) on synthetic populations"
-printf '%-9s %10s %9s %11s %9s %9s\n' children episodes "ingest s" "evaluate s" "s/100k" "peak MB"
+printf '%-9s %10s %9s %11s %9s %9s %8s\n' children episodes "ingest s" "evaluate s" "s/100k" "peak MB" "CPU s"
 declare -A phases
 for n in $SIZES; do
     d=$(synth "$n")
@@ -84,15 +87,17 @@ for n in $SIZES; do
     s=$(date +%s.%N); ingest_all "$db" "$d"; e=$(date +%s.%N)
     its=$(echo "$e - $s" | bc -l)
     eps=$(sqlite3 "$db" "SELECT count(*) FROM episodes")
-    read -r es em < <(peak $LL evaluate --db "$db" --out "$WORK/out-$n")
+    read -r es em ec < <(peak $LL evaluate --db "$db" --out "$WORK/out-$n")
     phases[$n]=$($NICE $LL evaluate --db "$db" --out "$WORK/out-$n" 2>&1 >/dev/null |
         sed -n 's/^lleval evaluate: timing: //p')
-    printf '%-9s %10s %9.2f %11.2f %9.2f %9s\n' "$n" "$eps" "$its" "$es" \
-        "$(echo "$es * 100000 / $n" | bc -l)" "$em"
+    printf '%-9s %10s %9.2f %11.2f %9.2f %9s %8.2f\n' "$n" "$eps" "$its" "$es" \
+        "$(echo "$es * 100000 / $n" | bc -l)" "$em" "$ec"
 done
 echo
 for n in $SIZES; do echo "evaluate phases, $n children: ${phases[$n]}"; done
-echo "(s/100k: evaluate seconds per 100,000 children; constant when the cost grows linearly)"
+echo "(s/100k: evaluate seconds per 100,000 children; constant when the cost grows linearly."
+echo " CPU s: user + system of evaluate and its gnuplot runs; evaluate uses a second core for"
+echo " the database store and a second gnuplot, so wall can be below CPU on an idle machine)"
 
 for b in build/bench_*; do
     [ -x "$b" ] || continue

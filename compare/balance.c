@@ -10,6 +10,36 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ll_stats_col_moments of every column of a set and, when nonzero is not
+ * NULL, the count of non-zero values of each.  A set given by columns goes
+ * a block of columns at a time: each column's sums run over the rows in
+ * the same order as over the whole matrix, so the numbers are the same. */
+static void set_stats(const ll_cov_set *s, double *mean, double *var, size_t *used,
+                      size_t *nonzero, const unsigned char *binary, int skip_na)
+{
+    if (nonzero != NULL)
+        memset(nonzero, 0, LL_MATCH_NCOV * sizeof *nonzero);
+    if (s->x != NULL) {
+        for (size_t i = 0; i < s->n && nonzero != NULL; i++) {
+            const double *x = s->x + i * LL_MATCH_NCOV;
+            for (size_t j = 0; j < LL_MATCH_NCOV; j++)
+                nonzero[j] += x[j] != 0.0;
+        }
+        ll_stats_col_moments(mean, var, used, s->x, s->n, LL_MATCH_NCOV, binary, skip_na);
+        return;
+    }
+    for (size_t j = 0; j < LL_MATCH_NCOV; j += LL_MATCH_COLUMN_BLOCK) {
+        size_t k = LL_MATCH_NCOV - j < LL_MATCH_COLUMN_BLOCK ? LL_MATCH_NCOV - j
+                                                             : LL_MATCH_COLUMN_BLOCK;
+        const double *x = s->columns(s->ctx, j, k);
+        for (size_t i = 0; i < s->n && nonzero != NULL; i++)
+            for (size_t c = 0; c < k; c++)
+                nonzero[j + c] += x[i * k + c] != 0.0;
+        ll_stats_col_moments(mean + j, var + j, used ? used + j : NULL, x, s->n, k,
+                             binary ? binary + j : NULL, skip_na);
+    }
+}
+
 /* Means and variances of every column of a set: the sample variance
  * (n - 1) for continuous columns, p(1 - p) for binary ones, as SPEC 5
  * defines them for the SMD. */
@@ -18,7 +48,7 @@ static void set_moments(const ll_cov_set *s, double *mean, double *var)
     unsigned char binary[LL_MATCH_NCOV];
     for (size_t j = 0; j < LL_MATCH_NCOV; j++)
         binary[j] = !ll_match_cov_continuous(j);
-    ll_stats_col_moments(mean, var, NULL, s->x, s->n, LL_MATCH_NCOV, binary, 0);
+    set_stats(s, mean, var, NULL, NULL, binary, 0);
 }
 
 void ll_balance_compute(ll_balance *out, const ll_cov_set *t_before, const ll_cov_set *c_before,
@@ -84,7 +114,9 @@ static void cell_median(char *buf, size_t size, const ll_cov_set *s, size_t j, d
 {
     static const double P[3] = {0.5, 0.25, 0.75};
     double q[3];
-    for (size_t i = 0; i < s->n; i++)
+    if (s->x == NULL)
+        memcpy(tmp, s->columns(s->ctx, j, 1), s->n * sizeof *tmp);
+    for (size_t i = 0; i < s->n && s->x != NULL; i++)
         tmp[i] = s->x[i * LL_MATCH_NCOV + j];
     if (ll_stats_quantiles_inplace(q, tmp, s->n, P, 3, NULL) != LL_OK) {
         buf[0] = '\0';
@@ -117,12 +149,7 @@ typedef struct t1_stats {
 static void t1_stats_compute(t1_stats *st, const ll_cov_set *s)
 {
     memset(st, 0, sizeof *st);
-    for (size_t i = 0; i < s->n; i++) {
-        const double *x = s->x + i * LL_MATCH_NCOV;
-        for (size_t j = 0; j < LL_MATCH_NCOV; j++)
-            st->nonzero[j] += x[j] != 0.0;
-    }
-    ll_stats_col_moments(st->mean, st->var, st->used, s->x, s->n, LL_MATCH_NCOV, NULL, 1);
+    set_stats(s, st->mean, st->var, st->used, st->nonzero, NULL, 1);
 }
 
 static void cell_stats(char *buf, size_t size, long *count, const t1_stats *st, size_t n,

@@ -38,7 +38,22 @@ int ll_match_cov_skewed(size_t j)
     return j == LL_COV_YEARS_IN_CARE || j == LL_COV_PRIOR_PLACEMENTS;
 }
 
-void ll_match_cov_row(double *row, const ll_covariates *c)
+void ll_match_cov_pack(ll_cov_packed *out, const ll_covariates *c)
+{
+    out->age_years = c->age_years;
+    out->years_in_care = c->years_in_care;
+    out->years_in_placement = c->years_in_placement;
+    out->prior_placements = c->prior_placements;
+    out->placements_before = c->placements_before;
+    out->male = (unsigned char)c->male;
+    out->uasc = (unsigned char)c->uasc;
+    out->cin_n1 = (unsigned char)c->cin_n1;
+    out->ethnic_group = (unsigned char)c->ethnic_group;
+    out->placement_group = (unsigned char)c->placement_group;
+    out->legal_group = (unsigned char)c->legal_group;
+}
+
+void ll_match_cov_unpack(double *row, const ll_cov_packed *c)
 {
     for (size_t j = 0; j < LL_MATCH_NCOV; j++)
         row[j] = 0.0;
@@ -53,4 +68,31 @@ void ll_match_cov_row(double *row, const ll_covariates *c)
     row[LL_COV_PLACEMENT + c->placement_group] = 1.0;
     row[LL_COV_LEGAL + c->legal_group] = 1.0;
     row[LL_COV_CIN_N1] = c->cin_n1;
+}
+
+double ll_match_cov_value(const ll_cov_packed *c, size_t j)
+{
+    switch (j) {
+    case LL_COV_AGE: return c->age_years;
+    case LL_COV_MALE: return c->male;
+    case LL_COV_UASC: return c->uasc;
+    case LL_COV_YEARS_IN_CARE: return c->years_in_care;
+    case LL_COV_PRIOR_PLACEMENTS: return c->prior_placements;
+    case LL_COV_YEARS_IN_PLACEMENT: return c->years_in_placement;
+    case LL_COV_PLACEMENTS_BEFORE: return c->placements_before;
+    case LL_COV_CIN_N1: return c->cin_n1;
+    default: break;
+    }
+    if (j >= LL_COV_LEGAL)
+        return j - LL_COV_LEGAL == c->legal_group;
+    if (j >= LL_COV_PLACEMENT)
+        return j - LL_COV_PLACEMENT == c->placement_group;
+    return j - LL_COV_ETHNIC == c->ethnic_group;
+}
+
+void ll_match_cov_row(double *row, const ll_covariates *c)
+{
+    ll_cov_packed p;
+    ll_match_cov_pack(&p, c);
+    ll_match_cov_unpack(row, &p);
 }

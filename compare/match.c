@@ -5,23 +5,34 @@
 #include "lleval/match.h"
 
 #include "lleval/date.h"
+#include "lleval/hugemem.h"
 #include "lleval/statmodels.h"
 #include "lleval/stats.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* One row of the propensity model: an eligible treated child at its index,
- * or a candidate child on the first day of a month. */
+ * or a candidate child on the first day of a month.  72 bytes, not the
+ * 232 of LL_MATCH_NCOV doubles: 200,000 children make 1.7 million rows,
+ * and the model reads its doubles from the packed covariates as it goes. */
 typedef struct prow {
-    size_t child;
-    size_t entry;  /* cohort entry (treated rows) */
-    long month;    /* first day of the month of the index / candidate row */
-    size_t la;
-    double x[LL_MATCH_NCOV];
     double eta;
+    ll_cov_packed x;
+    uint32_t child;
+    uint32_t entry; /* cohort entry (treated rows) */
+    uint32_t la;
+    int32_t month;  /* first day of the month of the index / candidate row */
 } prow;
+
+/* The candidate rows a match keeps for balance (ll_match.candidates). */
+struct ll_match_rows {
+    prow *c;
+    size_t n;
+};
 
 typedef struct mstate {
     const ll_derive_data *d;
@@ -72,11 +83,11 @@ static int treated_rows(mstate *s, const ll_cohort *co)
         ll_child_info ci;
         ll_derive_child(&ci, s->d, en->child);
         prow *r = &s->t[s->nt++];
-        r->child = en->child;
-        r->entry = e;
-        r->month = month_start(en->index_date);
-        r->la = ci.la_index;
-        ll_match_cov_row(r->x, &cov);
+        r->child = (uint32_t)en->child;
+        r->entry = (uint32_t)e;
+        r->month = (int32_t)month_start(en->index_date);
+        r->la = (uint32_t)ci.la_index;
+        ll_match_cov_pack(&r->x, &cov);
         s->months[s->nmonths++] = r->month;
     }
     qsort(s->months, s->nmonths, sizeof *s->months, cmp_long);
@@ -151,12 +162,41 @@ static int fill_month(mstate *s, size_t child, size_t la, size_t m, void *ctx)
     if (!ll_derive_candidate(&cov, s->d, child, s->months[m]))
         return LL_OK;
     prow *r = &s->c[sl->count[m] + sl->fill[m]++];
-    r->child = child;
+    r->child = (uint32_t)child;
     r->entry = 0;
-    r->month = s->months[m];
-    r->la = la;
-    ll_match_cov_row(r->x, &cov);
+    r->month = (int32_t)s->months[m];
+    r->la = (uint32_t)la;
+    ll_match_cov_pack(&r->x, &cov);
     return LL_OK;
+}
+
+/* The candidate rows of the children [lo, hi): half of them each, on two
+ * threads (ll_derive_candidate only reads the derive data).  Each half
+ * has its own slots in every month, the first half's before the second's,
+ * so that closing them up gives the (month, child) order of one pass. */
+typedef struct cand_part {
+    mstate *s;
+    const unsigned char *pool;
+    size_t lo, hi, n;
+    slots sl;
+    ll_progress_fn progress; /* NULL but on the first half */
+    void *user;
+    int rc;
+} cand_part;
+
+static void *fill_part(void *p)
+{
+    cand_part *c = p;
+    int exact = c->s->opt->exact_la;
+    for (size_t i = c->lo; i < c->hi && c->rc == LL_OK; i++) {
+        if (c->progress && i % 65536 == 0)
+            c->progress(c->user, "matching: candidate rows", i, c->n);
+        ll_child_info ci;
+        ll_derive_child(&ci, c->s->d, i);
+        if (c->pool[i])
+            c->rc = child_months(c->s, i, ci.la_index, exact, fill_month, &c->sl);
+    }
+    return NULL;
 }
 
 /* Candidate rows per month, in (month, la, child) order (SPEC 5 step 1).
@@ -165,47 +205,87 @@ static int fill_month(mstate *s, size_t child, size_t la, size_t m, void *ctx)
  * closed up. */
 static int candidate_rows(mstate *s, ll_progress_fn progress, void *user)
 {
-    size_t n = ll_derive_n_children(s->d), total = 0;
+    size_t n = ll_derive_n_children(s->d), total = 0, nm = s->nmonths + 1;
     int exact = s->opt->exact_la, rc = LL_OK;
-    slots sl = {calloc(s->nmonths + 1, sizeof(size_t)), calloc(s->nmonths + 1, sizeof(size_t))};
+    cand_part part[2] = {{.s = s, .lo = 0, .hi = n / 2, .n = n, .progress = progress, .user = user},
+                         {.s = s, .lo = n / 2, .hi = n, .n = n}};
+    for (int h = 0; h < 2; h++)
+        part[h].sl = (slots){calloc(nm, sizeof(size_t)), calloc(nm, sizeof(size_t))};
     unsigned char *pool = malloc(n + 1);
-    if (sl.count == NULL || sl.fill == NULL || pool == NULL) {
+    if (!part[0].sl.count || !part[0].sl.fill || !part[1].sl.count || !part[1].sl.fill ||
+        pool == NULL) {
         rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
         goto done;
     }
-    for (size_t i = 0; i < n && rc == LL_OK; i++) {
-        ll_child_info ci;
-        ll_derive_child(&ci, s->d, i);
-        pool[i] = !ci.programme && !ci.short_breaks && ci.in_returns;
-        if (pool[i])
-            rc = child_months(s, i, ci.la_index, exact, count_month, &sl);
+    for (int h = 0; h < 2; h++) {
+        part[h].pool = pool;
+        for (size_t i = part[h].lo; i < part[h].hi && rc == LL_OK; i++) {
+            ll_child_info ci;
+            ll_derive_child(&ci, s->d, i);
+            pool[i] = !ci.programme && !ci.short_breaks && ci.in_returns;
+            if (pool[i])
+                rc = child_months(s, i, ci.la_index, exact, count_month, &part[h].sl);
+        }
     }
-    for (size_t m = 0; m < s->nmonths; m++) { /* counts become offsets */
-        size_t c = sl.count[m];
-        sl.count[m] = total;
-        total += c;
-    }
-    if (rc == LL_OK && (s->c = malloc((total + 1) * sizeof *s->c)) == NULL)
+    for (size_t m = 0; m < s->nmonths; m++) /* counts become offsets */
+        for (int h = 0; h < 2; h++) {
+            size_t c = part[h].sl.count[m];
+            part[h].sl.count[m] = total;
+            total += c;
+        }
+    if (rc == LL_OK && (s->c = ll_huge_alloc((total + 1) * sizeof *s->c)) == NULL)
         rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
-    for (size_t i = 0; i < n && rc == LL_OK; i++) {
-        if (progress && i % 65536 == 0)
-            progress(user, "matching: candidate rows", i, n);
-        ll_child_info ci;
-        ll_derive_child(&ci, s->d, i);
-        if (pool[i])
-            rc = child_months(s, i, ci.la_index, exact, fill_month, &sl);
-    }
+    if (rc != LL_OK)
+        goto done;
+    pthread_t th;
+    int threaded = pthread_create(&th, NULL, fill_part, &part[1]) == 0;
+    fill_part(&part[0]);
+    if (threaded)
+        pthread_join(th, NULL);
+    else
+        fill_part(&part[1]);
+    rc = part[0].rc != LL_OK ? part[0].rc : part[1].rc;
     if (progress && rc == LL_OK)
         progress(user, "matching: candidate rows", n, n);
-    for (size_t m = 0; m < s->nmonths && rc == LL_OK; m++) {
-        memmove(&s->c[s->nc], &s->c[sl.count[m]], sl.fill[m] * sizeof *s->c);
-        s->nc += sl.fill[m];
-    }
+    for (size_t m = 0; m < s->nmonths && rc == LL_OK; m++)
+        for (int h = 0; h < 2; h++) {
+            memmove(&s->c[s->nc], &s->c[part[h].sl.count[m]], part[h].sl.fill[m] * sizeof *s->c);
+            s->nc += part[h].sl.fill[m];
+        }
 done:
-    free(sl.count);
-    free(sl.fill);
+    for (int h = 0; h < 2; h++) {
+        free(part[h].sl.count);
+        free(part[h].sl.fill);
+    }
     free(pool);
     return rc;
+}
+
+static const prow *model_row(const mstate *s, size_t i)
+{
+    return i < s->nt ? &s->t[i] : &s->c[i - s->nt];
+}
+
+/* The design matrix of the propensity model, made a block of rows at a
+ * time from the packed rows: the intercept, then the columns kept. */
+typedef struct design {
+    const mstate *s;
+    const size_t *cols;
+    size_t p; /* columns kept, intercept not counted */
+} design;
+
+static const double *design_rows(void *ctx, size_t first, size_t count, double *buf)
+{
+    const design *d = ctx;
+    double x[LL_MATCH_NCOV];
+    for (size_t i = 0; i < count; i++) {
+        double *row = buf + i * (d->p + 1);
+        ll_match_cov_unpack(x, &model_row(d->s, first + i)->x);
+        row[0] = 1.0;
+        for (size_t k = 0; k < d->p; k++)
+            row[k + 1] = x[d->cols[k]];
+    }
+    return buf;
 }
 
 /* Fits the propensity model on treated then candidate rows, dropping the
@@ -217,28 +297,24 @@ static int fit_model(mstate *s, ll_match *out)
     for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
         if (ll_match_cov_reference(j))
             continue;
-        double v0 = s->t[0].x[j];
+        double v0 = ll_match_cov_value(&s->t[0].x, j);
         int varies = 0;
         for (size_t i = 0; i < n && !varies; i++)
-            varies = (i < s->nt ? s->t[i].x[j] : s->c[i - s->nt].x[j]) != v0;
+            varies = ll_match_cov_value(&model_row(s, i)->x, j) != v0;
         if (varies)
             cols[p++] = j;
     }
-    double *X = malloc(n * (p + 1) * sizeof *X), *y = malloc(n * sizeof *y);
+    double *y = malloc(n * sizeof *y);
     ll_glm *fit = NULL;
     int rc = LL_OK;
-    if (X == NULL || y == NULL) {
+    if (y == NULL) {
         rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
-        const prow *r = i < s->nt ? &s->t[i] : &s->c[i - s->nt];
-        X[i * (p + 1)] = 1.0;
-        for (size_t k = 0; k < p; k++)
-            X[i * (p + 1) + k + 1] = r->x[cols[k]];
+    for (size_t i = 0; i < n; i++)
         y[i] = i < s->nt;
-    }
-    int st = ll_glm_fit(&fit, X, n, p + 1, y, NULL, s->err);
+    design dm = {s, cols, p};
+    int st = ll_glm_fit_rows(&fit, design_rows, &dm, n, p + 1, y, NULL, s->err);
     if (fit == NULL) {
         rc = st == LL_ENOMEM ? st : ll_error_set(s->err, LL_EDOM, "propensity model: %s", s->err ? s->err->msg : "");
         goto done;
@@ -255,7 +331,6 @@ static int fit_model(mstate *s, ll_match *out)
         (i < s->nt ? &s->t[i] : &s->c[i - s->nt])->eta = fit->eta[i];
 done:
     ll_glm_free(fit);
-    free(X);
     free(y);
     return rc;
 }
@@ -459,33 +534,50 @@ static void sort_pairs(ll_match *m)
     }
 }
 
-/* Copies the covariate rows balance needs out of the model rows. */
-static int keep_balance_rows(const mstate *s, ll_match *m)
+/* The covariate rows balance needs: the treated and matched rows as
+ * doubles (a few thousand), the candidate rows handed over packed (s->c
+ * becomes the match's). */
+static int keep_balance_rows(mstate *s, ll_match *m)
 {
     size_t w = LL_MATCH_NCOV * sizeof(double);
     m->x_treated = malloc(s->nt * w + 1);
-    m->x_candidates = malloc(s->nc * w + 1);
     m->x_matched_t = malloc(m->n_pairs * w + 1);
     m->x_matched_c = malloc(m->n_pairs * w + 1);
-    if (!m->x_treated || !m->x_candidates || !m->x_matched_t || !m->x_matched_c)
+    m->candidates = malloc(sizeof *m->candidates);
+    m->column_buf = ll_huge_alloc((s->nc * LL_MATCH_COLUMN_BLOCK + 1) * sizeof *m->column_buf);
+    if (!m->x_treated || !m->x_matched_t || !m->x_matched_c || !m->candidates || !m->column_buf)
         return ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
     for (size_t i = 0; i < s->nt; i++)
-        memcpy(m->x_treated + i * LL_MATCH_NCOV, s->t[i].x, w);
-    for (size_t i = 0; i < s->nc; i++)
-        memcpy(m->x_candidates + i * LL_MATCH_NCOV, s->c[i].x, w);
+        ll_match_cov_unpack(m->x_treated + i * LL_MATCH_NCOV, &s->t[i].x);
+    m->candidates->c = s->c;
+    m->candidates->n = s->nc;
+    s->c = NULL;
     m->n_x_treated = s->nt;
     m->n_x_candidates = s->nc;
     /* matched treated once per child, matched comparison once per pair */
+    const prow *c = m->candidates->c;
     for (size_t k = 0; k < m->n_pairs; k++) {
         const ll_match_pair *p = &m->pairs[k];
-        memcpy(m->x_matched_c + m->n_x_matched_c++ * LL_MATCH_NCOV,
-               s->c[s->crow_of_child[p->comparison]].x, w);
+        ll_match_cov_unpack(m->x_matched_c + m->n_x_matched_c++ * LL_MATCH_NCOV,
+                            &c[s->crow_of_child[p->comparison]].x);
         if (k > 0 && p->match_id == m->pairs[k - 1].match_id)
             continue;
-        memcpy(m->x_matched_t + m->n_x_matched_t++ * LL_MATCH_NCOV,
-               s->t[s->trow_of_child[p->treated]].x, w);
+        ll_match_cov_unpack(m->x_matched_t + m->n_x_matched_t++ * LL_MATCH_NCOV,
+                            &s->t[s->trow_of_child[p->treated]].x);
     }
     return LL_OK;
+}
+
+const double *ll_match_candidate_columns(const void *match, size_t j, size_t k)
+{
+    const ll_match *m = match;
+    double *out = m->column_buf, row[LL_MATCH_NCOV];
+    for (size_t i = 0; i < m->n_x_candidates; i++) {
+        ll_match_cov_unpack(row, &m->candidates->c[i].x);
+        for (size_t c = 0; c < k; c++)
+            *out++ = row[j + c];
+    }
+    return m->column_buf;
 }
 
 /* The pairing derive builds the analysis rows from: match_id and ps_logit
@@ -547,6 +639,11 @@ int ll_match_run(ll_match **out, const ll_derive_data *d, const ll_cohort *cohor
     *out = NULL;
     if (m == NULL) {
         rc = ll_error_set(err, LL_ENOMEM, "out of memory in matching");
+        goto done;
+    }
+    if (ll_derive_n_children(d) >= UINT32_MAX || cohort->n >= UINT32_MAX) {
+        rc = ll_error_set(err, LL_EINPUT, "matching: more than %lu children or cohort entries",
+                          (unsigned long)UINT32_MAX - 1);
         goto done;
     }
     if ((rc = treated_rows(&s, cohort)) != LL_OK)
@@ -612,7 +709,10 @@ void ll_match_free(ll_match *m)
     free(m->pairing.ps_logit);
     free(m->pairing.comparison);
     free(m->x_treated);
-    free(m->x_candidates);
+    if (m->candidates != NULL)
+        free(m->candidates->c);
+    free(m->candidates);
+    free(m->column_buf);
     free(m->x_matched_t);
     free(m->x_matched_c);
     free(m);

@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include "lleval/date.h"
+#include "lleval/hugemem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
     void *q = realloc(*p, n * elem);
     if (!q)
         return -1;
+    ll_huge_advise(q, n * elem);
     *p = q;
     *cap = n;
     return 0;
@@ -643,8 +645,8 @@ static int derive_histories(struct loader *L)
     size_t n_raw = L->nrows[TB_EPISODES];
     d->eps = L->eps;
     L->eps = NULL;
-    d->periods = malloc((n_raw ? n_raw : 1) * sizeof *d->periods);
-    d->spells = malloc((n_raw ? n_raw : 1) * sizeof *d->spells);
+    d->periods = ll_huge_alloc((n_raw ? n_raw : 1) * sizeof *d->periods);
+    d->spells = ll_huge_alloc((n_raw ? n_raw : 1) * sizeof *d->spells);
     d->oc3 = malloc((L->nrows[TB_OC3] ? L->nrows[TB_OC3] : 1) * sizeof *d->oc3);
     if (!d->periods || !d->spells || !d->oc3)
         return nomem(L);

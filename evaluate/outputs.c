@@ -168,14 +168,15 @@ int ev_balance(ev_run *r, ll_error *err)
         (rc = collect_rows(&c, r->a, LL_GROUP_COMPARISON, 0, err)) ||
         (rc = collect_rows(&mt, r->a, LL_GROUP_TREATED, 1, err)))
         goto done;
-    ll_cov_set ts = {t.x, t.n, t.sdq0}, cs = {c.x, c.n, c.sdq0}, mts = {mt.x, mt.n, mt.sdq0};
+    ll_cov_set ts = {t.x, t.n, t.sdq0, NULL, NULL}, cs = {c.x, c.n, c.sdq0, NULL, NULL};
+    ll_cov_set mts = {mt.x, mt.n, mt.sdq0, NULL, NULL};
     ll_balance b;
     if (r->match != NULL) {
         const ll_match *m = r->match;
-        ll_cov_set tb = {m->x_treated, m->n_x_treated, NULL};
-        ll_cov_set cb = {m->x_candidates, m->n_x_candidates, NULL};
-        ll_cov_set ta = {m->x_matched_t, m->n_x_matched_t, NULL};
-        ll_cov_set ca = {m->x_matched_c, m->n_x_matched_c, NULL};
+        ll_cov_set tb = {m->x_treated, m->n_x_treated, NULL, NULL, NULL};
+        ll_cov_set cb = {NULL, m->n_x_candidates, NULL, ll_match_candidate_columns, m};
+        ll_cov_set ta = {m->x_matched_t, m->n_x_matched_t, NULL, NULL, NULL};
+        ll_cov_set ca = {m->x_matched_c, m->n_x_matched_c, NULL, NULL, NULL};
         ll_balance_compute(&b, &tb, &cb, &ta, &ca);
         ll_cov_set sets[4] = {ts, cb, mts, cs};
         static const char *const names[4] = {"Treated, eligible", "Comparison pool (candidate rows)",

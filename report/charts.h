@@ -8,18 +8,32 @@
 #include "doc.h"
 
 
+/* gnuplot runs at most this many charts at once (the machines lleval is
+ * meant for have two cores or more). */
+#define RP_GNUPLOT_JOBS 2
+
 typedef struct rp_charts {
     const char *dir;       /* DIR/charts */
     const char *gnuplot;   /* program to run; NULL when not found */
     FILE *log;
     int drawn, failed;
+    struct rp_gp_job {     /* charts being drawn, oldest first */
+        rp_chart *chart;
+        long pid;
+    } job[RP_GNUPLOT_JOBS];
+    int njobs;
 } rp_charts;
 
-/* Writes name.dat (data, already disclosure-controlled) and name.gp, runs
- * gnuplot, and registers the chart (with its SVG when drawn) in the doc.
- * Returns LL_OK or LL_EIO. */
+/* Writes name.dat (data, already disclosure-controlled) and name.gp,
+ * registers the chart in the doc and starts gnuplot on it; the SVG is
+ * placed when rp_charts_finish (or a later chart waiting for a free
+ * gnuplot) collects it.  Returns LL_OK or LL_EIO. */
 int rp_chart_emit(rp_charts *c, rp_doc *d, const char *name, const char *title, const char *alt,
                   const char *data, const char *script, ll_error *err);
+/* Waits for every gnuplot still running and places their SVGs, in the
+ * order the charts were emitted.  Must be called once every chart is
+ * emitted, also when the report fails (no child is left behind). */
+void rp_charts_finish(rp_charts *c, rp_doc *d);
 /* The gnuplot program: path found on PATH (or the one given), or NULL. */
 char *rp_find_program(rp_arena *a, const char *name);
 /* A gnuplot single-quoted string literal of s. */

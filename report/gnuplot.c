@@ -135,6 +135,50 @@ static char *full_script(rp_arena *a, const char *name, const char *title, const
                      name, title, name, name, w, h, name, rp_gp_quote(a, title), body, png);
 }
 
+static void chart_failed(rp_charts *c, const char *name)
+{
+    c->failed++;
+    if (c->log)
+        fprintf(c->log, "lleval evaluate: warning: gnuplot failed on charts/%s.gp (see "
+                        "charts/gnuplot.log); the report shows the chart as not drawn\n",
+                name);
+}
+
+/* Appends the chart's own log to gnuplot.log and removes it: charts drawn
+ * at once write apart, and gnuplot.log keeps the order of the charts. */
+static void merge_log(rp_arena *a, const char *dir, const char *name)
+{
+    char *path = rp_printf(a, "%s/%s.gnuplot.log", dir, name);
+    size_t len = 0;
+    char *text = rp_read_file(a, path, &len);
+    FILE *f = fopen(rp_printf(a, "%s/gnuplot.log", dir), "a");
+    if (f != NULL) {
+        if (text != NULL)
+            fwrite(text, 1, len, f);
+        fclose(f);
+    }
+    remove(path);
+}
+
+/* Waits for the oldest chart being drawn and places its SVG. */
+static void collect(rp_charts *c, rp_doc *d)
+{
+    rp_arena *a = d->arena;
+    struct rp_gp_job j = c->job[0];
+    memmove(c->job, c->job + 1, (size_t)(c->njobs - 1) * sizeof *c->job);
+    c->njobs--;
+    rp_chart *ch = j.chart;
+    int rc = ll_gnuplot_wait(j.pid, c->gnuplot, c->dir, ch->name, NULL);
+    merge_log(a, c->dir, ch->name);
+    if (rc != LL_OK) {
+        chart_failed(c, ch->name);
+        return;
+    }
+    char *svg = rp_read_file(a, rp_printf(a, "%s/%s.svg", c->dir, ch->name), NULL);
+    ch->svg = svg ? inline_svg(a, svg, ch->name, ch->title) : NULL;
+    c->drawn += ch->svg != NULL;
+}
+
 int rp_chart_emit(rp_charts *c, rp_doc *d, const char *name, const char *title, const char *alt,
                   const char *data, const char *script, ll_error *err)
 {
@@ -160,17 +204,20 @@ int rp_chart_emit(rp_charts *c, rp_doc *d, const char *name, const char *title, 
     d->charts = ch;
     if (c->gnuplot == NULL)
         return LL_OK;
-    char *script_name = rp_printf(a, "%s.gp", name);
-    if (ll_gnuplot_run(c->gnuplot, c->dir, script_name, NULL) != LL_OK) {
-        c->failed++;
-        if (c->log)
-            fprintf(c->log, "lleval evaluate: warning: gnuplot failed on charts/%s.gp (see "
-                            "charts/gnuplot.log); the report shows the chart as not drawn\n",
-                    name);
+    if (c->njobs == RP_GNUPLOT_JOBS)
+        collect(c, d);
+    long pid;
+    if (ll_gnuplot_start(&pid, c->gnuplot, c->dir, rp_printf(a, "%s.gp", name),
+                         rp_printf(a, "%s.gnuplot.log", name), NULL) != LL_OK) {
+        chart_failed(c, name);
         return LL_OK;
     }
-    char *svg = rp_read_file(a, rp_printf(a, "%s/%s.svg", c->dir, name), NULL);
-    ch->svg = svg ? inline_svg(a, svg, name, title) : NULL;
-    c->drawn += ch->svg != NULL;
+    c->job[c->njobs++] = (struct rp_gp_job){ch, pid};
     return LL_OK;
+}
+
+void rp_charts_finish(rp_charts *c, rp_doc *d)
+{
+    while (c->njobs > 0)
+        collect(c, d);
 }

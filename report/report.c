@@ -125,7 +125,7 @@ int ll_report_write(const char *dir, const ll_report_input *in, FILE *log, ll_er
     rp_doc doc = {&a, "", NULL, NULL, NULL, NULL};
     rp_view view;
     rp_costview cv;
-    rp_charts charts = {NULL, NULL, log, 0, 0};
+    rp_charts charts = {.log = log};
     rp_ctx c;
     memset(&c, 0, sizeof c);
     c.doc = &doc;
@@ -142,7 +142,11 @@ int ll_report_write(const char *dir, const ll_report_input *in, FILE *log, ll_er
         (rc = make_dir(publish, err)))
         goto done;
     find_gnuplot(&charts, &doc, &a, in->gnuplot, log);
-    if ((rc = prepare(&c, err)) || (rc = build(&c, err)))
+    rc = prepare(&c, err);
+    if (rc == LL_OK)
+        rc = build(&c, err);
+    rp_charts_finish(&charts, &doc);
+    if (rc != LL_OK)
         goto done;
     if (a.nomem) {
         rc = ll_error_set(err, LL_ENOMEM, "out of memory writing the report");

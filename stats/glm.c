@@ -14,9 +14,11 @@
 #include "lleval/statmodels.h"
 
 #include "models_internal.h"
+#include "lleval/hugemem.h"
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,8 +27,15 @@
  * grows as eps / ratio^2): recompute by QR. */
 #define GRAY_RATIO 1e-3
 
+/* Rows fetched per call of the row source: even, so that the pairs of
+ * irls_pass never straddle two blocks. */
+#define BLOCK 256
+
 typedef struct glm_work {
-    const double *X, *y;
+    ll_glm_rows_fn rows; /* the design matrix, BLOCK rows at a time */
+    void *rows_ctx;
+    double *rowbuf;      /* BLOCK x p, for the row source */
+    const double *y;
     size_t n, p;
     double *eta;   /* n linear predictors of the current iterate */
     double *A;     /* p x p: X'WX at the weights of eta */
@@ -40,7 +49,16 @@ typedef struct glm_work {
     double *qr_ratio; /* p: relative residual norms of the last QR step */
     int have_qr;
     double *beta;  /* p, zero for aliased columns (as R's Cdqrls) */
-    double *scratch; /* 2 (p + 1) */
+    double *scratch; /* 4 (p + 1): the pair's values and weighted values */
+    uint16_t *nz;    /* p: the columns not zero in both rows of a pair */
+    /* The pairs of rows kept sparse (ll_glm_fit_rows, when smaller than
+     * the dense matrix): pair q has the columns idx[off[q] .. off[q + 1])
+     * with values v0 (first row) and v1 (second row; the first again for a
+     * lone last row), so the passes need not rebuild the rows. */
+    int may_cache;
+    size_t *off;
+    uint16_t *idx;
+    double *v0, *v1;
 } glm_work;
 
 void ll_glm_control_init(ll_glm_control *ctl)
@@ -74,24 +92,56 @@ static inline void logit_row(double eta, double y, double *mu_out, double *w, do
     *mu_out = mu;
 }
 
-/* The linear predictor of row i: x_i beta, or R's start when beta is NULL. */
-static inline double row_eta(const glm_work *g, size_t i, const double *beta)
+/* Rows [first, first + count) of the design matrix (count <= BLOCK). */
+static inline const double *block_rows(const glm_work *g, size_t first, size_t count)
 {
-    const double *restrict x = g->X + i * g->p;
+    return g->rows(g->rows_ctx, first, count, g->rowbuf);
+}
+
+static inline size_t block_len(const glm_work *g, size_t first)
+{
+    return g->n - first < BLOCK ? g->n - first : BLOCK;
+}
+
+/* The linear predictor of row i, whose values u are not zero outside the
+ * m columns nz: x beta (the skipped terms are +-0, which change no sum
+ * that starts at +0), or R's start when beta is NULL. */
+static inline double row_eta(const glm_work *g, size_t i, const double *restrict u,
+                             const uint16_t *restrict nz, size_t m, const double *beta)
+{
     if (beta == NULL) {
         double m0 = (g->y[i] + 0.5) / 2.0; /* R's mustart */
         return log(m0 / (1.0 - m0));
     }
     double eta = 0.0;
-    for (size_t j = 0; j < g->p; j++)
-        eta += x[j] * beta[j];
+    for (size_t k = 0; k < m; k++)
+        eta += u[k] * beta[nz[k]];
     return eta;
+}
+
+/* The columns of a pair of rows not zero in both, with the two rows'
+ * values there; returns how many. */
+static size_t pair_columns(size_t p, const double *x0, const double *x1, uint16_t *nz,
+                           double *u0, double *u1)
+{
+    size_t m = 0;
+    for (size_t j = 0; j < p; j++)
+        if (x0[j] != 0.0 || x1[j] != 0.0) {
+            nz[m] = (uint16_t)j;
+            u0[m] = x0[j];
+            u1[m++] = x1[j];
+        }
+    return m;
 }
 
 /* One pass: eta = X beta (or R's start when beta is NULL), then deviance,
  * X'WX (upper triangle, mirrored at the end) and X'Wz at those weights.
  * Rows go two at a time so that each element of X'WX is loaded and stored
- * once per pair: the pass is bound by those updates. */
+ * once per pair: the pass is bound by those updates.  Only the columns not
+ * zero in both rows of the pair are updated (one-hot levels make most of a
+ * propensity row zero): every skipped term is +-0, and adding +-0 changes
+ * no element (they start at +0 and a sum that cancels rounds to +0, so
+ * none is ever -0), so the sums are bit for bit those of the dense loop. */
 static void irls_pass(glm_work *g, const double *beta)
 {
     size_t n = g->n, p = g->p;
@@ -102,30 +152,44 @@ static void irls_pass(glm_work *g, const double *beta)
     double dev = 0.0;
     int boundary = 0;
     const double eps10 = 10.0 * DBL_EPSILON;
-    double *restrict wx0 = g->scratch, *restrict wx1 = g->scratch + p;
+    double *restrict wx0 = g->scratch + 2 * p, *restrict wx1 = g->scratch + 3 * p;
+    const double *X = NULL;
     for (size_t i = 0; i < n; i += 2) {
         int two = i + 1 < n;
-        const double *restrict x0 = g->X + i * p;
-        const double *restrict x1 = two ? x0 + p : x0;
+        const double *restrict u0 = g->scratch, *restrict u1 = g->scratch + p;
+        const uint16_t *restrict nz = g->nz;
+        size_t m;
+        if (g->off != NULL) {
+            size_t o = g->off[i / 2];
+            m = g->off[i / 2 + 1] - o;
+            nz = g->idx + o;
+            u0 = g->v0 + o;
+            u1 = g->v1 + o;
+        } else {
+            if (i % BLOCK == 0)
+                X = block_rows(g, i, block_len(g, i)) - i * p;
+            const double *x0 = X + i * p;
+            m = pair_columns(p, x0, two ? x0 + p : x0, g->nz, g->scratch, g->scratch + p);
+        }
         double w[2] = {0.0, 0.0}, z[2] = {0.0, 0.0};
         for (int r = 0; r < 1 + two; r++) {
-            double eta = row_eta(g, i + r, beta), mu, d;
+            double eta = row_eta(g, i + r, r ? u1 : u0, nz, m, beta), mu, d;
             g->eta[i + r] = eta;
             logit_row(eta, g->y[i + r], &mu, &w[r], &z[r], &d);
             dev += d;
             if (mu > 1.0 - eps10 || mu < eps10)
                 boundary = 1;
         }
-        for (size_t j = 0; j < p; j++) {
-            wx0[j] = w[0] * x0[j];
-            wx1[j] = w[1] * x1[j]; /* w[1] = 0 for a lone last row */
+        for (size_t k = 0; k < m; k++) {
+            wx0[k] = w[0] * u0[k];
+            wx1[k] = w[1] * u1[k]; /* w[1] = 0 for a lone last row */
         }
-        for (size_t j = 0; j < p; j++) {
-            double a0 = wx0[j], a1 = wx1[j];
-            double *restrict Aj = A + j * p;
-            for (size_t k = j; k < p; k++)
-                Aj[k] += a0 * x0[k] + a1 * x1[k];
-            b[j] += a0 * z[0] + a1 * z[1];
+        for (size_t a = 0; a < m; a++) {
+            double a0 = wx0[a], a1 = wx1[a];
+            double *restrict Aj = A + nz[a] * p;
+            for (size_t k = a; k < m; k++)
+                Aj[nz[k]] += a0 * u0[k] + a1 * u1[k];
+            b[nz[a]] += a0 * z[0] + a1 * z[1];
         }
     }
     for (size_t j = 0; j < p; j++)
@@ -262,11 +326,14 @@ static int step_qr(glm_work *g, double tol)
         free(M);
         return LL_ENOMEM;
     }
+    const double *X = NULL;
     for (size_t i = 0; i < g->n; i++) {
+        if (i % BLOCK == 0)
+            X = block_rows(g, i, block_len(g, i)) - i * p;
         double mu, w, z, d;
         logit_row(g->eta[i], g->y[i], &mu, &w, &z, &d);
         double sw = sqrt(w);
-        const double *x = g->X + i * p;
+        const double *x = X + i * p;
         for (size_t j = 0; j < p; j++)
             row[j] = sw * x[j];
         row[p] = sw * z;
@@ -286,18 +353,66 @@ static int step_qr(glm_work *g, double tol)
     return 0;
 }
 
-static int check_input(const double *X, size_t n, size_t p, const double *y, ll_error *err)
+/* Checks y and X; counts into *entries the pair columns a sparse copy
+ * would hold (when entries is not NULL) or fills that copy. */
+static int check_input(glm_work *g, size_t *entries, ll_error *err)
 {
-    if (X == NULL || y == NULL || n == 0 || p == 0)
-        return ll_error_set(err, LL_EINPUT, "glm: empty design (n = %zu, p = %zu)", n, p);
+    size_t n = g->n, p = g->p, e = 0;
+    const double *y = g->y, *X = NULL;
     for (size_t i = 0; i < n; i++) {
+        if (i % BLOCK == 0)
+            X = block_rows(g, i, block_len(g, i)) - i * p;
         if (y[i] != 0.0 && y[i] != 1.0)
             return ll_error_set(err, LL_EINPUT, "glm: y[%zu] = %g is not 0 or 1", i, y[i]);
         for (size_t j = 0; j < p; j++)
             if (!isfinite(X[i * p + j]))
                 return ll_error_set(err, LL_EINPUT, "glm: X[%zu, %zu] is not finite", i, j);
+        if (i % 2 == 1 || i + 1 == n) {
+            const double *x0 = X + (i - i % 2) * p, *x1 = i % 2 ? x0 + p : x0;
+            if (entries != NULL) {
+                e += pair_columns(p, x0, x1, g->nz, g->scratch, g->scratch + p);
+                continue;
+            }
+            size_t o = g->off[i / 2];
+            g->off[i / 2 + 1] = o + pair_columns(p, x0, x1, g->idx + o, g->v0 + o, g->v1 + o);
+        }
     }
+    if (entries != NULL)
+        *entries = e;
     return 0;
+}
+
+static void cache_free(glm_work *g)
+{
+    free(g->off);
+    free(g->idx);
+    free(g->v0);
+    free(g->v1);
+    g->off = NULL;
+    g->idx = NULL;
+    g->v0 = g->v1 = NULL;
+}
+
+/* Checks the input and, for a row source, keeps the pairs sparse when that
+ * takes less memory than the dense matrix would (else, or when memory is
+ * short, the passes read the rows again each time). */
+static int check_and_cache(glm_work *g, ll_error *err)
+{
+    size_t entries = 0, npairs = (g->n + 1) / 2;
+    int rc = check_input(g, &entries, err);
+    if (rc != 0 || !g->may_cache ||
+        entries * (sizeof *g->idx + 2 * sizeof *g->v0) > g->n * g->p * sizeof(double))
+        return rc;
+    g->off = malloc((npairs + 1) * sizeof *g->off);
+    g->idx = ll_huge_alloc((entries + 1) * sizeof *g->idx);
+    g->v0 = ll_huge_alloc((entries + 1) * sizeof *g->v0);
+    g->v1 = ll_huge_alloc((entries + 1) * sizeof *g->v1);
+    if (g->off == NULL || g->idx == NULL || g->v0 == NULL || g->v1 == NULL) {
+        cache_free(g);
+        return 0;
+    }
+    g->off[0] = 0;
+    return check_input(g, NULL, err);
 }
 
 static void work_free(glm_work *g)
@@ -310,6 +425,9 @@ static void work_free(glm_work *g)
     free(g->qr_ratio);
     free(g->beta);
     free(g->scratch);
+    free(g->nz);
+    free(g->rowbuf);
+    cache_free(g);
 }
 
 static int work_alloc(glm_work *g)
@@ -322,9 +440,11 @@ static int work_alloc(glm_work *g)
     g->aliased = calloc(p, sizeof *g->aliased);
     g->qr_ratio = calloc(p, sizeof *g->qr_ratio);
     g->beta = calloc(p, sizeof *g->beta);
-    g->scratch = malloc(2 * (p + 1) * sizeof *g->scratch);
+    g->scratch = malloc(4 * (p + 1) * sizeof *g->scratch);
+    g->nz = malloc(p * sizeof *g->nz);
+    g->rowbuf = malloc(BLOCK * p * sizeof *g->rowbuf);
     if (!g->A || !g->b || !g->U || !g->keep || !g->aliased || !g->qr_ratio || !g->beta ||
-        !g->scratch)
+        !g->scratch || !g->nz || !g->rowbuf)
         return LL_ENOMEM;
     return 0;
 }
@@ -381,13 +501,49 @@ static int fill_result(ll_glm *f, glm_work *g)
     return 0;
 }
 
+static int fit(ll_glm **out, ll_glm_rows_fn rows, void *rows_ctx, size_t n, size_t p,
+               const double *y, const ll_glm_control *ctl, int may_cache, ll_error *err);
+
+/* The row source of a design matrix held whole: no copy. */
+typedef struct dense_src {
+    const double *X;
+    size_t p;
+} dense_src;
+
+static const double *dense_rows(void *ctx, size_t first, size_t count, double *buf)
+{
+    (void)count, (void)buf;
+    const dense_src *d = ctx;
+    return d->X + first * d->p;
+}
+
 int ll_glm_fit(ll_glm **out, const double *X, size_t n, size_t p, const double *y,
                const ll_glm_control *ctl, ll_error *err)
 {
     *out = NULL;
-    int rc = check_input(X, n, p, y, err);
-    if (rc != 0)
-        return rc;
+    if (X == NULL)
+        return ll_error_set(err, LL_EINPUT, "glm: empty design (n = %zu, p = %zu)", n, p);
+    dense_src src = {X, p};
+    return fit(out, dense_rows, &src, n, p, y, ctl, 0, err);
+}
+
+int ll_glm_fit_rows(ll_glm **out, ll_glm_rows_fn rows, void *rows_ctx, size_t n, size_t p,
+                    const double *y, const ll_glm_control *ctl, ll_error *err)
+{
+    return fit(out, rows, rows_ctx, n, p, y, ctl, 1, err);
+}
+
+/* The fit; may_cache: the rows may be kept sparse (they are not already
+ * held whole by the caller). */
+static int fit(ll_glm **out, ll_glm_rows_fn rows, void *rows_ctx, size_t n, size_t p,
+               const double *y, const ll_glm_control *ctl, int may_cache, ll_error *err)
+{
+    *out = NULL;
+    if (rows == NULL || y == NULL || n == 0 || p == 0)
+        return ll_error_set(err, LL_EINPUT, "glm: empty design (n = %zu, p = %zu)", n, p);
+    if (p > UINT16_MAX)
+        return ll_error_set(err, LL_EINPUT, "glm: %zu columns (at most %d)", p, UINT16_MAX);
+    int rc;
     ll_glm_control def;
     ll_glm_control_init(&def);
     if (ctl == NULL)
@@ -396,9 +552,16 @@ int ll_glm_fit(ll_glm **out, const double *X, size_t n, size_t p, const double *
         return ll_error_set(err, LL_EINPUT, "glm: maxit must be >= 1 and epsilon > 0");
     double tol = fmin(1e-7, ctl->epsilon / 1000.0); /* as glm.fit passes to Cdqrls */
 
-    glm_work g = {.X = X, .y = y, .n = n, .p = p};
-    ll_glm *f = fit_alloc(n, p);
-    if (f == NULL || work_alloc(&g) != 0) {
+    glm_work g = {.rows = rows, .rows_ctx = rows_ctx, .y = y, .n = n, .p = p,
+                  .may_cache = may_cache};
+    ll_glm *f = NULL;
+    if (work_alloc(&g) != 0) {
+        rc = ll_error_set(err, LL_ENOMEM, "glm: out of memory");
+        goto done;
+    }
+    if ((rc = check_and_cache(&g, err)) != 0)
+        goto done;
+    if ((f = fit_alloc(n, p)) == NULL) {
         rc = ll_error_set(err, LL_ENOMEM, "glm: out of memory");
         goto done;
     }

@@ -1052,10 +1052,10 @@ static void known_table(struct known *k)
         ll_match_cov_row(ta + i * LL_MATCH_NCOV, &t[i]);
         ll_match_cov_row(ca + i * LL_MATCH_NCOV, &c[after_c[i]]);
     }
-    k->stb = (ll_cov_set){tb, 4, NULL};
-    k->scb = (ll_cov_set){cb, 6, NULL};
-    k->sta = (ll_cov_set){ta, 3, NULL};
-    k->sca = (ll_cov_set){ca, 3, NULL};
+    k->stb = (ll_cov_set){tb, 4, NULL, NULL, NULL};
+    k->scb = (ll_cov_set){cb, 6, NULL, NULL, NULL};
+    k->sta = (ll_cov_set){ta, 3, NULL, NULL, NULL};
+    k->sca = (ll_cov_set){ca, 3, NULL, NULL, NULL};
 }
 
 /* The balance of the known table, before and after. */
@@ -1161,7 +1161,7 @@ START_TEST(smd_of_a_separated_covariate)
         v.age_years = 9 + i;
         ll_match_cov_row(c + i * LL_MATCH_NCOV, &v);
     }
-    ll_cov_set st = {t, 2, NULL}, sc = {c, 3, NULL};
+    ll_cov_set st = {t, 2, NULL, NULL, NULL}, sc = {c, 3, NULL, NULL, NULL};
     ll_balance b;
     ll_balance_compute(&b, &st, &sc, &st, &sc);
     ck_assert_msg(isinf(b.row[8].smd_before) && b.row[8].smd_before > 0, "uasc smd %g",
@@ -1221,7 +1221,7 @@ START_TEST(table1_known)
     struct known kt;
     known_table(&kt);
     double sdq_t[4] = {15, NAN, 20, 10};
-    ll_cov_set sets[2] = {{kt.tb, 4, sdq_t}, kt.scb};
+    ll_cov_set sets[2] = {{kt.tb, 4, sdq_t, NULL, NULL}, kt.scb};
     const char *names[2] = {"Treated", "Comparison"};
     ll_balance b;
     ll_balance_compute(&b, &sets[0], &sets[1], NULL, NULL);
@@ -1254,6 +1254,74 @@ START_TEST(table1_known)
 }
 END_TEST
 
+/* Matching keeps its candidate rows packed; every double of a row must
+ * come back exactly as ll_match_cov_row makes it, column by column too. */
+START_TEST(packed_rows_give_the_same_doubles)
+{
+    const ll_covariates rows[3] = {
+        cov(0.0027378507871321013, 0, LL_ETHNIC_WHITE, 0, 0.0, 0, 0.0, 0, LL_PG_FOSTER,
+            LL_LEGAL_CARE_ORDER, 0),
+        cov(17.998631074606433, 1, LL_ETHNIC_UNKNOWN, 1, 16.5, 40, 3.25, 7, LL_PG_OTHER,
+            LL_LEGAL_OTHER, 1),
+        cov(9.5, 1, LL_ETHNIC_BLACK, 0, 1.0 / 3.0, 2, 0.1, 1, LL_PG_RESIDENTIAL, LL_LEGAL_S20, 0)};
+    for (size_t r = 0; r < 3; r++) {
+        double want[LL_MATCH_NCOV], got[LL_MATCH_NCOV];
+        ll_match_cov_row(want, &rows[r]);
+        ll_cov_packed p;
+        ll_match_cov_pack(&p, &rows[r]);
+        ll_match_cov_unpack(got, &p);
+        ck_assert(memcmp(want, got, sizeof want) == 0);
+        for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
+            double v = ll_match_cov_value(&p, j);
+            ck_assert_msg(memcmp(&v, &want[j], sizeof v) == 0, "row %zu column %zu: %g, not %g",
+                          r, j, v, want[j]);
+        }
+    }
+}
+END_TEST
+
+/* The candidate set of a match is read by columns (x NULL): balance and
+ * Table 1 must come out byte for byte as from the same rows held whole. */
+typedef struct col_src {
+    const double *x;
+    size_t n;
+    double buf[6 * LL_MATCH_COLUMN_BLOCK];
+} col_src;
+
+static const double *test_columns(const void *ctx, size_t j, size_t k)
+{
+    col_src *s = (col_src *)ctx;
+    ck_assert(k >= 1 && k <= LL_MATCH_COLUMN_BLOCK && j + k <= LL_MATCH_NCOV);
+    for (size_t i = 0; i < s->n; i++)
+        for (size_t c = 0; c < k; c++)
+            s->buf[i * k + c] = s->x[i * LL_MATCH_NCOV + j + c];
+    return s->buf;
+}
+
+START_TEST(balance_by_columns_same_as_rows)
+{
+    struct known kt;
+    known_table(&kt);
+    col_src src = {kt.cb, 6, {0}};
+    ll_cov_set st = kt.stb, rows = kt.scb, sta = kt.sta, sca = kt.sca;
+    ll_cov_set cols = {NULL, 6, NULL, test_columns, &src};
+    ll_balance b1, b2;
+    ll_balance_compute(&b1, &st, &rows, &sta, &sca);
+    ll_balance_compute(&b2, &st, &cols, &sta, &sca);
+    ck_assert(memcmp(&b1, &b2, sizeof b1) == 0);
+    const char *names[2] = {"Treated", "Comparison"};
+    ll_cov_set s1[2] = {st, rows}, s2[2] = {st, cols};
+    ll_table1 t1, t2;
+    ck_assert_int_eq(ll_table1_compute(&t1, s1, names, 2, &b1, NULL), LL_OK);
+    ck_assert_int_eq(ll_table1_compute(&t2, s2, names, 2, &b2, NULL), LL_OK);
+    for (size_t r = 0; r < t1.nrow; r++) {
+        ck_assert_str_eq(t1.row[r].cell[1], t2.row[r].cell[1]);
+        ck_assert_int_eq(t1.row[r].count[1], t2.row[r].count[1]);
+    }
+    ck_assert_str_eq(t1.row[0].cell[1], "10.67 (3.28)"); /* as table1_known has it from R */
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("match");
@@ -1265,7 +1333,8 @@ Suite *make_suite(void)
         order_of_input_rows_does_not_matter, greedy_rule_brute_force, NULL};
     tu_tcase(s, "example", example_tests, 600);
     const TTest *const balance_tests[] = {
-        smd_against_r, smd_of_a_separated_covariate, balance_csv_layout, table1_known, NULL};
+        smd_against_r, smd_of_a_separated_covariate, balance_csv_layout, table1_known,
+        packed_rows_give_the_same_doubles, balance_by_columns_same_as_rows, NULL};
     tu_tcase(s, "balance", balance_tests, 0);
     return s;
 }

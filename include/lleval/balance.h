@@ -11,11 +11,18 @@
 #include <stdio.h>
 
 /* A set of children's covariate rows; sdq0 (may be NULL) their baseline
- * SDQ, NAN for NA. */
+ * SDQ, NAN for NA.  The rows are x (n x LL_MATCH_NCOV, row-major) or, when
+ * x is NULL, columns(ctx, j, k) returns their columns j .. j + k - 1
+ * (k <= LL_MATCH_COLUMN_BLOCK) as an n x k row-major block, valid until the
+ * next call: so matching's 1.7 million candidate rows need not be held as
+ * doubles.  Every statistic is the same either way (each column's sums run
+ * over the rows in the same order). */
 typedef struct ll_cov_set {
     const double *x;
     size_t n;
     const double *sdq0;
+    const double *(*columns)(const void *ctx, size_t j, size_t k);
+    const void *ctx;
 } ll_cov_set;
 
 /* One covariate's balance.  NAN where not defined (a constant column, a

@@ -70,9 +70,13 @@ typedef struct ll_match {
     const char *coef_name[LL_MATCH_NMODEL + 1];
     double coef[LL_MATCH_NMODEL + 1];
     /* Covariate matrices for balance, LL_MATCH_NCOV columns each, row-major:
-     * eligible treated at index, all candidate rows, matched treated and
-     * matched comparison. */
-    double *x_treated, *x_candidates, *x_matched_t, *x_matched_c;
+     * eligible treated at index, matched treated and matched comparison.
+     * The n_x_candidates candidate rows (1.7 million for 200,000 children)
+     * are kept packed, in candidates (owned, opaque): read them column by
+     * column with ll_match_candidate_column. */
+    double *x_treated, *x_matched_t, *x_matched_c;
+    struct ll_match_rows *candidates;
+    double *column_buf; /* n_x_candidates x LL_MATCH_COLUMN_BLOCK, for ll_match_candidate_columns */
     size_t n_x_treated, n_x_candidates, n_x_matched_t, n_x_matched_c;
 } ll_match;
 
@@ -84,6 +88,23 @@ const char *ll_match_cov_name(size_t j);
 int ll_match_cov_reference(size_t j);
 /* Fills row[0 .. LL_MATCH_NCOV) from covariates. */
 void ll_match_cov_row(double *row, const ll_covariates *c);
+
+/* The covariates of one row in 40 bytes instead of LL_MATCH_NCOV doubles:
+ * the row's doubles come back from it exactly (the flags, levels and
+ * counts are small integers).  Matching keeps its candidate rows so. */
+typedef struct ll_cov_packed {
+    double age_years, years_in_care, years_in_placement;
+    int prior_placements, placements_before;
+    unsigned char male, uasc, cin_n1, ethnic_group, placement_group, legal_group;
+} ll_cov_packed;
+
+/* Packs covariates (flags 0/1, levels of their enums). */
+void ll_match_cov_pack(ll_cov_packed *out, const ll_covariates *c);
+/* Fills row[0 .. LL_MATCH_NCOV) from a packed row: the same doubles as
+ * ll_match_cov_row gives for the covariates packed. */
+void ll_match_cov_unpack(double *row, const ll_cov_packed *c);
+/* Column j of the packed row (row[j] of ll_match_cov_unpack). */
+double ll_match_cov_value(const ll_cov_packed *c, size_t j);
 /* 1 for the continuous covariates (SMD with sample variances, and a
  * variance ratio), 0 for binary ones. */
 int ll_match_cov_continuous(size_t j);
@@ -103,6 +124,16 @@ int ll_match_run(ll_match **out, const ll_derive_data *d, const ll_cohort *cohor
                  ll_error *err);
 
 void ll_match_free(ll_match *m);
+
+/* Covariate columns j .. j + k - 1 (k <= LL_MATCH_COLUMN_BLOCK, j + k <=
+ * LL_MATCH_NCOV) of the m->n_x_candidates candidate rows, in their stored
+ * order (bucket, logit, child), as an n x k row-major block: those columns
+ * of the row-major matrix the rows would make.  The block is written into
+ * a buffer m owns and is valid until the next call on m (so not for two
+ * threads at once).  m is a const ll_match * (void: ll_cov_set's column
+ * source). */
+#define LL_MATCH_COLUMN_BLOCK 8
+const double *ll_match_candidate_columns(const void *m, size_t j, size_t k);
 
 /* Writes secure/matches.csv (SPEC 5 columns).  LL_OK or LL_EIO. */
 int ll_match_write_csv(FILE *f, const ll_derive_data *d, const ll_match *m);
