@@ -1,16 +1,27 @@
 /* Disclosure control of the pooled report (SPEC 8), for the few kinds of
  * figure it shows: counts (rule 1), percentages (rule 2), figures resting
  * on a 2x2 table (rule 3), safe statistics (rule 4) and money (rule 6).
- * Every displayed figure rounds half away from zero. */
+ * Counts, percentages and the small-cell test are the report's rules
+ * (lleval/sdc.h): a percentage is that of the published (rounded) counts,
+ * as in the report.  Every displayed figure rounds half away from zero. */
 #include "sdc.h"
+
+#include "lleval/sdc.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+/* The report's rules (lleval/sdc.h) with the pooled report's parameters. */
+static ll_sdc rules(const ll_pool_sdc *s)
+{
+    return (ll_sdc){s->min_cell, s->rounding, s->min_n};
+}
+
 int pl_small(long x, const ll_pool_sdc *s)
 {
-    return x >= 1 && x <= s->min_cell;
+    ll_sdc r = rules(s);
+    return ll_sdc_small(&r, x);
 }
 
 void pl_fmt_count(char *buf, size_t size, long n, const ll_pool_sdc *s)
@@ -19,20 +30,22 @@ void pl_fmt_count(char *buf, size_t size, long n, const ll_pool_sdc *s)
         snprintf(buf, size, "&ndash;");
     else if (pl_small(n, s))
         snprintf(buf, size, "c");
-    else {
-        long r = s->rounding > 1 ? s->rounding : 1;
-        snprintf(buf, size, "%ld", (2 * n + r) / (2 * r) * r); /* nearest, halves up */
-    }
+    else
+        snprintf(buf, size, "%ld", ll_sdc_round_count(n, s->rounding));
 }
 
 void pl_fmt_pct(char *buf, size_t size, long x, long n, const ll_pool_sdc *s)
 {
+    ll_sdc r = rules(s);
+    double p[3];
     if (n <= 0 || x < 0)
         snprintf(buf, size, "&ndash;");
-    else if (pl_small(x, s) || pl_small(n - x, s))
+    else if (!ll_sdc_proportion_ok(&r, x, n))
         snprintf(buf, size, "c");
+    else if (ll_sdc_published_proportion(p, &r, x, n) != 0)
+        snprintf(buf, size, "&ndash;");
     else
-        snprintf(buf, size, "%.0f%%", round(100.0 * (double)x / (double)n));
+        snprintf(buf, size, "%s%%", ll_sdc_percent((char[16]){0}, 16, p[0]));
 }
 
 int pl_table_shown(long xt, long nt, long xc, long nc, const ll_pool_sdc *s)

@@ -14,7 +14,8 @@ int pl_small(long x, const ll_pool_sdc *s);
  * (halves up); n < 0 (no figure) as a dash. */
 void pl_fmt_count(char *buf, size_t size, long n, const ll_pool_sdc *s);
 
-/* Rule 2: x of n as a whole percentage, "c" when x or n - x is small. */
+/* Rule 2: x of n as a whole percentage of the published (rounded) counts
+ * (ll_sdc_published_proportion), "c" when x or n - x is small. */
 void pl_fmt_pct(char *buf, size_t size, long x, long n, const ll_pool_sdc *s);
 
 /* Rule 3: 1 when no cell of the 2x2 table (x_t, n_t - x_t, x_c, n_c - x_c)

@@ -123,6 +123,10 @@ START_TEST(test_pool_against_metafor)
      * rule 2 the 2 of 14 but not the 0%; counts rounded (10, 15) */
     ck_assert_ptr_nonnull(strstr(html, "<tr><td>E2</td><td>10</td><td>0%</td><td>15</td>"
                                        "<td>c</td><td>c</td></tr>"));
+    /* E3's comparison group, 9 of 20 homeless: the percentage is that of the
+     * published counts (10 of 20), not 45%, which beside 20 gives the 9 back */
+    ck_assert_ptr_nonnull(strstr(html, "<tr><td>E3</td><td>20</td><td>c</td><td>20</td>"
+                                       "<td>50%</td>"));
     /* E4's 8 and 9 children: below min_n = 10, rounded to 10 */
     ck_assert_ptr_nonnull(strstr(html, "<tr><td>E4</td><td>10</td><td>10</td><td>not computable"));
     ck_assert_ptr_null(strstr(html, "0.0905")); /* no unrounded figure */

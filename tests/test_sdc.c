@@ -156,6 +156,38 @@ START_TEST(published_proportion)
 }
 END_TEST
 
+/* The published binary SMD rests on the rounded counts: treated 13 of 40
+ * and comparison 480 of 2000 before (shown 15 of 40, 480 of 2000), 9 of 40
+ * and 22 of 40 after (shown 10 and 20 of 40); the denominator from the
+ * shares before (SPEC 5).  References, R 4:
+ *   sh <- c(15/40, 480/2000, 10/40, 20/40)
+ *   den <- sqrt((sh[1]*(1-sh[1]) + sh[2]*(1-sh[2]))/2)
+ *   (sh[3]-sh[4])/den  # -0.54765136745444953 (after)
+ *   (sh[1]-sh[2])/den  #  0.29573173842540279 (before) */
+START_TEST(published_smd)
+{
+    const long x[4] = {13, 480, 9, 22}, n[4] = {40, 2000, 40, 40};
+    ck_assert_rel(ll_sdc_published_smd(&DEF, x, n), -0.54765136745444953, 1e-14);
+    const long xb[4] = {13, 480, 13, 480}, nb[4] = {40, 2000, 40, 2000};
+    ck_assert_rel(ll_sdc_published_smd(&DEF, xb, nb), 0.29573173842540279, 1e-14);
+    /* exact counts (rounding 1) give the SMD of the counts themselves */
+    ll_sdc none = {5, 1, 10};
+    const long xe[4] = {10, 20, 10, 20}, ne[4] = {40, 40, 40, 40};
+    ck_assert_rel(ll_sdc_published_smd(&none, xe, ne), (0.25 - 0.5) / sqrt((0.25 * 0.75 + 0.25) / 2),
+                  1e-15);
+    /* each group constant at a different value: -Inf, as R gives; the same: NaN */
+    const long xi[4] = {0, 40, 0, 40}, ni[4] = {40, 40, 40, 40};
+    ck_assert(isinf(ll_sdc_published_smd(&DEF, xi, ni)) && ll_sdc_published_smd(&DEF, xi, ni) < 0);
+    const long xs[4] = {40, 40, 40, 40};
+    ck_assert(isnan(ll_sdc_published_smd(&DEF, xs, ni)));
+    /* a base that rounds to 0, or no count */
+    const long n0[4] = {2, 40, 2, 40};
+    ck_assert(isnan(ll_sdc_published_smd(&DEF, xe, n0)));
+    const long xm[4] = {-1, 20, 10, 20};
+    ck_assert(isnan(ll_sdc_published_smd(&DEF, xm, ne)));
+}
+END_TEST
+
 START_TEST(config_params)
 {
     ll_sdc s = ll_sdc_of(NULL);
@@ -174,6 +206,6 @@ END_TEST
 Suite *make_suite(void)
 {
     const TTest *const tests[] = {counts, cells, safe, rounding, money, config_params,
-                                  published_proportion, NULL};
+                                  published_proportion, published_smd, NULL};
     return tu_suite("sdc", tests, 0);
 }
