@@ -68,17 +68,16 @@ void ll_balance_compute(ll_balance *out, const ll_cov_set *t_before, const ll_co
     for (size_t j = 0; j < LL_MATCH_NCOV; j++) {
         ll_balance_row *r = &out->row[j];
         int cont = ll_match_cov_continuous(j);
-        double den = sqrt((vt[j] + vc[j]) / 2.0);
         r->mean_t_before = mt[j];
         r->mean_c_before = mc[j];
         r->mean_t_after = r->mean_c_after = NAN;
         r->smd_after = r->vr_after = NAN;
-        r->smd_before = ll_stats_smd_value(mt[j] - mc[j], den);
+        r->smd_before = ll_stats_smd(mt[j], mc[j], vt[j], vc[j]);
         r->vr_before = cont ? ll_stats_var_ratio_value(vt[j], vc[j]) : NAN;
         if (out->has_after) {
             r->mean_t_after = mta[j];
             r->mean_c_after = mca[j];
-            r->smd_after = ll_stats_smd_value(mta[j] - mca[j], den);
+            r->smd_after = ll_stats_smd(mta[j], mca[j], vt[j], vc[j]);
             r->vr_after = cont ? ll_stats_var_ratio_value(vta[j], vca[j]) : NAN;
         }
         double judged = out->has_after ? r->smd_after : r->smd_before;

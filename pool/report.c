@@ -80,16 +80,15 @@ static void fmt_p(char *buf, size_t size, double p)
         snprintf(buf, size, "%.3f", round(p * 1000) / 1000);
 }
 
-/* A table's own risk difference (stats' ll_meta_table_rd, as in Q) and its
- * Wald interval. */
+/* A table's own risk difference and its Wald interval (stats/meta.c). */
 static void table_rd(double *rd, double *lo, double *hi, const ll_pool_entry *en)
 {
-    double var;
-    ll_meta_table_rd(rd, &var, en->events_treated, en->n_treated - en->events_treated,
-                     en->events_comparison, en->n_comparison - en->events_comparison);
-    double se = sqrt(var), z = gsl_cdf_ugaussian_Pinv(0.975);
-    *lo = *rd - z * se;
-    *hi = *rd + z * se;
+    double ci[3];
+    ll_meta_table_rd_ci(ci, en->events_treated, en->n_treated - en->events_treated,
+                        en->events_comparison, en->n_comparison - en->events_comparison);
+    *rd = ci[0];
+    *lo = ci[1];
+    *hi = ci[2];
 }
 
 /* Whether an authority's inverse-variance figure may be shown (rule 4). */

@@ -223,6 +223,15 @@ void ll_meta_table_rd(double *rd, double *var, long a, long b, long c, long d)
     *var = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2;
 }
 
+void ll_meta_table_rd_ci(double out[3], long a, long b, long c, long d)
+{
+    double var;
+    ll_meta_table_rd(&out[0], &var, a, b, c, d);
+    double se = sqrt(var), z = gsl_cdf_ugaussian_Pinv(0.975);
+    out[1] = out[0] - z * se;
+    out[2] = out[0] + z * se;
+}
+
 int ll_meta_mh_rd(ll_meta_result *out, const long *a, const long *b, const long *c,
                   const long *d, size_t k, int *used, ll_error *err)
 {

@@ -80,9 +80,14 @@ double ll_stats_smd_value(double diff, double denom)
     return diff != 0.0 ? copysign(INFINITY, diff) : NAN;
 }
 
+double ll_stats_smd(double mean_t, double mean_c, double var_t, double var_c)
+{
+    return ll_stats_smd_value(mean_t - mean_c, sqrt((var_t + var_c) / 2.0));
+}
+
 double ll_stats_smd_binary(double p_t, double p_c, double b_t, double b_c)
 {
-    return ll_stats_smd_value(p_t - p_c, sqrt((b_t * (1 - b_t) + b_c * (1 - b_c)) / 2));
+    return ll_stats_smd(p_t, p_c, b_t * (1 - b_t), b_c * (1 - b_c));
 }
 
 double ll_stats_var_ratio_value(double var_t, double var_c)

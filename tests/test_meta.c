@@ -193,6 +193,13 @@ START_TEST(test_table_rd)
     ll_meta_table_rd(&rd, &var, 5, 15, 8, 12);
     ck_assert_rel(rd, -0.15000000000000002, REL);
     ck_assert_rel(var, 0.021374999999999998, REL);
+    /* with its Wald interval: summary(escalc("RD", ai=3, bi=7, ci=0, di=10,
+     * add=1/2, to="only0"))$ci.lb, $ci.ub */
+    double ci[3];
+    ll_meta_table_rd_ci(ci, 3, 7, 0, 10);
+    ck_assert_rel(ci[0], 0.27272727272727271, REL);
+    ck_assert_rel(ci[1], -0.028791488504602614, 1e-13);
+    ck_assert_rel(ci[2], 0.574246033959147972, REL);
 }
 END_TEST
 

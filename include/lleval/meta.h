@@ -88,4 +88,10 @@ int ll_meta_mh_rd(ll_meta_result *out, const long *a, const long *b, const long 
  * not 0. */
 void ll_meta_table_rd(double *rd, double *var, long a, long b, long c, long d);
 
+/* The same risk difference with its 95% Wald interval rd -/+ z sqrt(var)
+ * (z = qnorm(0.975)) into out[0..2] (estimate, low, high): each
+ * authority's row of the pooled report (metafor's forest plot of escalc's
+ * yi and vi). */
+void ll_meta_table_rd_ci(double out[3], long a, long b, long c, long d);
+
 #endif

@@ -261,6 +261,11 @@ int ll_stats_wilcoxon_paired(ll_stats_wilcoxon *out, const double *x, const doub
  * value). */
 double ll_stats_smd_value(double diff, double denom);
 
+/* SPEC 5's SMD: (mean_t - mean_c) / sqrt((var_t + var_c) / 2), the
+ * variances those of the groups before matching (also for the SMD after
+ * matching); NAN and infinite cases as ll_stats_smd_value. */
+double ll_stats_smd(double mean_t, double mean_c, double var_t, double var_c);
+
 /* SPEC 5's SMD of a binary covariate from group shares: (p_t - p_c) over
  * sqrt((b_t (1 - b_t) + b_c (1 - b_c)) / 2), the denominator from the shares
  * before matching (b_t, b_c; pass p_t, p_c again for the before SMD).  The
