@@ -507,22 +507,30 @@ int ll_rowstore_assign(ll_rowstore *s, ll_return_fn fn, void *ctx)
 /* ---- the virtual table: column j is spec column j of the rows ---------- */
 
 /* What the virtual table shows: the rows, and the file_id of each
- * row's return (0: not shown). */
+ * row's return (0: not shown).  The episodes with a REC but no DEC are
+ * listed while all rows are shown, so that setting them aside does not
+ * visit every record again (in key order, a cache miss per row): then only
+ * they are shown. */
 typedef struct rows_src {
     ll_rowstore *s;
     const long long *file_ids;
+    int dec, rec;      /* episodes: spec columns of DEC and REC, else -1 */
+    int aside_only;    /* show only the rows listed in aside */
+    size_t *aside;     /* rows (index in s->pend) with a REC but no DEC */
+    size_t naside, capaside;
 } rows_src;
 
 typedef struct rows_vtab {
     sqlite3_vtab base;
-    const rows_src *src;
+    rows_src *src;
 } rows_vtab;
 
 typedef struct rows_cursor {
     sqlite3_vtab_cursor base;
-    const rows_src *src;
+    rows_src *src;
     ll_rowstore *s;
-    size_t k; /* current row in sorted order */
+    size_t k;   /* current row in sorted order */
+    size_t pos; /* with aside_only: current entry of src->aside */
     unsigned char tag[LL_MAX_SPEC_COLS];
     long long i[LL_MAX_SPEC_COLS];
     const char *text[LL_MAX_SPEC_COLS];
@@ -535,7 +543,7 @@ static int rows_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
     (void)argc;
     (void)argv;
     (void)errmsg;
-    const rows_src *src = aux;
+    rows_src *src = aux;
     ll_rowstore *s = src->s;
     char decl[64 + 8 * LL_MAX_SPEC_COLS];
     int o = snprintf(decl, sizeof decl, "CREATE TABLE x(");
@@ -585,20 +593,41 @@ static int rows_close(sqlite3_vtab_cursor *c)
     return SQLITE_OK;
 }
 
-/* Moves to the first row shown from k on (not dropped, its return
- * stored) and decodes it. */
-static void decode(rows_cursor *c)
+/* Appends row k to the rows set aside.  Errors: SQLITE_NOMEM. */
+static int add_aside(rows_src *src, size_t k)
 {
+    if (src->naside == src->capaside) {
+        size_t cap = src->capaside ? 2 * src->capaside : 64;
+        size_t *na = realloc(src->aside, cap * sizeof *na);
+        if (na == NULL)
+            return SQLITE_NOMEM;
+        src->aside = na;
+        src->capaside = cap;
+    }
+    src->aside[src->naside++] = k;
+    return SQLITE_OK;
+}
+
+/* Moves to the first row shown from k on (not dropped, its return
+ * stored; with aside_only, the row of entry pos of the list) and decodes
+ * it.  Errors: SQLITE_NOMEM. */
+static int decode(rows_cursor *c)
+{
+    rows_src *src = c->src;
     const ll_rowstore *s = c->s;
-    while (c->k < s->npend &&
-           ((s->pend[c->k].aoff & DROPPED) || c->src->file_ids[s->pend[c->k].ret] == 0))
-        c->k++;
+    if (src->aside_only) {
+        c->k = c->pos < src->naside ? src->aside[c->pos] : s->npend;
+    } else {
+        while (c->k < s->npend &&
+               ((s->pend[c->k].aoff & DROPPED) || src->file_ids[s->pend[c->k].ret] == 0))
+            c->k++;
+    }
     if (c->k >= s->npend)
-        return;
+        return SQLITE_OK;
 #if defined(__GNUC__)
     /* The arena is visited in key order, not in the order it was written:
      * ask for the next record early. */
-    if (c->k + PREFETCH < s->npend)
+    if (!src->aside_only && c->k + PREFETCH < s->npend)
         __builtin_prefetch(rec_at(s, s->pend[c->k + PREFETCH].aoff));
 #endif
     const unsigned char *a = rec_at(s, s->pend[c->k].aoff) + HEAD;
@@ -613,6 +642,10 @@ static void decode(rows_cursor *c)
             a += 4 + c->n[j];
         }
     }
+    if (!src->aside_only && src->dec >= 0 && c->tag[src->dec] == V_NULL &&
+        c->tag[src->rec] != V_NULL)
+        return add_aside(src, c->k);
+    return SQLITE_OK;
 }
 
 static int rows_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc,
@@ -623,17 +656,20 @@ static int rows_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, in
     (void)argc;
     (void)argv;
     rows_cursor *c = (rows_cursor *)cur;
-    c->k = 0;
-    decode(c);
-    return SQLITE_OK;
+    c->k = c->pos = 0;
+    if (!c->src->aside_only)
+        c->src->naside = 0; /* listed again by this scan */
+    return decode(c);
 }
 
 static int rows_next(sqlite3_vtab_cursor *cur)
 {
     rows_cursor *c = (rows_cursor *)cur;
-    c->k++;
-    decode(c);
-    return SQLITE_OK;
+    if (c->src->aside_only)
+        c->pos++;
+    else
+        c->k++;
+    return decode(c);
 }
 
 static int rows_eof(sqlite3_vtab_cursor *cur)
@@ -745,7 +781,7 @@ int ll_rowstore_insert(ll_rowstore *s, sqlite3 *db, const char *la, const long l
     char sql[2200];
     char why[256];
     const ll_tablespec *t = s->t;
-    rows_src src = {s, file_ids};
+    rows_src src = {s, file_ids, -1, -1, 0, NULL, 0, 0};
     int rc = LL_OK;
     *n_set_aside = 0;
     if (ll_rowstore_count(s) == 0)
@@ -756,9 +792,14 @@ int ll_rowstore_insert(ll_rowstore *s, sqlite3 *db, const char *la, const long l
         goto done;
     }
     insert_sql(sql, sizeof sql, t);
+    if (t->kind == LL_KIND_EPISODES) {
+        src.dec = col_named(t, "DEC");
+        src.rec = col_named(t, "REC");
+    }
     rc = run_sql(db, sql, la, err);
     if (rc == LL_OK && t->kind == LL_KIND_EPISODES) {
-        int dec = col_named(t, "DEC"), rec = col_named(t, "REC");
+        int dec = src.dec, rec = src.rec;
+        src.aside_only = 1;
         snprintf(sql, sizeof sql,
                  "INSERT INTO rec_set_aside(la, year, child, decom, rec, file_id)"
                  " SELECT c%d, c%d, c0, c%d, c%d, fid FROM " MODULE_NAME
@@ -772,5 +813,6 @@ done:
     /* Unregisters the module (and its eponymous table) so that nothing on
      * the connection points at s once it is freed. */
     sqlite3_create_module_v2(db, MODULE_NAME, NULL, NULL, NULL);
+    free(src.aside);
     return rc;
 }
