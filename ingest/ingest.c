@@ -513,7 +513,11 @@ static int find_stored(ictx *c, iret *r, int *same, int *batch)
     return rc == SQLITE_DONE ? LL_OK : db_fail(c, "find file");
 }
 
-/* A resubmitted DfE return: forget every row of the earlier file(s). */
+/* A resubmitted DfE return: forget every row of the earlier file(s).  The
+ * rows of a return's file all have its la, the first column of the data
+ * tables' keys, so the search for them is limited to that la's rows (the
+ * data tables have no index on file_id: keeping one made a large ingest
+ * write a second B-tree, a third of the database's size). */
 static int drop_earlier(ictx *c, const iret *r)
 {
     char sql[512];
@@ -521,7 +525,8 @@ static int drop_earlier(ictx *c, const iret *r)
     const char *tables[] = {c->t->table, "quarantine", "rec_set_aside", "files"};
     for (int k = 0; k < 4; k++) {
         sqlite3_stmt *st = NULL;
-        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE file_id IN (%s)", tables[k], ids);
+        snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %sfile_id IN (%s)", tables[k],
+                 k == 0 ? "la = ?2 AND " : "", ids);
         if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK)
             return db_fail(c, "replace file");
         bind_file_key(c, st, r);
