@@ -402,13 +402,16 @@ int ll_rowstore_merge(ll_rowstore *dst, ll_rowstore *src, ll_error *err)
     if (na + src->narena > MAX_ARENAS)
         return ll_error_set(err, LL_EINTERNAL, "too many row stores to merge");
     uint32_t *kmap = malloc((src->nkeys + 1) * sizeof *kmap);
-    size_t capout = n1 + n2 + 1;
-    pending *out = block_resize(NULL, 0, capout * sizeof *out);
     int rc = LL_OK;
-    if (kmap == NULL || out == NULL) {
+    if (kmap == NULL) {
         rc = ll_error_set(err, LL_ENOMEM, "out of memory (merging rows)");
         goto done;
     }
+    /* Room for src's rows after dst's (a new list would be fresh pages to
+     * fault in and clear, on the one thread left by then). */
+    rc = grow_block((void **)&dst->pend, &dst->cappend, n1 + n2, sizeof *dst->pend, 4096, err);
+    if (rc != LL_OK)
+        goto done;
     /* src's arenas become dst's arenas na, na + 1, ... as they are. */
     for (size_t i = 0; i < src->narena; i++) {
         dst->arena[na + i] = src->arena[i];
@@ -432,25 +435,24 @@ int ll_rowstore_merge(ll_rowstore *dst, ll_rowstore *src, ll_error *err)
         src->pend[j].aoff += shift;
         src->pend[j].rk = kmap[src->pend[j].rk];
     }
-    size_t i = 0, j = 0, k = 0;
-    while (i < n1 && j < n2)
-        out[k++] = cmp(dst, &dst->pend[i], &src->pend[j]) <= 0 ? dst->pend[i++] : src->pend[j++];
-    while (i < n1)
-        out[k++] = dst->pend[i++];
-    while (j < n2)
-        out[k++] = src->pend[j++];
-    block_free(dst->pend, dst->cappend * sizeof *dst->pend);
-    dst->pend = out;
-    out = NULL;
+    /* Merged from the end into the room: a row of dst goes after a row of
+     * src only when its key is greater, so rows with equal keys stay in
+     * file order.  Row k is written only once rows k.. of dst were moved. */
+    pending *d = dst->pend, *r = src->pend;
+    size_t i = n1, j = n2, k = n1 + n2;
+    while (j > 0) {
+        if (i > 0 && cmp(dst, &d[i - 1], &r[j - 1]) > 0)
+            d[--k] = d[--i];
+        else
+            d[--k] = r[--j];
+    }
     dst->npend = n1 + n2;
-    dst->cappend = capout;
     dst->ndropped += src->ndropped;
     src->npend = src->ndropped = src->nkeys = 0;
 done:
     src->narena = 1;
     src->alen = 0;
     free(kmap);
-    block_free(out, capout * sizeof *out);
     return rc;
 }
 
