@@ -551,11 +551,15 @@ int ll_rowstore_drop_repeats(ll_rowstore *s, ll_repeat_fn fn, void *ctx)
 
 int ll_rowstore_assign(ll_rowstore *s, ll_return_fn fn, void *ctx)
 {
+    uint32_t rk = UINT32_MAX, n = 0;
+    int year = 0;
+    const char *la = "";
     for (size_t i = 0; i < s->npend; i++) {
         pending *p = &s->pend[i];
-        uint32_t n;
-        int year;
-        const char *la = la_year_at(s, s->keys[p->rk].aoff, &n, &year);
+        if (p->rk != rk) { /* rows of one return mostly come together */
+            rk = p->rk;
+            la = la_year_at(s, s->keys[rk].aoff, &n, &year);
+        }
         int fate = !(p->aoff & DROPPED) ? LL_ROW_STORED
                    : (p->aoff & CONFLICT) ? LL_ROW_CONFLICT
                                           : LL_ROW_DUPLICATE;
