@@ -653,8 +653,8 @@ static int rows_best_index(sqlite3_vtab *v, sqlite3_index_info *info)
  * second thread reads the records ahead and copies them, in batches, to
  * a small ring that SQLite's thread then reads in order. */
 
-#define FEED_ROWS 128    /* rows per batch */
-#define FEED_BATCHES 4   /* batches in the ring */
+#define FEED_ROWS 256    /* rows per batch */
+#define FEED_BATCHES 8   /* batches in the ring */
 #define FEED_BYTES 160   /* a record up to this long is copied */
 #define FEED_MIN 65536   /* fewer rows are read without a thread */
 
@@ -673,7 +673,7 @@ struct feed {
     /* under mu: batches put - take .. put - 1 are filled (nfilled of them,
      * the one being read included) */
     size_t nfilled, put, take;
-    int done, stop;
+    int done, stop, waiting;
     size_t n[FEED_BATCHES]; /* rows in each batch */
     /* SQLite's thread only */
     size_t pos;  /* next slot of batch take */
@@ -706,8 +706,14 @@ static void *feed_run(void *arg)
     const ll_rowstore *s = f->s;
     for (size_t k = 0; k < s->npend;) {
         pthread_mutex_lock(&f->mu);
-        while (f->nfilled == FEED_BATCHES && !f->stop)
-            pthread_cond_wait(&f->freed, &f->mu);
+        if (f->nfilled == FEED_BATCHES) {
+            /* Ahead by a whole ring: woken when half of it is free, not
+             * for every batch (a wake-up is a system call on each side). */
+            f->waiting = 1;
+            while (f->nfilled > FEED_BATCHES / 2 && !f->stop)
+                pthread_cond_wait(&f->freed, &f->mu);
+            f->waiting = 0;
+        }
         int stop = f->stop;
         size_t b = f->put % FEED_BATCHES;
         pthread_mutex_unlock(&f->mu);
@@ -806,7 +812,8 @@ static const unsigned char *feed_next(feed *f, size_t *k)
             f->holding = 0;
             f->take++;
             f->nfilled--;
-            pthread_cond_signal(&f->freed);
+            if (f->waiting && f->nfilled <= FEED_BATCHES / 2)
+                pthread_cond_signal(&f->freed);
         }
         while (f->nfilled == 0 && !f->done)
             pthread_cond_wait(&f->filled, &f->mu);
