@@ -946,7 +946,10 @@ static int rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int j)
         sqlite3_result_int64(ctx, c->src->file_ids[c->s->pend[c->k].ret]);
         return SQLITE_OK;
     }
-    if (c->tag[j] == V_INT)
+    if ((size_t)j == (size_t)c->src->rec && !c->src->aside_only &&
+        c->tag[c->src->dec] == V_NULL)
+        sqlite3_result_null(ctx); /* REC without DEC: set aside, not stored */
+    else if (c->tag[j] == V_INT)
         sqlite3_result_int64(ctx, c->i[j]);
     else if (c->tag[j] == V_TEXT)
         sqlite3_result_text(ctx, c->text[j], (int)c->n[j], SQLITE_STATIC);
@@ -987,23 +990,18 @@ static int col_named(const ll_tablespec *t, const char *name)
 
 /* INSERT INTO table(la[, year], cols..., file_id) SELECT ... FROM the rows.
  * An episode's REC is stored only with a DEC (SPEC 2.6: REC without DEC is
- * set aside). */
+ * set aside): the virtual table shows it so (rows_column), which saves
+ * SQLite a CASE per row. */
 static void insert_sql(char *sql, size_t size, const ll_tablespec *t)
 {
     char cols[1024], sel[1024];
     int o = snprintf(cols, sizeof cols, "la%s", t->dfe ? ", year" : "");
     int q = 0;
-    int dec = t->kind == LL_KIND_EPISODES ? col_named(t, "DEC") : -1;
-    int rec = t->kind == LL_KIND_EPISODES ? col_named(t, "REC") : -1;
     for (size_t j = 0; j < t->ncols; j++) {
         if (t->cols[j].dbcol == NULL)
             continue;
         o += snprintf(cols + o, sizeof cols - (size_t)o, ", %s", t->cols[j].dbcol);
-        if ((int)j == rec)
-            q += snprintf(sel + q, sizeof sel - (size_t)q,
-                          ", CASE WHEN c%d IS NULL THEN NULL ELSE c%zu END", dec, j);
-        else
-            q += snprintf(sel + q, sizeof sel - (size_t)q, ", c%zu", j);
+        q += snprintf(sel + q, sizeof sel - (size_t)q, ", c%zu", j);
     }
     char la[16], year[16] = "";
     if (t->col_la >= 0)
