@@ -440,11 +440,14 @@ int ll_rowstore_sort(ll_rowstore *s, ll_error *err)
 {
     if (s->npend < 2)
         return LL_OK;
-    pending *tmp = malloc((s->npend / 2 + 1) * sizeof *tmp);
+    /* A block (huge pages): malloc'd, its pages were faulted in 4 KiB at a
+     * time, two fifths of all the page faults of a large ingest. */
+    size_t bytes = (s->npend / 2 + 1) * sizeof(pending);
+    pending *tmp = block_resize(NULL, 0, bytes);
     if (tmp == NULL)
         return ll_error_set(err, LL_ENOMEM, "out of memory (sorting rows)");
     merge_sort(s, s->pend, tmp, s->npend);
-    free(tmp);
+    block_free(tmp, bytes);
     return LL_OK;
 }
 
