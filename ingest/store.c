@@ -20,10 +20,10 @@
 #define MODULE_NAME "ll_ingest_rows"
 #define DROPPED ((uint64_t)1 << 63)  /* in pending.aoff: a repeated key */
 #define CONFLICT ((uint64_t)1 << 62) /* with DROPPED: a key conflict, not a duplicate */
-#define ARENA_SHIFT 56               /* in pending.aoff: which arena (bits 56-61) */
-#define MAX_ARENAS 64
+#define LONGCHILD ((uint64_t)1 << 61) /* in pending.aoff: CHILD is longer than 8 bytes */
+#define ARENA_SHIFT 56               /* in pending.aoff: which arena (bits 56-60) */
+#define MAX_ARENAS 32
 #define OFF_MASK (((uint64_t)1 << ARENA_SHIFT) - 1)
-#define AOFF(p) ((p)->aoff & ~(DROPPED | CONFLICT))
 #define PREFETCH 8                  /* rows ahead the cursor asks for a record */
 #define HEAD 20                     /* arena record head: line, raw_off, raw_len */
 
@@ -35,23 +35,23 @@
  * V_INT or V_TEXT only. */
 enum { V_NULL, V_INT, V_TEXT, V_INT4, V_TEXT1 };
 
-/* A row to store, sorted on its key; its record holds the rest.  32 bytes,
+/* A row to store, sorted on its key; its record holds the rest.  24 bytes,
  * moved by the sort. */
 typedef struct pending {
-    uint64_t pfx;     /* first 8 bytes of CHILD, big-endian: sorts like the text */
-    int32_t d;        /* the key's date, or 0 */
-    uint32_t clen;    /* length of CHILD */
-    uint64_t aoff;    /* arena << ARENA_SHIFT | offset of its record, | DROPPED | CONFLICT */
-    uint32_t ret;     /* its return (ll_rowstore_assign) */
-    uint32_t rk;      /* its (la, year): index in keys */
+    uint64_t pfx;  /* first 8 bytes of CHILD, big-endian: sorts like the text */
+    uint64_t aoff; /* arena << ARENA_SHIFT | offset of its record,
+                      | LONGCHILD | DROPPED | CONFLICT */
+    int32_t d;     /* the key's date, or 0 */
+    uint32_t rk;   /* its (la, year): index in keys */
 } pending;
 
 /* A distinct (la, year) of the rows, found once while they are added so
  * that assigning returns does not revisit every record (which, in key
- * order, is a cache miss per row). */
+ * order, is a cache miss per row).  The return of a row is its key's. */
 typedef struct rkey {
     uint64_t aoff; /* a record with it */
     int year;
+    uint32_t ret;  /* the return (ll_rowstore_assign) */
 } rkey;
 
 /* Records are written to arena 0; merging adopts the other store's arenas
@@ -281,7 +281,7 @@ static int key_of(size_t *out, ll_rowstore *s, uint64_t aoff, ll_error *err)
     int rc = grow((void **)&s->keys, &s->capkeys, s->nkeys + 1, sizeof *s->keys, 4, err);
     if (rc != LL_OK)
         return rc;
-    s->keys[s->nkeys] = (rkey){aoff, year};
+    s->keys[s->nkeys] = (rkey){aoff, year, 0};
     *out = s->lastk = s->nkeys++;
     return LL_OK;
 }
@@ -300,8 +300,8 @@ int ll_rowstore_add(ll_rowstore *s, const ll_val *vals, const ll_rowref *where, 
         return rc;
     pending *p = &s->pend[s->npend];
     p->aoff = s->alen;
-    p->ret = 0;
-    p->clen = (uint32_t)vals[0].n;
+    if (vals[0].n > 8)
+        p->aoff |= LONGCHILD;
     p->pfx = 0;
     for (size_t i = 0; i < 8; i++)
         p->pfx = (p->pfx << 8) | (i < vals[0].n ? (unsigned char)vals[0].s[i] : 0);
@@ -385,7 +385,7 @@ static int cmp(const ll_rowstore *s, const pending *a, const pending *b)
     if (a->pfx != b->pfx)
         return a->pfx < b->pfx ? -1 : 1;
     int c;
-    if ((a->clen > 8 || b->clen > 8) && (c = cmp_col(s, a, b, 0)) != 0)
+    if (((a->aoff | b->aoff) & LONGCHILD) && (c = cmp_col(s, a, b, 0)) != 0)
         return c;
     if (a->d != b->d)
         return a->d < b->d ? -1 : 1;
@@ -571,7 +571,7 @@ int ll_rowstore_assign(ll_rowstore *s, ll_return_fn fn, void *ctx)
         int r = fn(ctx, la, n, year, fate);
         if (r < 0)
             return r;
-        p->ret = (uint32_t)r;
+        s->keys[p->rk].ret = (uint32_t)r; /* the same for every row of the key */
     }
     return LL_OK;
 }
@@ -687,7 +687,7 @@ struct feed {
 /* 1 when row k is shown: not dropped, its return stored. */
 static int shown(const ll_rowstore *s, const long long *file_ids, size_t k)
 {
-    return !(s->pend[k].aoff & DROPPED) && file_ids[s->pend[k].ret] != 0;
+    return !(s->pend[k].aoff & DROPPED) && file_ids[s->keys[s->pend[k].rk].ret] != 0;
 }
 
 /* Bytes of the record at r. */
@@ -946,7 +946,7 @@ static int rows_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int j)
 {
     rows_cursor *c = (rows_cursor *)cur;
     if ((size_t)j == c->s->t->ncols) {
-        sqlite3_result_int64(ctx, c->src->file_ids[c->s->pend[c->k].ret]);
+        sqlite3_result_int64(ctx, c->src->file_ids[c->s->keys[c->s->pend[c->k].rk].ret]);
         return SQLITE_OK;
     }
     if ((size_t)j == (size_t)c->src->rec && !c->src->aside_only &&
