@@ -162,6 +162,24 @@ START_TEST(utf8_check)
     ck_assert_uint_eq(at, 3);
     ck_assert_int_eq(ll_utf8_check("0123456789\0abc", 14, &at), LL_EINPUT); /* NUL */
     ck_assert_uint_eq(at, 10);
+    /* The 32-byte fast path: a length that is a multiple of 32 (the NUL
+     * after it is not part of the text), and a bad byte or NUL in the
+     * second block or in the tail. */
+    char buf[80];
+    memset(buf, 'a', sizeof buf);
+    buf[64] = '\0';
+    ck_assert_int_eq(ll_utf8_check(buf, 64, &at), 0);
+    ck_assert_int_eq(ll_utf8_check(buf, 65, &at), LL_EINPUT);
+    ck_assert_uint_eq(at, 64);
+    buf[64] = 'a';
+    buf[40] = '\xe9';
+    ck_assert_int_eq(ll_utf8_check(buf, 80, &at), LL_EINPUT);
+    ck_assert_uint_eq(at, 40);
+    buf[40] = 'a';
+    buf[75] = '\0';
+    ck_assert_int_eq(ll_utf8_check(buf, 80, &at), LL_EINPUT);
+    ck_assert_uint_eq(at, 75);
+    ck_assert_int_eq(ll_utf8_check(buf, 75, &at), 0);
 }
 END_TEST
 
