@@ -942,8 +942,8 @@ static int store_returns(ictx *c)
     }
     if ((rc = quarantine_all(c)) != LL_OK)
         return rc;
-    rc = ll_rowstore_insert(c->scan.store, c->db, c->la, c->file_ids, &c->res->n_rec_set_aside,
-                            c->err);
+    rc = ll_rowstore_insert(c->scan.store, c->db, c->la, c->file_ids, workers(c->opt) > 1,
+                            &c->res->n_rec_set_aside, c->err);
     if (rc != LL_OK)
         return with_path(c, rc);
     ll_ingest_result *res = c->res;
@@ -1101,7 +1101,7 @@ static int ingest_buffer(ictx *c)
     /* The hash (which only writes c->sha) is computed on another thread
      * while the text is checked: each reads the whole file. */
     pthread_t th;
-    int threaded = c->len >= HASH_THREAD_MIN && sysconf(_SC_NPROCESSORS_ONLN) > 1 &&
+    int threaded = c->len >= HASH_THREAD_MIN && workers(c->opt) > 1 &&
                    pthread_create(&th, NULL, hash_thread, c) == 0;
     int go;
     int rc = read_start(c, &go);

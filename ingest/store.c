@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #define MODULE_NAME "ll_ingest_rows"
 #define DROPPED ((uint64_t)1 << 63)  /* in pending.aoff: a repeated key */
@@ -586,6 +585,7 @@ int ll_rowstore_assign(ll_rowstore *s, ll_return_fn fn, void *ctx)
 typedef struct rows_src {
     ll_rowstore *s;
     const long long *file_ids;
+    int read_ahead;    /* a second thread may read the records ahead */
     int dec, rec;      /* episodes: spec columns of DEC and REC, else -1 */
     int aside_only;    /* show only the rows listed in aside */
     size_t *aside;     /* rows (index in s->pend) with a REC but no DEC */
@@ -756,10 +756,10 @@ static void *feed_run(void *arg)
 }
 
 /* Starts reading s's rows ahead; NULL (read them without a thread) when
- * there are few, one processor, or no thread to be had. */
+ * there are few or no thread to be had. */
 static feed *feed_start(const ll_rowstore *s, const long long *file_ids)
 {
-    if (s->npend < FEED_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+    if (s->npend < FEED_MIN)
         return NULL;
     feed *f = malloc(sizeof *f);
     if (f == NULL)
@@ -921,7 +921,8 @@ static int rows_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, in
     c->feed = NULL;
     if (!c->src->aside_only) {
         c->src->naside = 0; /* listed again by this scan */
-        c->feed = feed_start(c->s, c->src->file_ids);
+        if (c->src->read_ahead)
+            c->feed = feed_start(c->s, c->src->file_ids);
     }
     return decode(c);
 }
@@ -1038,12 +1039,12 @@ done:
 }
 
 int ll_rowstore_insert(ll_rowstore *s, sqlite3 *db, const char *la, const long long *file_ids,
-                       size_t *n_set_aside, ll_error *err)
+                       int read_ahead, size_t *n_set_aside, ll_error *err)
 {
     char sql[2200];
     char why[256];
     const ll_tablespec *t = s->t;
-    rows_src src = {s, file_ids, -1, -1, 0, NULL, 0, 0};
+    rows_src src = {s, file_ids, read_ahead, -1, -1, 0, NULL, 0, 0};
     int rc = LL_OK;
     *n_set_aside = 0;
     if (ll_rowstore_count(s) == 0)
