@@ -9,7 +9,8 @@
 #   BENCH_INGEST_CHILDREN  synthetic children behind the ingest file
 #                          (default 280000: about 1,000,000 episode rows)
 #   BENCH_RUNS             paired ingest runs (default 5)
-#   BENCH_SIZES            evaluate series (default "50000 100000 200000 400000")
+#   BENCH_SIZES            evaluate series (default "50000 100000 200000 400000";
+#                          empty: the ingest ratio only)
 #   BENCH_DIR              where the data go (default a new /tmp folder)
 #   BENCH_NICE             niceness of every measured command (default 19:
 #                          on a shared machine, ratios stay fair and other
@@ -17,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LL=./build/lleval
-SIZES=${BENCH_SIZES:-"50000 100000 200000 400000"}
+SIZES=${BENCH_SIZES-"50000 100000 200000 400000"}
 RUNS=${BENCH_RUNS:-5}
 ICHILD=${BENCH_INGEST_CHILDREN:-280000}
 WORK=${BENCH_DIR:-$(mktemp -d /tmp/lleval-bench.XXXXXX)}
@@ -28,6 +29,9 @@ echo "lleval benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m), load 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]}'; }
 # Wall seconds of one command.
 secs() { local s e; s=$(date +%s.%N); $NICE "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+# Wall and CPU (user + system) seconds of one command.
+wallcpu() { $NICE /usr/bin/time -f "%e %U %S" "$@" 2>&1 >/dev/null | tail -1 |
+    awk '{printf "%.3f %.3f\n", $1, $2 + $3}'; }
 # Wall seconds, peak resident memory (MB) and CPU seconds (user + system,
 # children included: steadier than wall time on a shared machine) of one
 # command.
@@ -58,21 +62,31 @@ big="$WORK/episodes-$ICHILD.csv"
         awk -F, '{k = $1 FS $2; if (!(k in row)) order[++n] = k; row[k] = $0}
                  END {for (i = 1; i <= n; i++) print row[order[i]]}'; } > "$big"
 rows=$(($(wc -l < "$big") - 1))
-ti=(); tq=(); tr=()
+# Wall time is the target; CPU time (user + system, both of lleval's
+# threads) is printed beside it because on a shared machine it moves less
+# with the other jobs.
+ti=(); tq=(); tr=(); ci=(); cq=(); cr=()
+load0=$(cut -d' ' -f1 /proc/loadavg)
 for r in $(seq "$RUNS"); do
-    rm -f "$WORK/i.db"*; a=$(secs $LL ingest --db "$WORK/i.db" --la LA --year 2024 "$big")
-    rm -f "$WORK/q.db"*; b=$(secs sqlite3 "$WORK/q.db" ".import --csv $big t")
+    rm -f "$WORK/i.db"*; read -r a ca < <(wallcpu $LL ingest --db "$WORK/i.db" --la LA --year 2024 "$big")
+    rm -f "$WORK/q.db"*; read -r b cb < <(wallcpu sqlite3 "$WORK/q.db" ".import --csv $big t")
     ti+=("$a"); tq+=("$b"); tr+=("$(echo "$a / $b" | bc -l)")
+    ci+=("$ca"); cq+=("$cb"); cr+=("$(echo "$ca / $cb" | bc -l)")
 done
 rm -f "$WORK/i.db"* "$WORK/q.db"*
 mi=$(printf '%s\n' "${ti[@]}" | median); mq=$(printf '%s\n' "${tq[@]}" | median)
 mr=$(printf '%s\n' "${tr[@]}" | median)
 echo
-echo "== ingest: $rows episode rows ($ICHILD synthetic children), $RUNS paired runs"
-printf 'lleval ingest   median %6.2f s  (%.0f rows/s)\n' "$mi" "$(echo "$rows / $mi" | bc -l)"
-printf 'sqlite3 .import median %6.2f s  (%.0f rows/s)\n' "$mq" "$(echo "$rows / $mq" | bc -l)"
+echo "== ingest: $rows episode rows ($ICHILD synthetic children), $RUNS paired runs" \
+     "(load average $load0 before, $(cut -d' ' -f1 /proc/loadavg) after)"
+printf 'lleval ingest   median %6.2f s  (%.0f rows/s), CPU %.2f s\n' "$mi" \
+    "$(echo "$rows / $mi" | bc -l)" "$(printf '%s\n' "${ci[@]}" | median)"
+printf 'sqlite3 .import median %6.2f s  (%.0f rows/s), CPU %.2f s\n' "$mq" \
+    "$(echo "$rows / $mq" | bc -l)" "$(printf '%s\n' "${cq[@]}" | median)"
 printf 'ratio lleval / .import: median of the paired ratios %.2f (pairs: %s; target <= 0.7)\n' \
     "$mr" "$(printf '%.2f ' "${tr[@]}")"
+printf 'CPU-time ratio: median of the paired ratios %.2f (pairs: %s)\n' \
+    "$(printf '%s\n' "${cr[@]}" | median)" "$(printf '%.2f ' "${cr[@]}")"
 
 # ---- evaluate: the series --------------------------------------------------
 echo
@@ -105,7 +119,7 @@ for b in build/bench_*; do
 done
 
 # ---- R on the same analysis ------------------------------------------------
-if command -v Rscript >/dev/null; then
+if command -v Rscript >/dev/null && [ -n "$SIZES" ]; then
     n=200000
     case " $SIZES " in *" $n "*) ;; *) n=$(echo "$SIZES" | awk '{print $NF}') ;; esac
     echo

@@ -25,7 +25,6 @@ static const char *SCHEMA =
     " cin TEXT NOT NULL, place TEXT NOT NULL, place_provider TEXT, dec INTEGER, rec TEXT,"
     " reason_place_change TEXT, file_id INTEGER NOT NULL,"
     " PRIMARY KEY(la, child, decom, year)) WITHOUT ROWID;\n"
-    "CREATE INDEX IF NOT EXISTS episodes_file ON episodes(file_id);\n"
     "CREATE TABLE IF NOT EXISTS uasc(la TEXT NOT NULL, year INTEGER NOT NULL,"
     " child TEXT NOT NULL, sex INTEGER NOT NULL, dob INTEGER NOT NULL, duc INTEGER,"
     " file_id INTEGER NOT NULL, PRIMARY KEY(la, child, year)) WITHOUT ROWID;\n"

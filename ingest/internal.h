@@ -150,10 +150,11 @@ int ll_rowstore_assign(ll_rowstore *s, ll_return_fn fn, void *ctx);
  * the file_id of its return, file_ids[ret] (0: the row is not stored, its
  * return being an identical re-ingest), in key order, by one INSERT ...
  * SELECT.  An episode with REC but no DEC is stored open, its REC moved to
- * the rec_set_aside table; *n_set_aside counts them.  Must run inside the
- * caller's transaction.  Errors: LL_EDB. */
+ * the rec_set_aside table; *n_set_aside counts them.  With read_ahead set,
+ * a second thread reads the records of a large store ahead.  Must run
+ * inside the caller's transaction.  Errors: LL_EDB. */
 int ll_rowstore_insert(ll_rowstore *s, sqlite3 *db, const char *la, const long long *file_ids,
-                       size_t *n_set_aside, ll_error *err);
+                       int read_ahead, size_t *n_set_aside, ll_error *err);
 
 /* ---- checking the rows of a file (scan.c) -------------------------------- */
 

@@ -22,6 +22,7 @@
  * valgrind) whatever state the other modules of the program are in. */
 #include "../cli/cmd_ingest.c"
 
+#include <csv.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -161,6 +162,24 @@ START_TEST(utf8_check)
     ck_assert_uint_eq(at, 3);
     ck_assert_int_eq(ll_utf8_check("0123456789\0abc", 14, &at), LL_EINPUT); /* NUL */
     ck_assert_uint_eq(at, 10);
+    /* The 32-byte fast path: a length that is a multiple of 32 (the NUL
+     * after it is not part of the text), and a bad byte or NUL in the
+     * second block or in the tail. */
+    char buf[80];
+    memset(buf, 'a', sizeof buf);
+    buf[64] = '\0';
+    ck_assert_int_eq(ll_utf8_check(buf, 64, &at), 0);
+    ck_assert_int_eq(ll_utf8_check(buf, 65, &at), LL_EINPUT);
+    ck_assert_uint_eq(at, 64);
+    buf[64] = 'a';
+    buf[40] = '\xe9';
+    ck_assert_int_eq(ll_utf8_check(buf, 80, &at), LL_EINPUT);
+    ck_assert_uint_eq(at, 40);
+    buf[40] = 'a';
+    buf[75] = '\0';
+    ck_assert_int_eq(ll_utf8_check(buf, 80, &at), LL_EINPUT);
+    ck_assert_uint_eq(at, 75);
+    ck_assert_int_eq(ll_utf8_check(buf, 75, &at), 0);
 }
 END_TEST
 
@@ -191,6 +210,107 @@ START_TEST(reader_rows_and_lines)
     ck_assert_int_eq(ll_csvread_next(r, &row, &err), 0);
     ll_csvread_free(r);
     ck_assert_int_eq(ll_csv_count_lines(text, 0, strlen(text)), 5);
+}
+END_TEST
+
+/* The records of a buffer as text: each field's bytes then \x01, each
+ * record's end \x02.  Fields never hold \x01 or \x02 here. */
+typedef struct csvtext {
+    char buf[4096];
+    size_t n;
+} csvtext;
+
+static void csvtext_put(csvtext *t, const char *s, size_t n)
+{
+    ck_assert_uint_lt(t->n + n, sizeof t->buf);
+    memcpy(t->buf + t->n, s, n);
+    t->n += n;
+    t->buf[t->n] = '\0';
+}
+
+static void ref_field(void *s, size_t len, void *data)
+{
+    csvtext_put(data, s, len);
+    csvtext_put(data, "\x01", 1);
+}
+
+static void ref_row(int c, void *data)
+{
+    (void)c;
+    csvtext_put(data, "\x02", 1);
+}
+
+/* libcsv itself, fed the whole buffer at once as the reference: 0, or -1
+ * when it refuses the buffer. */
+static int ref_records(csvtext *t, const char *buf, size_t len)
+{
+    struct csv_parser p;
+    int rc = 0;
+    t->n = 0;
+    ck_assert_int_eq(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI), 0);
+    if (csv_parse(&p, buf, len, ref_field, ref_row, t) < len ||
+        csv_fini(&p, ref_field, ref_row, t) != 0)
+        rc = -1;
+    csv_free(&p);
+    return rc;
+}
+
+/* The reader's records: 0, or -1 when it refuses the buffer. */
+static int reader_records(csvtext *t, const char *buf, size_t len)
+{
+    ll_csvread *r;
+    ll_csv_row row;
+    ll_error err;
+    int rc;
+    t->n = 0;
+    ck_assert_int_eq(ll_csvread_new(&r, buf, len, &err), 0);
+    while ((rc = ll_csvread_next(r, &row, &err)) == 1) {
+        ck_assert_uint_eq(row.nkept, row.nfields);
+        for (size_t i = 0; i < row.nkept; i++) {
+            ck_assert_uint_eq(strlen(row.field[i]), row.len[i]);
+            csvtext_put(t, row.field[i], row.len[i]);
+            csvtext_put(t, "\x01", 1);
+        }
+        csvtext_put(t, "\x02", 1);
+    }
+    ll_csvread_free(r);
+    ck_assert(rc == 0 || rc == LL_EINPUT);
+    return rc == 0 ? 0 : -1;
+}
+
+START_TEST(reader_agrees_with_libcsv)
+{
+    /* Lines without quotes are cut by the reader itself, the others by
+     * libcsv: on random text of commas, spaces, tabs, line ends (LF, CRLF,
+     * lone CR) and, in every other buffer, quotes, the reader must give
+     * exactly libcsv's records and refuse exactly what libcsv refuses. */
+    static const char *const atoms[] = {"a", "bc", " ", "\t", ",", ",", "\n", "\r\n", "\r", "\""};
+    unsigned long long seed = 20261205ULL; /* explicit: the same buffers every run */
+    char buf[512];
+    size_t compared = 0, refused = 0;
+    for (int k = 0; k < 20000; k++) {
+        size_t natoms = k % 2 ? 10 : 9, n = 0;
+        size_t len = 1 + (size_t)(k % 97);
+        while (n < len) {
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            const char *a = atoms[(seed >> 33) % natoms];
+            memcpy(buf + n, a, strlen(a));
+            n += strlen(a);
+        }
+        csvtext want, got;
+        int wrc = ref_records(&want, buf, n), grc = reader_records(&got, buf, n);
+        ck_assert_msg(wrc == grc, "buffer %d: libcsv %d, reader %d", k, wrc, grc);
+        if (wrc != 0) {
+            refused++;
+            continue;
+        }
+        ck_assert_msg(want.n == got.n && memcmp(want.buf, got.buf, want.n) == 0,
+                      "buffer %d: records differ", k);
+        compared++;
+    }
+    /* Both kinds of buffer occur (not a vacuous comparison). */
+    ck_assert_uint_gt(compared, 10000);
+    ck_assert_uint_gt(refused, 1000);
 }
 END_TEST
 
@@ -1269,7 +1389,7 @@ END_TEST
 Suite *make_suite(void)
 {
     const TTest *const tests[] = {
-        utf8_check, reader_rows_and_lines, blank_fields, year_from_path, examples_explicit,
+        utf8_check, reader_rows_and_lines, reader_agrees_with_libcsv, blank_fields, year_from_path, examples_explicit,
         examples_matched_year_from_path, parser_edge_cases, broken_set, public_samples,
         reingest_identical_is_skipped, resubmission_replaces, programme_rows_replaced_by_key,
         never_stored_values_absent, refused_files_store_nothing, bad_input_catalogue,

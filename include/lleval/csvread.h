@@ -9,7 +9,9 @@
  * are dropped (libcsv's behaviour); quoted fields keep them.  A UTF-8
  * byte-order mark at the start is skipped.  Line ends may be LF, CRLF or a
  * lone CR; the last record needs no line end.  Empty lines are skipped but
- * counted, so line numbers are those an editor shows. */
+ * counted, so line numbers are those an editor shows.  (A line with no
+ * quote is cut into fields by the reader itself, with the same rules, for
+ * speed: test_ingest compares the two on random text.) */
 #ifndef LLEVAL_CSVREAD_H
 #define LLEVAL_CSVREAD_H
 

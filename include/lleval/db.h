@@ -24,6 +24,11 @@
  *   quarantine(file_id, line, rule, col, reason, raw)
  *   rec_set_aside(la, year, child, decom, rec, file_id): the REC of an
  *         episode stored open because it had no DEC (SPEC 2.6)
+ *
+ * The tables of children's rows are keyed (WITHOUT ROWID) with la first and
+ * have no other index: a resubmitted return's rows are found through la.
+ * (Databases made before kept an index episodes_file on episodes(file_id);
+ * it is left as it is, and only costs time when it is there.)
  */
 #ifndef LLEVAL_DB_H
 #define LLEVAL_DB_H

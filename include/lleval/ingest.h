@@ -91,7 +91,8 @@ typedef struct ll_ingest_options {
     ll_ingest_progress_fn progress; /* may be NULL */
     void *progress_ctx;
     int threads;         /* most threads checking rows: 0 one per CPU (at most 8),
-                            1 none; the outcome never depends on it */
+                            1 none (nor for the hash or the read-ahead of
+                            rows); the outcome never depends on it */
     int allow_empty;     /* 1: a resubmission that stores no row replaces the
                             stored return anyway (--allow-empty) */
     long long batch;     /* 0, or ll_ingest_batch_start's mark: a different file of
@@ -132,7 +133,9 @@ typedef struct ll_ingest_result {
  * transaction on db.
  *
  * The file is mapped into memory and must not change during the call.  A
- * large file is checked by several threads (opt->threads).  Side effects on
+ * large file is checked by several threads (opt->threads), and unless
+ * opt->threads is 1 its hash is computed, and its rows are read ahead for
+ * the insert, on threads of their own.  Side effects on
  * db beyond the rows: PRAGMA cache_size is set to 16 MiB, and a virtual
  * table module "ll_ingest_rows" exists during the call only. */
 int ll_ingest_file(ll_ingest_result *out, sqlite3 *db, const char *path,
