@@ -49,6 +49,7 @@ TEST_LIBS_core := core
 TEST_LIBS_costs := costs estimate stats core
 TEST_LIBS_synth := synth core
 TEST_LIBS_config := core
+TEST_LIBS_layers := core
 TEST_LIBS_derive := derive core
 TEST_LIBS_e2e := core
 TEST_LIBS_ingest := ingest core
