@@ -145,11 +145,13 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The derived tables and the estimates go into the database on a thread
- * of their own while the report is written: the store only reads what the
- * steps after it read, and nothing after it uses the database (provenance
- * reads it first), so the two cannot disturb each other, and while gnuplot
- * draws the charts in child processes the store has the other core. */
+/* The derived tables go into the database on a thread of their own from
+ * the moment they are final (after the analysis rows and the flow): the
+ * store only reads what the steps after it read (none writes the histories,
+ * the analysis rows or the flow), and nothing after it uses the database
+ * (provenance reads it first), so the two cannot disturb each other; the
+ * store has the other core while balance, the estimates and the report
+ * run.  The estimates are stored once it is joined. */
 typedef struct store_job {
     ev_run *r;
     sqlite3 *db;
@@ -161,8 +163,6 @@ static void *store_step(void *p)
 {
     store_job *j = p;
     j->rc = ll_derive_store(j->db, j->r->d, j->r->a, &j->r->co->flow, &j->err);
-    if (j->rc == LL_OK)
-        j->rc = ev_store_estimates(j->r, j->db, &j->err);
     return NULL;
 }
 
@@ -186,11 +186,24 @@ static int write_outputs(ev_run *r, ll_error *err)
     return ll_report_write(r->opt->out_dir, &rin, r->opt->log, err);
 }
 
+/* Balance, estimates, costs and the outputs (t[3] .. t[5]). */
+static int analyse_and_write(ev_run *r, double *t, ll_error *err)
+{
+    int rc;
+    if ((rc = ev_balance(r, err)))
+        return rc;
+    t[4] = now_s();
+    if ((rc = ev_estimates(r, err)) || (rc = ev_costs(r, err)) || (rc = ev_pool(r, err)))
+        return rc;
+    t[5] = now_s();
+    return write_outputs(r, err);
+}
+
 static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
 {
     int rc;
     const ll_config *cfg = r->opt->cfg;
-    double t[8];
+    double t[8] = {0};
     t[0] = now_s();
     if ((rc = ll_derive_load(&r->d, db, cfg, r->opt->progress, r->opt->progress_user, err)) ||
         (rc = ll_derive_cohort(&r->co, r->d, cfg->analysis.comparison, err)))
@@ -207,33 +220,27 @@ static int run_steps(ev_run *r, sqlite3 *db, ll_error *err)
     ev_data_quality(&r->dq, r->d);
     ev_warn_quarantine(r, db);
     ev_warn_corrected(r);
-    if ((rc = ev_check_cohort(r, db, err)))
+    if ((rc = ev_check_cohort(r, db, err)) || (rc = ev_provenance(r, db, err)))
         return rc;
     if ((rc = make_dirs(r, err)) || (rc = derive_outputs(r, err)))
         return rc;
     t[3] = now_s();
-    if ((rc = ev_balance(r, err)))
-        return rc;
-    t[4] = now_s();
-    if ((rc = ev_estimates(r, err)) || (rc = ev_costs(r, err)) || (rc = ev_pool(r, err)))
-        return rc;
-    if ((rc = ev_provenance(r, db, err)) != LL_OK)
-        return rc;
-    t[5] = now_s();
     store_job job = {.r = r, .db = db};
     pthread_t th;
     int threaded = pthread_create(&th, NULL, store_step, &job) == 0;
     if (!threaded)
         store_step(&job);
-    rc = write_outputs(r, err);
+    rc = analyse_and_write(r, t, err);
     t[6] = now_s();
     if (threaded)
         pthread_join(th, NULL);
+    if (rc == LL_OK && job.rc != LL_OK)
+        rc = ll_error_set(err, job.rc, "%s", job.err.msg);
+    if (rc == LL_OK)
+        rc = ev_store_estimates(r, db, err);
     t[7] = now_s();
     if (rc != LL_OK)
         return rc;
-    if (job.rc != LL_OK)
-        return ll_error_set(err, job.rc, "%s", job.err.msg);
     ev_log(r, "timing: derive %.2f s, matching %.2f s, analysis rows %.2f s, balance %.2f s, "
               "estimates and costs %.2f s, report and charts %.2f s (the database store "
               "beside them: %.2f s more)",
