@@ -944,6 +944,11 @@ static int store_returns(ictx *c)
         return rc;
     rc = ll_rowstore_insert(c->scan.store, c->db, c->la, c->file_ids, workers(c->opt) > 1,
                             &c->res->n_rec_set_aside, c->err);
+    if (rc == LL_EDB && c->err != NULL) { /* rolled back with the file, as at the commit */
+        char msg[LL_ERROR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", c->err->msg);
+        return ll_error_set(c->err, rc, "%s: %s; nothing from this file was stored", c->path, msg);
+    }
     if (rc != LL_OK)
         return with_path(c, rc);
     ll_ingest_result *res = c->res;

@@ -331,8 +331,14 @@ END_TEST
 
 /* ---- a full disk --------------------------------------------------------- */
 
+/* 100,000 episodes fit in SQLite's page cache, so the write fails at the
+ * commit; 400,000 do not, so pages spill to the WAL and it fails during the
+ * insert.  Either way the message says nothing was stored, and it is so. */
+static const long FULL_ROWS[2] = {100000, 400000};
+
 START_TEST(full_disk)
 {
+    const long rows = FULL_ROWS[_i];
     char dir[64], db[128], ep[128], log[128];
     make_tmpdir(dir, sizeof dir);
     snprintf(db, sizeof db, "%s/t.db", dir);
@@ -346,7 +352,7 @@ START_TEST(full_disk)
     sqlite3_close(h);
 
     /* 100,000 episodes need some 7 MB of pages; files may not grow past 1 MiB. */
-    write_episodes(ep, 100000);
+    write_episodes(ep, rows);
     run_opts tiny = {1 << 20, 0, 0};
     const char *args[] = {"ingest", "--db", db, "--year", "2021", ep, NULL};
     int rc = run(log, &tiny, args);
@@ -370,8 +376,8 @@ START_TEST(full_disk)
     ck_assert_int_eq(run(log, NULL, args), 3);
     h = open_db(db);
     assert_integrity(h);
-    ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM episodes"), 99900);
-    ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM quarantine"), 100);
+    ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM episodes"), rows - rows / 1000);
+    ck_assert_int_eq(tu_qint(h, "SELECT count(*) FROM quarantine"), rows / 1000);
     sqlite3_close(h);
     free(before);
     tu_remove_tree(dir);
@@ -772,7 +778,10 @@ END_TEST
 Suite *make_suite(void)
 {
     const TTest *const tests[] = {
-        fuzz_regressions_replay, sigkill_mid_large_file, full_disk, readonly_database_file,
+        fuzz_regressions_replay, sigkill_mid_large_file, readonly_database_file,
         bad_inputs_one_run, outputs_private, NULL};
-    return tu_suite("reliability", tests, 600);
+    Suite *s = suite_create("reliability");
+    TCase *tc = tu_tcase(s, "reliability", tests, 600);
+    tcase_add_loop_test(tc, full_disk, 0, 2);
+    return s;
 }
