@@ -227,20 +227,7 @@ static int lm_fit(double *coef, int *aliased, const double *D, size_t m, size_t 
         aliased[j] = rank >= m || rem < LM_TOL * norm0;
         if (aliased[j])
             continue;
-        double alpha = c[rank] > 0.0 ? -rem : rem;
-        c[rank] -= alpha; /* c[rank..] is the Householder vector */
-        double vv = 0.0;
-        for (size_t i = rank; i < m; i++)
-            vv += c[i] * c[i];
-        for (size_t jj = j + 1; jj <= p; jj++) {
-            double *d = jj < p ? M + jj * m : r, s = 0.0;
-            for (size_t i = rank; i < m; i++)
-                s += c[i] * d[i];
-            s = 2.0 * s / vv;
-            for (size_t i = rank; i < m; i++)
-                d[i] -= s * c[i];
-        }
-        c[rank] = alpha;
+        ll_models_householder(M, r, m, p, j, rank, rem);
         keep[rank++] = j;
     }
     for (size_t a = 0; a < rank; a++)

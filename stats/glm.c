@@ -279,21 +279,7 @@ static void qr_limited_pivot(glm_work *g, double *M, size_t m, double *rhs, doub
             continue;
         }
         g->aliased[j] = 0;
-        double alpha = c[r] > 0.0 ? -rem : rem;
-        c[r] -= alpha; /* c[r..] is now the Householder vector v */
-        double vv = 0.0;
-        for (size_t i = r; i < m; i++)
-            vv += c[i] * c[i];
-        for (size_t jj = j + 1; jj <= p; jj++) {
-            double *d = jj < p ? M + jj * m : rhs;
-            double s = 0.0;
-            for (size_t i = r; i < m; i++)
-                s += c[i] * d[i];
-            s = 2.0 * s / vv;
-            for (size_t i = r; i < m; i++)
-                d[i] -= s * c[i];
-        }
-        c[r] = alpha;
+        ll_models_householder(M, rhs, m, p, j, r, rem);
         for (size_t i = r + 1; i < m; i++)
             c[i] = 0.0;
         g->keep[r++] = j;

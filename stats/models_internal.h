@@ -22,6 +22,15 @@ void ll_models_chol_solve(const double *U, size_t m, double *b);
 /* Solves U x = b in place for upper-triangular U (back substitution). */
 void ll_models_backsolve(const double *U, size_t m, double *b);
 
+/* One Householder step of a QR by columns (R's dqrdc2 without its own
+ * pivoting): column j of the column-major m x p matrix M, whose rows r..m-1
+ * have norm rem (> 0), is reflected onto row r; the same reflection is
+ * applied to columns j+1..p-1 and to rhs (length m).  Afterwards M's column
+ * j holds the Householder vector below row r and R's diagonal element at
+ * row r. */
+void ll_models_householder(double *M, double *rhs, size_t m, size_t p, size_t j, size_t r,
+                           double rem);
+
 /* cov = (U'U)^{-1} for upper-triangular U; work has m * m doubles. */
 void ll_models_chol_inverse(const double *U, size_t m, double *cov, double *work);
 

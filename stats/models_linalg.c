@@ -155,3 +155,24 @@ void ll_coef_table_wald(ll_coef_table *t, size_t j, double est, double se)
     t->conf_low[j] = est - LL_Z975 * se;
     t->conf_high[j] = est + LL_Z975 * se;
 }
+
+void ll_models_householder(double *M, double *rhs, size_t m, size_t p, size_t j, size_t r,
+                           double rem)
+{
+    double *c = M + j * m;
+    double alpha = c[r] > 0.0 ? -rem : rem;
+    c[r] -= alpha; /* c[r..] is now the Householder vector v */
+    double vv = 0.0;
+    for (size_t i = r; i < m; i++)
+        vv += c[i] * c[i];
+    for (size_t jj = j + 1; jj <= p; jj++) {
+        double *d = jj < p ? M + jj * m : rhs;
+        double s = 0.0;
+        for (size_t i = r; i < m; i++)
+            s += c[i] * d[i];
+        s = 2.0 * s / vv;
+        for (size_t i = r; i < m; i++)
+            d[i] -= s * c[i];
+    }
+    c[r] = alpha;
+}
