@@ -217,13 +217,8 @@ static int lm_fit(double *coef, int *aliased, const double *D, size_t m, size_t 
             M[j * m + i] = D[i * p + j];
     memcpy(r, y, m * sizeof *r);
     for (size_t j = 0; j < p; j++) {
-        double *c = M + j * m, norm0 = 0.0, rem = 0.0;
-        for (size_t i = 0; i < m; i++)
-            norm0 += c[i] * c[i];
-        for (size_t i = rank; i < m; i++)
-            rem += c[i] * c[i];
-        norm0 = norm0 > 0.0 ? sqrt(norm0) : 1.0;
-        rem = sqrt(rem);
+        double norm0, rem;
+        ll_models_col_norms(&norm0, &rem, M, m, j, rank);
         aliased[j] = rank >= m || rem < LM_TOL * norm0;
         if (aliased[j])
             continue;

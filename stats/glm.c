@@ -263,14 +263,8 @@ static void qr_limited_pivot(glm_work *g, double *M, size_t m, double *rhs, doub
 {
     size_t p = g->p, r = 0;
     for (size_t j = 0; j < p; j++) {
-        double *c = M + j * m;
-        double norm0 = 0.0, rem = 0.0;
-        for (size_t i = 0; i < m; i++)
-            norm0 += c[i] * c[i];
-        for (size_t i = r; i < m; i++)
-            rem += c[i] * c[i];
-        norm0 = norm0 > 0.0 ? sqrt(norm0) : 1.0;
-        rem = sqrt(rem);
+        double *c = M + j * m, norm0, rem;
+        ll_models_col_norms(&norm0, &rem, M, m, j, r);
         g->qr_ratio[j] = rem / norm0;
         /* norm0 is the column's norm before any transform: transforms are
          * orthogonal, so it equals dqrdc2's original norm */

@@ -22,6 +22,12 @@ void ll_models_chol_solve(const double *U, size_t m, double *b);
 /* Solves U x = b in place for upper-triangular U (back substitution). */
 void ll_models_backsolve(const double *U, size_t m, double *b);
 
+/* The norms of column j of the column-major m x p matrix M: the whole
+ * column's into *norm0 (1 when it is 0) and that of its rows r..m-1 into
+ * *rem, the two numbers dqrdc2's limited pivoting compares. */
+void ll_models_col_norms(double *norm0, double *rem, const double *M, size_t m, size_t j,
+                         size_t r);
+
 /* One Householder step of a QR by columns (R's dqrdc2 without its own
  * pivoting): column j of the column-major m x p matrix M, whose rows r..m-1
  * have norm rem (> 0), is reflected onto row r; the same reflection is

@@ -156,6 +156,19 @@ void ll_coef_table_wald(ll_coef_table *t, size_t j, double est, double se)
     t->conf_high[j] = est + LL_Z975 * se;
 }
 
+void ll_models_col_norms(double *norm0, double *rem, const double *M, size_t m, size_t j,
+                         size_t r)
+{
+    const double *c = M + j * m;
+    double a = 0.0, b = 0.0;
+    for (size_t i = 0; i < m; i++)
+        a += c[i] * c[i];
+    for (size_t i = r; i < m; i++)
+        b += c[i] * c[i];
+    *norm0 = a > 0.0 ? sqrt(a) : 1.0;
+    *rem = sqrt(b);
+}
+
 void ll_models_householder(double *M, double *rhs, size_t m, size_t p, size_t j, size_t r,
                            double rem)
 {
