@@ -13,8 +13,8 @@
  * agree with R to 1e-10: tests/test_aipw.c, near aliasing.) */
 #include "lleval/statmodels.h"
 
+#include "glm_internal.h"
 #include "models_internal.h"
-#include "lleval/hugemem.h"
 
 #include <float.h>
 #include <math.h>
@@ -27,111 +27,17 @@
  * grows as eps / ratio^2): recompute by QR. */
 #define GRAY_RATIO 1e-3
 
-/* Rows fetched per call of the row source: even, so that the pairs of
- * irls_pass never straddle two blocks. */
-#define BLOCK 256
-
-typedef struct glm_work {
-    ll_glm_rows_fn rows; /* the design matrix, BLOCK rows at a time */
-    void *rows_ctx;
-    double *rowbuf;      /* BLOCK x p, for the row source */
-    const double *y;
-    size_t n, p;
-    double *eta;   /* n linear predictors of the current iterate */
-    double *A;     /* p x p: X'WX at the weights of eta */
-    double *b;     /* p: X'Wz */
-    double dev;    /* deviance at eta */
-    int boundary;  /* some fitted probability within 10 eps of 0 or 1 */
-    double *U;     /* r x r factor of the kept columns' X'WX (U'U) */
-    size_t *keep;  /* the r kept columns, ascending */
-    size_t r;
-    int *aliased;  /* p: aliased at the last step */
-    double *qr_ratio; /* p: relative residual norms of the last QR step */
-    int have_qr;
-    double *beta;  /* p, zero for aliased columns (as R's Cdqrls) */
-    double *scratch; /* 4 (p + 1): the pair's values and weighted values */
-    uint16_t *nz;    /* p: the columns not zero in both rows of a pair */
-    /* The pairs of rows kept sparse (ll_glm_fit_rows, when smaller than
-     * the dense matrix): pair q has the columns idx[off[q] .. off[q + 1])
-     * with values v0 (first row) and v1 (second row; the first again for a
-     * lone last row), so the passes need not rebuild the rows. */
-    int may_cache;
-    size_t *off;
-    uint16_t *idx;
-    double *v0, *v1;
-} glm_work;
-
 void ll_glm_control_init(ll_glm_control *ctl)
 {
     ctl->maxit = 25;
     ctl->epsilon = 1e-8;
 }
 
-/* R's logit_linkinv, logit_mu_eta and binomial variance/deviance for one
- * row: the working weight w, working response z and deviance term. */
-static inline void logit_row(double eta, double y, double *mu_out, double *w, double *z,
-                             double *dev)
+/* Rows [first, first + count) of the design matrix (count <= the block). */
+static inline const double *block_rows(const glm_work *g, size_t first)
 {
-    const double thresh = 30.0, invEps = 1.0 / DBL_EPSILON;
-    double t, mu_eta;
-    if (eta < -thresh) {
-        t = DBL_EPSILON;
-        mu_eta = DBL_EPSILON;
-    } else if (eta > thresh) {
-        t = invEps;
-        mu_eta = DBL_EPSILON;
-    } else {
-        t = exp(eta);
-        mu_eta = t / ((1.0 + t) * (1.0 + t));
-    }
-    double mu = t / (1.0 + t);
-    double var = mu * (1.0 - mu);
-    *w = mu_eta * mu_eta / var;
-    *z = eta + (y - mu) / mu_eta;
-    *dev = y != 0.0 ? 2.0 * log(1.0 / mu) : 2.0 * log(1.0 / (1.0 - mu));
-    *mu_out = mu;
-}
-
-/* Rows [first, first + count) of the design matrix (count <= BLOCK). */
-static inline const double *block_rows(const glm_work *g, size_t first, size_t count)
-{
+    size_t count = g->n - first < LL_GLM_BLOCK ? g->n - first : LL_GLM_BLOCK;
     return g->rows(g->rows_ctx, first, count, g->rowbuf);
-}
-
-static inline size_t block_len(const glm_work *g, size_t first)
-{
-    return g->n - first < BLOCK ? g->n - first : BLOCK;
-}
-
-/* The linear predictor of row i, whose values u are not zero outside the
- * m columns nz: x beta (the skipped terms are +-0, which change no sum
- * that starts at +0), or R's start when beta is NULL. */
-static inline double row_eta(const glm_work *g, size_t i, const double *restrict u,
-                             const uint16_t *restrict nz, size_t m, const double *beta)
-{
-    if (beta == NULL) {
-        double m0 = (g->y[i] + 0.5) / 2.0; /* R's mustart */
-        return log(m0 / (1.0 - m0));
-    }
-    double eta = 0.0;
-    for (size_t k = 0; k < m; k++)
-        eta += u[k] * beta[nz[k]];
-    return eta;
-}
-
-/* The columns of a pair of rows not zero in both, with the two rows'
- * values there; returns how many. */
-static size_t pair_columns(size_t p, const double *x0, const double *x1, uint16_t *nz,
-                           double *u0, double *u1)
-{
-    size_t m = 0;
-    for (size_t j = 0; j < p; j++)
-        if (x0[j] != 0.0 || x1[j] != 0.0) {
-            nz[m] = (uint16_t)j;
-            u0[m] = x0[j];
-            u1[m++] = x1[j];
-        }
-    return m;
 }
 
 /* One pass: eta = X beta (or R's start when beta is NULL), then deviance,
@@ -141,60 +47,41 @@ static size_t pair_columns(size_t p, const double *x0, const double *x1, uint16_
  * zero in both rows of the pair are updated (one-hot levels make most of a
  * propensity row zero): every skipped term is +-0, and adding +-0 changes
  * no element (they start at +0 and a sum that cancels rounds to +0, so
- * none is ever -0), so the sums are bit for bit those of the dense loop. */
+ * none is ever -0), so the sums are bit for bit those of the dense loop.
+ * With the sparse copy of the pairs the pass runs on two threads
+ * (glm_pairs.c), every sum formed as here. */
 static void irls_pass(glm_work *g, const double *beta)
 {
+    if (g->pairs != NULL) {
+        ll_glm_pairs_pass(g->pairs, g, beta);
+        return;
+    }
     size_t n = g->n, p = g->p;
-    double *restrict A = g->A;
-    double *restrict b = g->b;
-    memset(A, 0, p * p * sizeof *A);
-    memset(b, 0, p * sizeof *b);
+    memset(g->A, 0, p * p * sizeof *g->A);
+    memset(g->b, 0, p * sizeof *g->b);
     double dev = 0.0;
     int boundary = 0;
-    const double eps10 = 10.0 * DBL_EPSILON;
-    double *restrict wx0 = g->scratch + 2 * p, *restrict wx1 = g->scratch + 3 * p;
+    double *u0 = g->scratch, *u1 = g->scratch + p;
     const double *X = NULL;
     for (size_t i = 0; i < n; i += 2) {
         int two = i + 1 < n;
-        const double *restrict u0 = g->scratch, *restrict u1 = g->scratch + p;
-        const uint16_t *restrict nz = g->nz;
-        size_t m;
-        if (g->off != NULL) {
-            size_t o = g->off[i / 2];
-            m = g->off[i / 2 + 1] - o;
-            nz = g->idx + o;
-            u0 = g->v0 + o;
-            u1 = g->v1 + o;
-        } else {
-            if (i % BLOCK == 0)
-                X = block_rows(g, i, block_len(g, i)) - i * p;
-            const double *x0 = X + i * p;
-            m = pair_columns(p, x0, two ? x0 + p : x0, g->nz, g->scratch, g->scratch + p);
-        }
+        if (i % LL_GLM_BLOCK == 0)
+            X = block_rows(g, i) - i * p;
+        const double *x0 = X + i * p;
+        size_t m = ll_glm_pair_columns(p, x0, two ? x0 + p : x0, g->nz, u0, u1);
         double w[2] = {0.0, 0.0}, z[2] = {0.0, 0.0};
         for (int r = 0; r < 1 + two; r++) {
-            double eta = row_eta(g, i + r, r ? u1 : u0, nz, m, beta), mu, d;
+            double eta = ll_glm_row_eta(g->y, i + r, r ? u1 : u0, g->nz, m, beta), mu, d;
             g->eta[i + r] = eta;
-            logit_row(eta, g->y[i + r], &mu, &w[r], &z[r], &d);
+            ll_glm_logit_row(eta, g->y[i + r], &mu, &w[r], &z[r], &d);
             dev += d;
-            if (mu > 1.0 - eps10 || mu < eps10)
-                boundary = 1;
+            boundary |= ll_glm_at_boundary(mu);
         }
-        for (size_t k = 0; k < m; k++) {
-            wx0[k] = w[0] * u0[k];
-            wx1[k] = w[1] * u1[k]; /* w[1] = 0 for a lone last row */
-        }
-        for (size_t a = 0; a < m; a++) {
-            double a0 = wx0[a], a1 = wx1[a];
-            double *restrict Aj = A + nz[a] * p;
-            for (size_t k = a; k < m; k++)
-                Aj[nz[k]] += a0 * u0[k] + a1 * u1[k];
-            b[nz[a]] += a0 * z[0] + a1 * z[1];
-        }
+        ll_glm_cross_add(g->A, g->b, p, g->nz, m, u0, u1, w, z, 0, p);
     }
     for (size_t j = 0; j < p; j++)
         for (size_t k = 0; k < j; k++)
-            A[j * p + k] = A[k * p + j];
+            g->A[j * p + k] = g->A[k * p + j];
     g->dev = dev;
     g->boundary = boundary;
 }
@@ -308,10 +195,10 @@ static int step_qr(glm_work *g, double tol)
     }
     const double *X = NULL;
     for (size_t i = 0; i < g->n; i++) {
-        if (i % BLOCK == 0)
-            X = block_rows(g, i, block_len(g, i)) - i * p;
+        if (i % LL_GLM_BLOCK == 0)
+            X = block_rows(g, i) - i * p;
         double mu, w, z, d;
-        logit_row(g->eta[i], g->y[i], &mu, &w, &z, &d);
+        ll_glm_logit_row(g->eta[i], g->y[i], &mu, &w, &z, &d);
         double sw = sqrt(w);
         const double *x = X + i * p;
         for (size_t j = 0; j < p; j++)
@@ -333,66 +220,32 @@ static int step_qr(glm_work *g, double tol)
     return 0;
 }
 
-/* Checks y and X; counts into *entries the pair columns a sparse copy
- * would hold (when entries is not NULL) or fills that copy. */
-static int check_input(glm_work *g, size_t *entries, ll_error *err)
+int ll_glm_check_row(const double *y, const double *x, size_t i, size_t p, ll_error *err)
 {
-    size_t n = g->n, p = g->p, e = 0;
-    const double *y = g->y, *X = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (i % BLOCK == 0)
-            X = block_rows(g, i, block_len(g, i)) - i * p;
-        if (y[i] != 0.0 && y[i] != 1.0)
-            return ll_error_set(err, LL_EINPUT, "glm: y[%zu] = %g is not 0 or 1", i, y[i]);
-        for (size_t j = 0; j < p; j++)
-            if (!isfinite(X[i * p + j]))
-                return ll_error_set(err, LL_EINPUT, "glm: X[%zu, %zu] is not finite", i, j);
-        if (i % 2 == 1 || i + 1 == n) {
-            const double *x0 = X + (i - i % 2) * p, *x1 = i % 2 ? x0 + p : x0;
-            if (entries != NULL) {
-                e += pair_columns(p, x0, x1, g->nz, g->scratch, g->scratch + p);
-                continue;
-            }
-            size_t o = g->off[i / 2];
-            g->off[i / 2 + 1] = o + pair_columns(p, x0, x1, g->idx + o, g->v0 + o, g->v1 + o);
-        }
-    }
-    if (entries != NULL)
-        *entries = e;
+    if (y[i] != 0.0 && y[i] != 1.0)
+        return ll_error_set(err, LL_EINPUT, "glm: y[%zu] = %g is not 0 or 1", i, y[i]);
+    for (size_t j = 0; j < p; j++)
+        if (!isfinite(x[j]))
+            return ll_error_set(err, LL_EINPUT, "glm: X[%zu, %zu] is not finite", i, j);
     return 0;
 }
 
-static void cache_free(glm_work *g)
-{
-    free(g->off);
-    free(g->idx);
-    free(g->v0);
-    free(g->v1);
-    g->off = NULL;
-    g->idx = NULL;
-    g->v0 = g->v1 = NULL;
-}
-
-/* Checks the input and, for a row source, keeps the pairs sparse when that
- * takes less memory than the dense matrix would (else, or when memory is
- * short, the passes read the rows again each time). */
+/* Checks y and X, and for a row source keeps the pairs of rows sparse
+ * when that takes less memory than the dense matrix would (else, or when
+ * memory is short, the passes read the rows again each time). */
 static int check_and_cache(glm_work *g, ll_error *err)
 {
-    size_t entries = 0, npairs = (g->n + 1) / 2;
-    int rc = check_input(g, &entries, err);
-    if (rc != 0 || !g->may_cache ||
-        entries * (sizeof *g->idx + 2 * sizeof *g->v0) > g->n * g->p * sizeof(double))
+    int checked = 0, rc;
+    if (g->may_cache && (rc = ll_glm_pairs_new(&g->pairs, &checked, g, err)) != 0)
         return rc;
-    g->off = malloc((npairs + 1) * sizeof *g->off);
-    g->idx = ll_huge_alloc((entries + 1) * sizeof *g->idx);
-    g->v0 = ll_huge_alloc((entries + 1) * sizeof *g->v0);
-    g->v1 = ll_huge_alloc((entries + 1) * sizeof *g->v1);
-    if (g->off == NULL || g->idx == NULL || g->v0 == NULL || g->v1 == NULL) {
-        cache_free(g);
-        return 0;
+    const double *X = NULL;
+    for (size_t i = 0; i < g->n && !checked; i++) {
+        if (i % LL_GLM_BLOCK == 0)
+            X = block_rows(g, i) - i * g->p;
+        if ((rc = ll_glm_check_row(g->y, X + i * g->p, i, g->p, err)) != 0)
+            return rc;
     }
-    g->off[0] = 0;
-    return check_input(g, NULL, err);
+    return 0;
 }
 
 static void work_free(glm_work *g)
@@ -407,7 +260,7 @@ static void work_free(glm_work *g)
     free(g->scratch);
     free(g->nz);
     free(g->rowbuf);
-    cache_free(g);
+    ll_glm_pairs_free(g->pairs);
 }
 
 static int work_alloc(glm_work *g)
@@ -420,9 +273,9 @@ static int work_alloc(glm_work *g)
     g->aliased = calloc(p, sizeof *g->aliased);
     g->qr_ratio = calloc(p, sizeof *g->qr_ratio);
     g->beta = calloc(p, sizeof *g->beta);
-    g->scratch = malloc(4 * (p + 1) * sizeof *g->scratch);
+    g->scratch = malloc(2 * (p + 1) * sizeof *g->scratch);
     g->nz = malloc(p * sizeof *g->nz);
-    g->rowbuf = malloc(BLOCK * p * sizeof *g->rowbuf);
+    g->rowbuf = malloc(LL_GLM_BLOCK * p * sizeof *g->rowbuf);
     if (!g->A || !g->b || !g->U || !g->keep || !g->aliased || !g->qr_ratio || !g->beta ||
         !g->scratch || !g->nz || !g->rowbuf)
         return LL_ENOMEM;

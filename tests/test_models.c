@@ -9,6 +9,8 @@
 #include "lleval/statmodels.h"
 
 #include <gsl/gsl_cdf.h>
+#include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,7 +85,8 @@ static double *small_design(size_t p, const double *extra)
  * matching's packed candidate rows do (ll_glm_fit_rows). */
 typedef struct copy_src {
     const double *X;
-    size_t p, calls;
+    size_t p;
+    atomic_size_t calls; /* the fitter reads on two threads */
 } copy_src;
 
 static const double *copy_rows(void *ctx, size_t first, size_t count, double *buf)
@@ -91,7 +94,7 @@ static const double *copy_rows(void *ctx, size_t first, size_t count, double *bu
     copy_src *s = ctx;
     ck_assert(count >= 1 && count <= 256);
     memcpy(buf, s->X + first * s->p, count * s->p * sizeof *buf);
-    s->calls++;
+    atomic_fetch_add(&s->calls, 1);
     return buf;
 }
 
@@ -139,27 +142,12 @@ START_TEST(glm_small_matches_r)
 }
 END_TEST
 
-/* The fit from a row source is R's on the small set, and on a larger
- * mostly-zero design (one-hot levels, counts, a column of negatives and
- * zeros; n odd, over several blocks; the sparse copy of the pairs in use)
- * the same as ll_glm_fit's bit for bit: matching prints ps_logit with 17
- * significant digits. */
-START_TEST(glm_rows_source_same_fit)
+/* A mostly-zero design of N rows and 9 columns (one-hot levels, counts, a
+ * column of negatives and zeros) with an outcome drawn from a logit model:
+ * the shape of matching's propensity rows. */
+static void sparse_design(double **out_X, double **out_y, size_t N)
 {
-    double *X = small_design(3, NULL);
-    copy_src src = {X, 3, 0};
-    ll_glm *f = NULL;
-    ck_assert_int_eq(ll_glm_fit_rows(&f, copy_rows, &src, 20, 3, G_Y, NULL, NULL), 0);
-    for (int j = 0; j < 3; j++) {
-        ck_assert_rel(f->coef[j], G_COEF[j], REL);
-        ck_assert_rel(f->se[j], G_SE[j], REL);
-    }
-    ck_assert_rel(f->deviance, 13.354159908634543, REL);
-    ck_assert_int_eq(f->iter, 6);
-    ll_glm_free(f);
-    free(X);
-
-    enum { N = 1001, P = 9 };
+    const size_t P = 9;
     double *D = calloc(N * P, sizeof *D), *y = malloc(N * sizeof *y);
     ck_assert(D != NULL && y != NULL);
     unsigned long long state = 12345;
@@ -183,6 +171,33 @@ START_TEST(glm_rows_source_same_fit)
         state = state * 6364136223846793005ULL + 1442695040888963407ULL;
         y[i] = (double)(state >> 11) / 9007199254740992.0 < 1.0 / (1.0 + exp(-eta));
     }
+    *out_X = D;
+    *out_y = y;
+}
+
+/* The fit from a row source is R's on the small set, and on a larger
+ * mostly-zero design (one-hot levels, counts, a column of negatives and
+ * zeros; n odd, over several blocks; the sparse copy of the pairs in use)
+ * the same as ll_glm_fit's bit for bit: matching prints ps_logit with 17
+ * significant digits. */
+START_TEST(glm_rows_source_same_fit)
+{
+    double *X = small_design(3, NULL);
+    copy_src src = {X, 3, 0};
+    ll_glm *f = NULL;
+    ck_assert_int_eq(ll_glm_fit_rows(&f, copy_rows, &src, 20, 3, G_Y, NULL, NULL), 0);
+    for (int j = 0; j < 3; j++) {
+        ck_assert_rel(f->coef[j], G_COEF[j], REL);
+        ck_assert_rel(f->se[j], G_SE[j], REL);
+    }
+    ck_assert_rel(f->deviance, 13.354159908634543, REL);
+    ck_assert_int_eq(f->iter, 6);
+    ll_glm_free(f);
+    free(X);
+
+    enum { N = 1001, P = 9 };
+    double *D, *y;
+    sparse_design(&D, &y, N);
     ll_glm *dense = NULL, *rows = NULL;
     copy_src big = {D, P, 0};
     ck_assert_int_eq(ll_glm_fit(&dense, D, N, P, y, NULL, NULL), 0);
@@ -192,10 +207,38 @@ START_TEST(glm_rows_source_same_fit)
     ck_assert(memcmp(rows->se, dense->se, P * sizeof *rows->se) == 0);
     ck_assert(memcmp(rows->eta, dense->eta, N * sizeof *rows->eta) == 0);
     ck_assert(memcmp(&rows->deviance, &dense->deviance, sizeof rows->deviance) == 0);
-    /* the sparse copy: the rows read twice to make it, not once per pass */
-    ck_assert_uint_lt(big.calls, 4 * ((N + 255) / 256));
+    /* the sparse copy: every block of rows read once to make it (half of
+     * them by the second thread), not once per pass */
+    ck_assert_uint_eq(atomic_load(&big.calls), (N + 255) / 256);
     ll_glm_free(dense);
     ll_glm_free(rows);
+    free(D);
+    free(y);
+}
+END_TEST
+
+/* A bad value is reported as the first in row order, as ll_glm_fit
+ * reports it, although the row source is read on two threads (rows 0-255
+ * by one, the rest by the other). */
+START_TEST(glm_rows_source_first_bad_row)
+{
+    enum { N = 1001, P = 9 };
+    double *D, *y;
+    sparse_design(&D, &y, N);
+    y[700] = 2.0;
+    D[100 * P + 1] = NAN;
+    copy_src src = {D, P, 0};
+    ll_glm *f = NULL;
+    ll_error err, dense_err;
+    ck_assert_int_eq(ll_glm_fit_rows(&f, copy_rows, &src, N, P, y, NULL, &err), LL_EINPUT);
+    ck_assert_ptr_null(f);
+    ck_assert_str_eq(err.msg, "glm: X[100, 1] is not finite");
+    ck_assert_int_eq(ll_glm_fit(&f, D, N, P, y, NULL, &dense_err), LL_EINPUT);
+    ck_assert_str_eq(dense_err.msg, err.msg);
+    D[100 * P + 1] = 1.0;
+    ck_assert_int_eq(ll_glm_fit_rows(&f, copy_rows, &src, N, P, y, NULL, &err), LL_EINPUT);
+    ck_assert_str_eq(err.msg, "glm: y[700] = 2 is not 0 or 1");
+    ck_assert_ptr_null(f);
     free(D);
     free(y);
 }
@@ -885,7 +928,8 @@ Suite *make_suite(void)
                                 glm_aliased_column_is_na, glm_zero_column_is_na,
                                 glm_nearly_aliased_kept_like_r, glm_complete_separation,
                                 glm_quasi_separation, glm_bad_input,
-                                glm_explicit_adjusted_odds_ratio, glm_rows_source_same_fit, NULL},
+                                glm_explicit_adjusted_odds_ratio, glm_rows_source_same_fit,
+                                glm_rows_source_first_bad_row, NULL},
                        *const lmm[] = {lmm_small_unsorted_with_singleton_cluster,
                                        lmm_row_order_does_not_matter, lmm_singular_fit,
                                        lmm_degenerate_inputs, lmm_explicit_sdq, NULL},

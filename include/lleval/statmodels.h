@@ -124,18 +124,23 @@ int ll_glm_fit(ll_glm **out, const double *X, size_t n, size_t p, const double *
 /* A design matrix read in blocks: returns rows [first, first + count) of
  * it, row-major, either written into buf (count x p doubles, owned by the
  * fitter) or pointing into the caller's own storage; count is at most 256.
- * It must return the same values every time it is asked for a row. */
+ * It must return the same values every time it is asked for a row, and it
+ * may be called from two threads at once (other rows, another buf), so it
+ * must write nothing but buf. */
 typedef const double *(*ll_glm_rows_fn)(void *ctx, size_t first, size_t count, double *buf);
 
 /* ll_glm_fit with the design matrix from rows(ctx, ...) instead of one
  * array, so that a caller holding the rows in a compact form need not
  * build the whole n x p matrix of doubles: the same fit, bit for bit (the
- * sums are formed alike, in the same order).  The rows are read twice at
- * the start; when their pairs of rows are mostly zeros (as one-hot
- * covariates make them) the fitter keeps a sparse copy (18 bytes per
- * column not zero in a pair: about 170 MB for 1.7 million propensity
- * rows) so the iterations need not read them again, and otherwise reads
- * them once per iteration.  Same ownership and errors as ll_glm_fit. */
+ * sums are formed alike, in the same order).  The rows are read once at
+ * the start, on two threads; when their pairs of rows are mostly zeros (as
+ * one-hot covariates make them) the fitter keeps a sparse copy (18 bytes
+ * per column not zero in a pair: about 150 MB for 1.7 million propensity
+ * rows, plus 24 bytes per row of weights) and runs each iteration over it
+ * on two threads, every sum still formed by one thread in the one-thread
+ * order; otherwise it reads the rows once per iteration.  Same ownership
+ * and errors as ll_glm_fit (a bad value reported is the first in row
+ * order). */
 int ll_glm_fit_rows(ll_glm **out, ll_glm_rows_fn rows, void *ctx, size_t n, size_t p,
                     const double *y, const ll_glm_control *ctl, ll_error *err);
 
