@@ -5,8 +5,10 @@
 #include "internal.h"
 
 #include "lleval/date.h"
+#include "lleval/db.h"
 #include "lleval/hugemem.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -417,17 +419,19 @@ static const char *const SQL_ITEMS =
     " q15, q16, q17, q18, q19, q20, q21, q22, q23, q24, q25 FROM sdq_items"
     " WHERE informant = ?1 ORDER BY la, child, date";
 
-static int load_tables(struct loader *L)
+static const char *const SQL_EPISODES =
+    "SELECT la, child, decom, year, rne, ls, cin, place, dec, rec,"
+    " EXISTS(SELECT 1 FROM rec_set_aside s WHERE s.la = e.la AND s.child = e.child"
+    " AND s.decom = e.decom AND s.year = e.year)"
+    " FROM episodes e ORDER BY la, child, decom, year";
+
+/* Every table but the episodes. */
+static int load_other_tables(struct loader *L)
 {
     const ll_config *cfg = &L->d->cfg;
     int rc;
     if ((rc = scan(L, TB_HEADER, "SELECT la, child, sex, dob, ethnic FROM header"
                    " ORDER BY la, child, year", NULL, header_row)) != LL_OK)
-        return rc;
-    if ((rc = scan(L, TB_EPISODES, "SELECT la, child, decom, year, rne, ls, cin, place, dec, rec,"
-                   " EXISTS(SELECT 1 FROM rec_set_aside s WHERE s.la = e.la AND s.child = e.child"
-                   " AND s.decom = e.decom AND s.year = e.year)"
-                   " FROM episodes e ORDER BY la, child, decom, year", NULL, episode_row)) != LL_OK)
         return rc;
     if ((rc = scan(L, TB_UASC, "SELECT la, child, duc FROM uasc ORDER BY la, child, year", NULL,
                    uasc_row)) != LL_OK)
@@ -452,6 +456,94 @@ static int load_tables(struct loader *L)
         return rc;
     return scan(L, TB_COMP, "SELECT la, child, index_date FROM comparison ORDER BY la, child",
                 NULL, comp_row);
+}
+
+/* ---- the episodes on a second connection ---------------------------------
+ * The episodes are most of the rows (1.1 million at national scale, half
+ * of the load's time in SQLite): a loader of their own reads them on a
+ * thread with its own connection while the other tables are read here,
+ * then its keys, rows, la codes and child IDs are handed over.  Each row
+ * lands where the one-connection load puts it, so the data are the same. */
+struct episodes_job {
+    struct loader E;
+    ll_derive_data holder; /* owns E's child IDs until the hand-over */
+    ll_error err;
+    int rc;
+};
+
+static void *episodes_step(void *p)
+{
+    struct episodes_job *j = p;
+    j->rc = scan(&j->E, TB_EPISODES, SQL_EPISODES, NULL, episode_row);
+    return NULL;
+}
+
+/* Moves the episodes job's results into L, its la ids mapped to L's. */
+static int take_episodes(struct loader *L, struct episodes_job *j)
+{
+    struct loader *E = &j->E;
+    struct keylist *k = &E->keys[TB_EPISODES];
+    for (size_t i = 0; i < E->n_la; i++) {
+        long la = intern_la(L, E->la_codes[i]);
+        if (la < 0)
+            return nomem(L);
+        if (E->la_rows_year[i] > L->la_rows_year[la])
+            L->la_rows_year[la] = E->la_rows_year[i];
+        E->la_rows_year[i] = (int)la; /* now the map */
+    }
+    for (size_t r = 0; r < k->n; r++)
+        k->la[r] = (uint32_t)E->la_rows_year[k->la[r]];
+    L->keys[TB_EPISODES] = *k;
+    memset(k, 0, sizeof *k);
+    L->eps = E->eps;
+    L->eps_cap = E->eps_cap;
+    L->nrows[TB_EPISODES] = E->nrows[TB_EPISODES];
+    E->eps = NULL;
+    struct arena_block **tail = &j->holder.arena;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = L->d->arena;
+    L->d->arena = j->holder.arena;
+    j->holder.arena = NULL;
+    return LL_OK;
+}
+
+static void loader_free(struct loader *L);
+
+/* Reads the tables: the episodes on a thread of their own when the
+ * database is a file a second connection can open, else all here. */
+static int load_tables(struct loader *L)
+{
+    const char *path = sqlite3_db_filename(L->db, "main");
+    struct episodes_job *j = calloc(1, sizeof *j);
+    sqlite3 *db2 = NULL;
+    pthread_t th;
+    int rc, threaded = 0;
+    if (j != NULL && path != NULL && path[0] != '\0' &&
+        ll_db_open(&db2, path, 1, &j->err) == LL_OK) {
+        j->holder.cfg = L->d->cfg;
+        j->E = (struct loader){.d = &j->holder, .db = db2, .err = &j->err};
+        threaded = pthread_create(&th, NULL, episodes_step, j) == 0;
+    }
+    rc = threaded ? LL_OK : scan(L, TB_EPISODES, SQL_EPISODES, NULL, episode_row);
+    if (rc == LL_OK)
+        rc = load_other_tables(L);
+    if (threaded) {
+        pthread_join(th, NULL);
+        if (rc == LL_OK && j->rc != LL_OK)
+            rc = ll_error_set(L->err, j->rc, "%s", j->err.msg);
+        if (rc == LL_OK)
+            rc = take_episodes(L, j);
+        if (L->progress)
+            L->progress(L->progress_user, TABLE_NAMES[TB_EPISODES], L->nrows[TB_EPISODES], 0);
+    }
+    if (j != NULL) {
+        loader_free(&j->E);
+        arena_free(j->holder.arena);
+    }
+    free(j);
+    ll_db_close(db2);
+    return rc;
 }
 
 /* Latest episodes-file year per la, and whether a comparison.csv came in. */

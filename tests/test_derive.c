@@ -896,6 +896,105 @@ START_TEST(evaluate_warns_of_corrections)
 }
 END_TEST
 
+/* The episodes are read on a second connection, on a thread of their own,
+ * when the database is a file (an in-memory one is read on one
+ * connection): both give the same data, child by child and episode by
+ * episode, also when the two connections meet the las in different orders
+ * (AA0 has only an episodes file, so only the first connection sees it;
+ * ZZ9 has episode rows but no file, so its data end comes from the
+ * second's rows). */
+static void same_views(const ll_derive_data *a, const ll_derive_data *b)
+{
+    ck_assert_uint_eq(ll_derive_n_las(a), ll_derive_n_las(b));
+    for (size_t la = 0; la < ll_derive_n_las(a); la++) {
+        int ya, yb;
+        ck_assert_str_eq(ll_derive_la_code(a, la), ll_derive_la_code(b, la));
+        ck_assert_int_eq(ll_derive_data_end(a, la, &ya), ll_derive_data_end(b, la, &yb));
+        ck_assert_int_eq(ya, yb);
+    }
+    ck_assert_uint_eq(ll_derive_n_children(a), ll_derive_n_children(b));
+    for (size_t c = 0; c < ll_derive_n_children(a); c++) {
+        ll_child_info ca, cb;
+        ll_derive_child(&ca, a, c);
+        ll_derive_child(&cb, b, c);
+        ck_assert_str_eq(ca.la, cb.la);
+        ck_assert_str_eq(ca.child, cb.child);
+        ck_assert(ca.la_index == cb.la_index && ca.has_header == cb.has_header &&
+                  ca.in_returns == cb.in_returns && ca.treated == cb.treated &&
+                  ca.n_episodes == cb.n_episodes && ca.n_periods == cb.n_periods &&
+                  ca.n_spells == cb.n_spells);
+        for (size_t k = 0; k < ca.n_episodes; k++) {
+            ll_episode_view ea, eb;
+            ll_derive_episode(&ea, a, c, k);
+            ll_derive_episode(&eb, b, c, k);
+            ck_assert(ea.decom == eb.decom && ea.end == eb.end && ea.open == eb.open &&
+                      ea.year == eb.year && ea.period == eb.period && ea.spell == eb.spell);
+            ck_assert(!strcmp(ea.rne, eb.rne) && !strcmp(ea.ls, eb.ls) &&
+                      !strcmp(ea.cin, eb.cin) && !strcmp(ea.place, eb.place) &&
+                      !strcmp(ea.rec, eb.rec));
+        }
+        for (size_t k = 0; k < ca.n_spells; k++) {
+            ll_spell_view sa, sb;
+            ll_derive_spell(&sa, a, c, k);
+            ll_derive_spell(&sb, b, c, k);
+            ck_assert(sa.start == sb.start && sa.end == sb.end && sa.open == sb.open &&
+                      sa.starts_with_move == sb.starts_with_move && sa.group == sb.group &&
+                      sa.period == sb.period && sa.first_episode == sb.first_episode &&
+                      sa.n_episodes == sb.n_episodes);
+        }
+    }
+    ck_assert_uint_eq(ll_derive_n_dq(a), ll_derive_n_dq(b));
+}
+
+START_TEST(load_on_two_connections)
+{
+    char path[160];
+    snprintf(path, sizeof path, "%s/two.db", g_dir);
+    sqlite3 *src, *file, *mem;
+    ll_error err = {0};
+    ck_assert_int_eq(ll_db_open(&src, g_db, 1, &err), LL_OK);
+    ck_assert_int_eq(sqlite3_open(path, &file), SQLITE_OK);
+    sqlite3_backup *bk = sqlite3_backup_init(file, "main", src, "main");
+    ck_assert_ptr_nonnull(bk);
+    ck_assert_int_eq(sqlite3_backup_step(bk, -1), SQLITE_DONE);
+    sqlite3_backup_finish(bk);
+    ll_db_close(src);
+    ck_assert_int_eq(ll_db_exec(file,
+        "INSERT INTO files(path, kind, la, year, sha256, ingested_at)"
+        " VALUES ('e', 'episodes', 'AA0', 2019, '', '');"
+        "INSERT INTO header(la, year, child, sex, dob, file_id) VALUES ('ZZ9', 2020, 'Z1', 1, 15000, 1);"
+        "INSERT INTO episodes(la, year, child, decom, rne, ls, cin, place, dec, rec, file_id)"
+        " VALUES ('ZZ9', 2020, 'Z1', 17500, 'S', 'C2', 'N1', 'U1', NULL, NULL, 1);", &err),
+        LL_OK);
+    ck_assert_int_eq(sqlite3_open(":memory:", &mem), SQLITE_OK);
+    bk = sqlite3_backup_init(mem, "main", file, "main");
+    ck_assert_int_eq(sqlite3_backup_step(bk, -1), SQLITE_DONE);
+    sqlite3_backup_finish(bk);
+    sqlite3_close(file);
+    ll_config cfg;
+    ll_config_init(&cfg);
+    ll_derive_data *two = tu_derive_load(path, &cfg), *one = NULL;
+    ck_assert_msg(ll_derive_load(&one, mem, &cfg, NULL, NULL, &err) == LL_OK, "%s", err.msg);
+    sqlite3_close(mem);
+    size_t last = ll_derive_n_las(two) - 1;
+    ck_assert_str_eq(ll_derive_la_code(two, 0), "AA0");
+    ck_assert_str_eq(ll_derive_la_code(two, last), "ZZ9");
+    int year;
+    ck_assert_int_eq(ll_derive_data_end(two, 0, &year), D("2019-03-31"));
+    ck_assert_int_eq(ll_derive_data_end(two, last, &year), D("2020-03-31"));
+    ck_assert_int_eq(year, 2020);
+    size_t z;
+    ck_assert_int_eq(ll_derive_find_child(&z, two, "ZZ9", "Z1"), LL_OK);
+    ll_child_info ci;
+    ll_derive_child(&ci, two, z);
+    ck_assert_uint_eq(ci.n_episodes, 1);
+    same_views(two, one);
+    ll_derive_free(one);
+    ll_derive_free(two);
+    unlink(path);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
     Suite *s = suite_create("derive");
@@ -905,7 +1004,7 @@ Suite *make_suite(void)
         stale_open_episodes, overlap_resolution, stable_12m_na_reasons, window_edges,
         oc3_dated_on_birthday, sdq_windows, covariates_from_latest_header_and_uasc,
         eligibility_rules, cohort_and_flow, seam_for_matching, store_and_write,
-        evaluate_warns_of_corrections, NULL};
+        evaluate_warns_of_corrections, load_on_two_connections, NULL};
     TCase *tc = tu_tcase(s, "histories", histories_tests, 60);
     tcase_add_unchecked_fixture(tc, make_db, remove_db);
     tcase_add_checked_fixture(tc, load_d, free_d);
