@@ -6,11 +6,11 @@
 
 #include "lleval/date.h"
 #include "lleval/hugemem.h"
+#include "lleval/parallel.h"
 #include "lleval/statmodels.h"
 #include "lleval/stats.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,13 +237,7 @@ static int candidate_rows(mstate *s, ll_progress_fn progress, void *user)
         rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
     if (rc != LL_OK)
         goto done;
-    pthread_t th;
-    int threaded = pthread_create(&th, NULL, fill_part, &part[1]) == 0;
-    fill_part(&part[0]);
-    if (threaded)
-        pthread_join(th, NULL);
-    else
-        fill_part(&part[1]);
+    ll_parallel_two(fill_part, &part[0], &part[1]);
     rc = part[0].rc != LL_OK ? part[0].rc : part[1].rc;
     if (progress && rc == LL_OK)
         progress(user, "matching: candidate rows", n, n);
@@ -464,6 +458,38 @@ static void bucket_of(const mstate *s, const prow *t, int exact, size_t *lo, siz
     *hi = a;
 }
 
+/* The runs of buckets starting in rows [lo, hi) of the candidates. */
+typedef struct sort_part {
+    prow *c;
+    size_t lo, hi;
+    int exact;
+} sort_part;
+
+static void *sort_runs(void *p)
+{
+    const sort_part *q = p;
+    for (size_t lo = q->lo, hi; lo < q->hi; lo = hi) {
+        for (hi = lo + 1; hi < q->hi && cmp_bucket_key(&q->c[hi], &q->c[lo], q->exact) == 0; hi++)
+            ;
+        qsort(q->c + lo, hi - lo, sizeof *q->c, q->exact ? cmp_cand_exact : cmp_cand_none);
+    }
+    return NULL;
+}
+
+/* The rows are already in (month, la, child) order, so each bucket is a
+ * run: sorting the runs alone gives the same order as one sort of the
+ * whole, with shorter sorts, and the runs are split between two threads
+ * at a bucket's start.  (score, child) orders a bucket's rows completely
+ * (a child has one row per month), so any sort gives the same order. */
+static void sort_buckets(mstate *s, int exact)
+{
+    size_t mid = s->nc / 2;
+    while (mid > 0 && mid < s->nc && cmp_bucket_key(&s->c[mid], &s->c[mid - 1], exact) == 0)
+        mid++;
+    sort_part part[2] = {{s->c, 0, mid, exact}, {s->c, mid, s->nc, exact}};
+    ll_parallel_two(sort_runs, &part[0], &part[1]);
+}
+
 static int greedy(mstate *s, ll_match *m, long *match_id_of)
 {
     int exact = s->opt->exact_la, rc = LL_OK;
@@ -475,14 +501,7 @@ static int greedy(mstate *s, ll_match *m, long *match_id_of)
         rc = ll_error_set(s->err, LL_ENOMEM, "out of memory in matching");
         goto done;
     }
-    /* The rows are already in (month, la, child) order, so each bucket is
-     * a run: sorting the runs alone gives the same order as one sort of
-     * the whole, with shorter sorts. */
-    for (size_t lo = 0, hi; lo < s->nc; lo = hi) {
-        for (hi = lo + 1; hi < s->nc && cmp_bucket_key(&s->c[hi], &s->c[lo], exact) == 0; hi++)
-            ;
-        qsort(s->c + lo, hi - lo, sizeof *s->c, exact ? cmp_cand_exact : cmp_cand_none);
-    }
+    sort_buckets(s, exact);
     for (size_t i = 0; i < s->nt; i++)
         order[i] = &s->t[i];
     qsort(order, s->nt, sizeof *order, cmp_treated_score);

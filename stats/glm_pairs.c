@@ -15,8 +15,8 @@
 #include "glm_internal.h"
 
 #include "lleval/hugemem.h"
+#include "lleval/parallel.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,19 +43,6 @@ struct ll_glm_pairs {
     double *w, *z, *d; /* per row: weight, working response, deviance term */
     half h[2];
 };
-
-/* Runs fn on h[1] in a new thread and on h[0] here (both here when no
- * thread can be made: the results are the same). */
-static void run_both(void *(*fn)(void *), half h[2])
-{
-    pthread_t th;
-    int threaded = pthread_create(&th, NULL, fn, &h[1]) == 0;
-    fn(&h[0]);
-    if (threaded)
-        pthread_join(th, NULL);
-    else
-        fn(&h[1]);
-}
 
 /* The copy of rows [lo, hi) (lo a multiple of the block), from entry
  * lo / 2 * p on: each half writes its own stretch of the entries, sized
@@ -133,13 +120,13 @@ void ll_glm_pairs_pass(ll_glm_pairs *c, glm_work *g, const double *beta)
     size_t n = g->n, p = g->p;
     for (int t = 0; t < 2; t++)
         c->h[t].beta = beta;
-    run_both(rows_step, c->h);
+    ll_parallel_two(rows_step, &c->h[0], &c->h[1]);
     double dev = 0.0;
     for (size_t i = 0; i < n; i++)
         dev += c->d[i];
     g->dev = dev;
     g->boundary = c->h[0].boundary || c->h[1].boundary;
-    run_both(cross_step, c->h);
+    ll_parallel_two(cross_step, &c->h[0], &c->h[1]);
     for (size_t j = 0; j < p; j++)
         for (size_t k = 0; k < j; k++)
             g->A[j * p + k] = g->A[k * p + j];
@@ -227,7 +214,7 @@ int ll_glm_pairs_new(ll_glm_pairs **out, int *out_checked, glm_work *g, ll_error
         h->lo = t ? mid : 0;
         h->hi = t ? n : mid;
     }
-    run_both(copy_step, c->h);
+    ll_parallel_two(copy_step, &c->h[0], &c->h[1]);
     *out_checked = 1;
     for (int t = 0; t < 2; t++)
         if (c->h[t].rc != 0) {

@@ -4,6 +4,9 @@
 #include "lleval/block.h"
 #include "lleval/date.h"
 #include "lleval/error.h"
+#include "lleval/parallel.h"
+
+#include <pthread.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -141,5 +144,42 @@ START_TEST(block_layout)
 }
 END_TEST
 
+/* ll_parallel_two: each half done once, the second on a thread of its
+ * own. */
+typedef struct half_sum {
+    const int *v;
+    size_t lo, hi;
+    long sum;
+    int calls;
+    pthread_t thread;
+} half_sum;
+
+static void *sum_half(void *p)
+{
+    half_sum *h = p;
+    for (size_t i = h->lo; i < h->hi; i++)
+        h->sum += h->v[i];
+    h->calls++;
+    h->thread = pthread_self();
+    return NULL;
+}
+
+START_TEST(parallel_two_halves)
+{
+    int v[1000];
+    for (int i = 0; i < 1000; i++)
+        v[i] = i + 1;
+    half_sum h[2] = {{v, 0, 400, 0, 0, 0}, {v, 400, 1000, 0, 0, 0}};
+    ll_parallel_two(sum_half, &h[0], &h[1]);
+    ck_assert_int_eq(h[0].sum, 400 * 401 / 2);
+    ck_assert_int_eq(h[0].sum + h[1].sum, 1000 * 1001 / 2);
+    ck_assert_int_eq(h[0].calls, 1);
+    ck_assert_int_eq(h[1].calls, 1);
+    ck_assert(pthread_equal(h[0].thread, pthread_self()));
+    ck_assert(!pthread_equal(h[1].thread, pthread_self()));
+}
+END_TEST
+
 TU_MAKE_SUITE("core", 0, epoch_and_known_days, round_trip_every_day, parse_both_forms,
-              parse_rejects_bad, parse_spreadsheet_forms, error_messages, block_layout)
+              parse_rejects_bad, parse_spreadsheet_forms, error_messages, block_layout,
+              parallel_two_halves)
