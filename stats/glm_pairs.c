@@ -17,6 +17,7 @@
 #include "lleval/hugemem.h"
 #include "lleval/parallel.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -156,10 +157,13 @@ void ll_glm_pairs_free(ll_glm_pairs *c)
  * NULL when memory is short. */
 static ll_glm_pairs *pairs_alloc(size_t n, size_t p)
 {
+    size_t npairs = (n + 1) / 2;
+    if (npairs > SIZE_MAX / sizeof(double) / p / 2)
+        return NULL; /* the entries' size would overflow */
+    size_t cap = npairs * p + 1;
     ll_glm_pairs *c = calloc(1, sizeof *c);
     if (c == NULL)
         return NULL;
-    size_t npairs = (n + 1) / 2, cap = npairs * p + 1;
     c->off = malloc(npairs * sizeof *c->off);
     c->cnt = malloc(npairs * sizeof *c->cnt);
     c->idx = ll_huge_alloc(cap * sizeof *c->idx);
