@@ -13,7 +13,7 @@
  * agree with R to 1e-10: tests/test_aipw.c, near aliasing.) */
 #include "lleval/statmodels.h"
 
-#include "glm_internal.h"
+#include "irls.h"
 #include "models_internal.h"
 
 #include <float.h>
@@ -217,16 +217,6 @@ static int step_qr(glm_work *g, double tol)
     free(R);
     free(row);
     free(M);
-    return 0;
-}
-
-int ll_glm_check_row(const double *y, const double *x, size_t i, size_t p, ll_error *err)
-{
-    if (y[i] != 0.0 && y[i] != 1.0)
-        return ll_error_set(err, LL_EINPUT, "glm: y[%zu] = %g is not 0 or 1", i, y[i]);
-    for (size_t j = 0; j < p; j++)
-        if (!isfinite(x[j]))
-            return ll_error_set(err, LL_EINPUT, "glm: X[%zu, %zu] is not finite", i, j);
     return 0;
 }
 

@@ -1,5 +1,5 @@
 /* The sparse copy of a row source's pairs of rows, and the IRLS pass over
- * it on two threads (see glm_internal.h).  Matching's propensity model has
+ * it on two threads (see irls.h).  Matching's propensity model has
  * 1.7 million rows at national scale, mostly one-hot zeros: the copy keeps
  * only the columns not zero in a pair, and each pass is split so that
  * every sum is still formed by one thread in the order of the one-thread
@@ -12,7 +12,7 @@
  *      summing into its own arrays (shared ones would put both threads'
  *      elements on the same cache lines, which made the pass slower than
  *      one thread's). */
-#include "glm_internal.h"
+#include "irls.h"
 
 #include "lleval/hugemem.h"
 #include "lleval/parallel.h"

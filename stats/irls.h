@@ -3,8 +3,8 @@
  * of rows and the pass over it on two threads); private to the stats
  * module.  Both files must form every sum alike, so the arithmetic lives
  * here once. */
-#ifndef LLEVAL_GLM_INTERNAL_H
-#define LLEVAL_GLM_INTERNAL_H
+#ifndef LLEVAL_IRLS_H
+#define LLEVAL_IRLS_H
 
 #include "lleval/error.h"
 #include "lleval/statmodels.h"
@@ -110,7 +110,16 @@ static inline size_t ll_glm_pair_columns(size_t p, const double *x0, const doubl
 
 /* Checks y (0 or 1) and X (finite) of row i, whose values are x; returns
  * 0 or LL_EINPUT with the message in err. */
-int ll_glm_check_row(const double *y, const double *x, size_t i, size_t p, ll_error *err);
+static inline int ll_glm_check_row(const double *y, const double *x, size_t i, size_t p,
+                                   ll_error *err)
+{
+    if (y[i] != 0.0 && y[i] != 1.0)
+        return ll_error_set(err, LL_EINPUT, "glm: y[%zu] = %g is not 0 or 1", i, y[i]);
+    for (size_t j = 0; j < p; j++)
+        if (!isfinite(x[j]))
+            return ll_error_set(err, LL_EINPUT, "glm: X[%zu, %zu] is not finite", i, j);
+    return 0;
+}
 
 /* Adds pair (u0, u1) of columns nz[0 .. m) with weights w and working
  * responses z to the upper triangle of A (p x p) and to b, over the k with
