@@ -511,7 +511,8 @@ static int take_episodes(struct loader *L, struct episodes_job *j)
 static void loader_free(struct loader *L);
 
 /* Reads the tables: the episodes on a thread of their own when the
- * database is a file a second connection can open, else all here. */
+ * database is a file a second connection can open and sees as db does (no
+ * transaction open on db), else all here. */
 static int load_tables(struct loader *L)
 {
     const char *path = sqlite3_db_filename(L->db, "main");
@@ -519,7 +520,7 @@ static int load_tables(struct loader *L)
     sqlite3 *db2 = NULL;
     pthread_t th;
     int rc, threaded = 0;
-    if (j != NULL && path != NULL && path[0] != '\0' &&
+    if (j != NULL && path != NULL && path[0] != '\0' && sqlite3_get_autocommit(L->db) &&
         ll_db_open(&db2, path, 1, &j->err) == LL_OK) {
         j->holder.cfg = L->d->cfg;
         j->E = (struct loader){.d = &j->holder, .db = db2, .err = &j->err};

@@ -991,6 +991,21 @@ START_TEST(load_on_two_connections)
     same_views(two, one);
     ll_derive_free(one);
     ll_derive_free(two);
+    /* inside an open transaction its uncommitted rows are read too (all
+     * on the one connection: a second would not see them) */
+    sqlite3 *tx;
+    ck_assert_int_eq(ll_db_open(&tx, path, 0, &err), LL_OK);
+    ck_assert_int_eq(ll_db_exec(tx, "BEGIN;"
+        "INSERT INTO header(la, year, child, sex, dob, file_id) VALUES ('ZZ9', 2020, 'Z2', 2, 15000, 1);"
+        "INSERT INTO episodes(la, year, child, decom, rne, ls, cin, place, dec, rec, file_id)"
+        " VALUES ('ZZ9', 2020, 'Z2', 17600, 'S', 'C2', 'N1', 'U1', NULL, NULL, 1);", &err), LL_OK);
+    ck_assert_msg(ll_derive_load(&one, tx, &cfg, NULL, NULL, &err) == LL_OK, "%s", err.msg);
+    ck_assert_int_eq(ll_derive_find_child(&z, one, "ZZ9", "Z2"), LL_OK);
+    ll_derive_child(&ci, one, z);
+    ck_assert_uint_eq(ci.n_episodes, 1);
+    ll_derive_free(one);
+    ck_assert_int_eq(ll_db_exec(tx, "ROLLBACK", &err), LL_OK);
+    ll_db_close(tx);
     unlink(path);
 }
 END_TEST

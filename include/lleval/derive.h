@@ -67,13 +67,14 @@ typedef struct ll_derive_data ll_derive_data;
 
 /* Loads the ingested tables of db and derives every child's history, with
  * the rules of cfg (copied; cohort.sdq_source chooses the SDQ rows loaded).
- * When db is a file, the episodes are read on a second, read-only
- * connection to it, on a thread of their own, while the other tables are
- * read on db (the same data as one connection gives; an in-memory db, or a
- * second connection that cannot be opened, is read on db alone).  progress
- * may be NULL; it is only called from the calling thread.  On success *out
- * is owned by the caller (ll_derive_free).  Errors: LL_EDB (a query
- * failed; message names the table), LL_ENOMEM. */
+ * When db is a file with no transaction open, the episodes are read on a
+ * second, read-only connection to it, on a thread of their own, while the
+ * other tables are read on db: the same data as one connection gives (an
+ * open transaction, whose writes a second connection would not see, an
+ * in-memory db, or a second connection that cannot be opened: all is read
+ * on db).  progress may be NULL; it is only called from the calling
+ * thread.  On success *out is owned by the caller (ll_derive_free).
+ * Errors: LL_EDB (a query failed; message names the table), LL_ENOMEM. */
 int ll_derive_load(ll_derive_data **out, sqlite3 *db, const ll_config *cfg,
                    ll_progress_fn progress, void *progress_user, ll_error *err);
 
