@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* One row of the propensity model: an eligible treated child at its index,
- * or a candidate child on the first day of a month.  72 bytes, not the
+ * or a candidate child on the first day of a month.  64 bytes, not the
  * 232 of LL_MATCH_NCOV doubles: 200,000 children make 1.7 million rows,
  * and the model reads its doubles from the packed covariates as it goes. */
 typedef struct prow {

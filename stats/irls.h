@@ -122,9 +122,9 @@ static inline int ll_glm_check_row(const double *y, const double *x, size_t i, s
 }
 
 /* Adds pair (u0, u1) of columns nz[0 .. m) with weights w and working
- * responses z to the upper triangle of A (p x p) and to b, over the k with
- * nz[k] in [lo, hi) only: the one place the cross products are formed, so
- * that every path forms each element alike. */
+ * responses z to the upper triangle of A (p x p) and to b, in A's rows and
+ * b's elements [lo, hi) only: the one place the cross products are
+ * formed, so that every path forms each element alike. */
 static inline void ll_glm_cross_add(double *restrict A, double *restrict b, size_t p,
                                     const uint16_t *restrict nz, size_t m,
                                     const double *restrict u0, const double *restrict u1,

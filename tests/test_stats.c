@@ -735,11 +735,6 @@ START_TEST(test_quantiles_inplace)
 }
 END_TEST
 
-/* The crude effects of the costs module: mean and SE of one sample with
- * NaNs left out, and the unpooled difference of two.  R:
- *   x <- na.omit(c(1, 2, NA, 4, 7.5)); z <- c(3, 0.5, 2, 2.25)
- *   mean(x); var(x); sqrt(var(x) / 4); t.test(x, z)$stderr
- *   b <- na.omit(c(1, 0, 1, NA, 1)); p <- mean(b); p * (1 - p); sqrt(p * (1 - p) / 4) */
 /* sqrt(c' Sigma c).  R: cc <- c(2, -1, 0.5); S <- matrix(c(0.04, 0.01, 0,
  * 0.01, 0.09, -0.02, 0, -0.02, 0.25), 3); sqrt(drop(t(cc) %*% S %*% cc)) */
 START_TEST(test_lincomb_se)
@@ -753,6 +748,11 @@ START_TEST(test_lincomb_se)
 }
 END_TEST
 
+/* The crude effects of the costs module: mean and SE of one sample with
+ * NaNs left out, and the unpooled difference of two.  R:
+ *   x <- na.omit(c(1, 2, NA, 4, 7.5)); z <- c(3, 0.5, 2, 2.25)
+ *   mean(x); var(x); sqrt(var(x) / 4); t.test(x, z)$stderr
+ *   b <- na.omit(c(1, 0, 1, NA, 1)); p <- mean(b); p * (1 - p); sqrt(p * (1 - p) / 4) */
 START_TEST(test_mean_se_diff)
 {
     const double x[5] = {1, 2, NAN, 4, 7.5}, z[4] = {3, 0.5, 2, 2.25}, b[5] = {1, 0, 1, NAN, 1};

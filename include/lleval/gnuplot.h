@@ -23,10 +23,10 @@ int ll_gnuplot_run(const char *prog, const char *dir, const char *script, ll_err
 
 /* ll_gnuplot_run in two halves, so that several charts can be drawn at
  * once: start runs `prog script` in dir with stdout and stderr appended to
- * dir/log (log NULL: gnuplot.log) and returns at once, *pid the child
+ * dir/log (log NULL: gnuplot.log) and returns at once, *out the child
  * (LL_OK, or LL_EIO when it cannot be started); wait waits for that child,
  * with ll_gnuplot_run's result.  Every started child must be waited for. */
-int ll_gnuplot_start(long *pid, const char *prog, const char *dir, const char *script,
+int ll_gnuplot_start(long *out, const char *prog, const char *dir, const char *script,
                      const char *log, ll_error *err);
 int ll_gnuplot_wait(long pid, const char *prog, const char *dir, const char *script,
                     ll_error *err);

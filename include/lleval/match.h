@@ -72,8 +72,8 @@ typedef struct ll_match {
     /* Covariate matrices for balance, LL_MATCH_NCOV columns each, row-major:
      * eligible treated at index, matched treated and matched comparison.
      * The n_x_candidates candidate rows (1.7 million for 200,000 children)
-     * are kept packed, in candidates (owned, opaque): read them column by
-     * column with ll_match_candidate_column. */
+     * are kept packed, in candidates (owned, opaque): read them a block of
+     * columns at a time with ll_match_candidate_columns. */
     double *x_treated, *x_matched_t, *x_matched_c;
     struct ll_match_rows *candidates;
     double *column_buf; /* n_x_candidates x LL_MATCH_COLUMN_BLOCK, for ll_match_candidate_columns */
